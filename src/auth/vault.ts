@@ -185,5 +185,5 @@ function parseSealed(sealed: string): SealedParts {
 /** Authenticates the format version and key id with the caller's owner binding. */
 function additionalData(kid: string, aad: string | undefined): Uint8Array<ArrayBuffer> {
   // kid never contains ".", so this join cannot be ambiguous.
-  return new TextEncoder().encode(`${FORMAT_VERSION}.${kid}.${aad ?? ''}`);
+  return Uint8Array.from(new TextEncoder().encode(`${FORMAT_VERSION}.${kid}.${aad ?? ''}`));
 }
