@@ -1,0 +1,28 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import type { Database, DatabaseHandle } from './client';
+import * as schema from './schema';
+
+/** Options for opening the database on Node: a PostgreSQL URL, or an embedded PGlite directory (or memory). */
+export type OpenDatabaseOptions = { url: string; maxConnections?: number } | { pgliteDir: string | 'memory' };
+
+/** Opens PostgreSQL through postgres.js when a URL is given, else embedded PGlite. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if ('url' in options) {
+    const sql = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const db = drizzlePostgres(sql, { schema }) as unknown as Database;
+    return { db, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
+  }
+  let client: PGlite;
+  if (options.pgliteDir === 'memory') {
+    client = new PGlite();
+  } else {
+    await mkdir(options.pgliteDir, { recursive: true });
+    client = new PGlite(options.pgliteDir);
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return { db, kind: 'pglite', close: () => client.close() };
+}

@@ -1,0 +1,19 @@
+import { createMiddleware } from 'hono/factory';
+import type { GatewayEnv } from '../context';
+import type { Logger } from '../logger';
+
+/** Writes one log line per request: method, path (no query: it may carry ids), status, duration, request id. */
+export function accessLog(logger: Logger, now: () => number) {
+  return createMiddleware<GatewayEnv>(async (c, next) => {
+    const started = now();
+    c.set('logger', logger);
+    await next();
+    logger.info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      duration_ms: Math.round((now() - started) * 100) / 100,
+      request_id: c.get('requestId'),
+    });
+  });
+}

@@ -1,0 +1,59 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { bootstrapEmptyDatabase } from './bootstrap';
+import { ConfigError, loadConfig } from './config';
+import { migrate } from './db/migrate';
+import { openDatabase } from './db/open';
+import { createJsonLogger } from './http/logger';
+import { resolveLocalSecrets } from './local-secrets';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createJsonLogger(config.logLevel);
+  await resolveLocalSecrets(
+    config.dataDir,
+    { encryptionKeys: config.encryptionKeys, signingSecret: config.signingSecret },
+    (names, file) =>
+      logger.warn('generated local secrets; set them in the environment for production', { names, file }),
+  );
+  const database = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: `${config.dataDir}/pglite` },
+  );
+  const applied = await migrate(database.db);
+  logger.info('database ready', { kind: database.kind, migrations_applied: applied });
+  const firstKey = await bootstrapEmptyDatabase(database.db);
+
+  const app = createApp({ config, db: database.db, logger });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const base = `http://${info.address === '::1' || info.address === '127.0.0.1' ? 'localhost' : info.address}:${info.port}`;
+    logger.info('gateway listening', { url: base, docs: `${base}/docs` });
+    if (firstKey) {
+      console.log(`\nDevelopment API key (shown once; keep it): ${firstKey.key}\nTry:\n`);
+      console.log(`  curl -H "Authorization: Bearer ${firstKey.key}" ${base}/meta\n`);
+    }
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(async () => {
+      await database.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    for (const line of error.lines) console.error(line);
+  } else {
+    console.error(`Gateway failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/app';
+import { migrate, rowsOf } from '../../../src/db/migrate';
+import { createMemoryLogger } from '../../helpers/create-test-app';
+import { createTestDatabase, usingRealPostgres } from '../../helpers/database';
+
+describe(`migrations on ${usingRealPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
+  it('creates the foundation tables and is idempotent on a second run', async () => {
+    const database = await createTestDatabase();
+    try {
+      expect(database.kind).toBe(usingRealPostgres ? 'postgres' : 'pglite');
+      const tables = rowsOf<{ table_name: string }>(
+        await database.db.execute(
+          sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+        ),
+      ).map((row) => row.table_name);
+      expect(tables).toEqual(expect.arrayContaining(['api_keys', 'environments']));
+      expect(await migrate(database.db)).toBe(0);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('GET /health returns 503 when the database is gone', async () => {
+    const database = await createTestDatabase();
+    const app = createApp({
+      db: database.db,
+      logger: createMemoryLogger(),
+      config: { publicUrl: 'http://gateway.test', bodyLimitBytes: 1024 },
+    });
+    await database.close();
+    const res = await app.request('/health');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'degraded', database: { reachable: false } });
+  });
+});

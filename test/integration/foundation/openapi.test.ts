@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { createRoute, z } from '@hono/zod-openapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/app';
+import { renderOpenApiYaml } from '../../../src/openapi-yaml';
+import { createMemoryLogger, createTestApp, type TestApp } from '../../helpers/create-test-app';
+import { json } from '../../helpers/http';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('OpenAPI', () => {
+  it('the committed openapi.yaml matches what the code generates (run `npm run openapi` after changing routes)', async () => {
+    const committed = await readFile(new URL('../../../openapi.yaml', import.meta.url), 'utf8');
+    expect(committed).toBe(await renderOpenApiYaml());
+  });
+
+  it('serves an OpenAPI 3.1 document with the bearer scheme and named components', async () => {
+    const res = await t.app.request('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await json(res);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Error', 'Health', 'Meta']));
+    expect(doc.paths['/health'].get.security).toEqual([]);
+  });
+
+  it('renders the API reference at /docs', async () => {
+    const res = await t.app.request('/docs');
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('/openapi.json');
+  });
+});
+
+describe('GET /meta', () => {
+  it('lists unified resources from the route registry, not a hand-written list', async () => {
+    const app = createApp({
+      db: t.db,
+      logger: createMemoryLogger(),
+      config: { publicUrl: 'http://x', bodyLimitBytes: 1024 },
+    });
+    const ok = { 200: { description: 'ok' } };
+    app.openapi(createRoute({ method: 'get', path: '/unified/test-model/widgets', responses: ok }), (c) =>
+      c.json({}),
+    );
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: '/unified/test-model/widgets/{id}/polish',
+        request: { params: z.object({ id: z.string() }) },
+        responses: ok,
+      }),
+      (c) => c.json({}),
+    );
+    const after = await json(await app.request('/meta', { headers: t.authHeaders }));
+    const model = after.models.find((m: { name: string }) => m.name === 'test-model');
+    expect(model.resources).toEqual([{ name: 'widgets', methods: ['list', 'polish'] }]);
+    const plain = await json(await t.request('/meta'));
+    expect(plain.models.find((m: { name: string }) => m.name === 'test-model')).toBeUndefined();
+  });
+});
+
+describe('GET /health', () => {
+  it('reports the database as reachable', async () => {
+    const res = await t.app.request('/health');
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ status: 'ok', database: { reachable: true } });
+  });
+});
