@@ -318,6 +318,9 @@ function compileParam(spec: ParamSpec, name: string): ParamFn {
     }
     if (isMissing(v)) v = fallback;
     if (isMissing(v) && spec.required) {
+      // A missing runtime value is the gateway's fault, not the caller's.
+      if (spec.ctx !== undefined)
+        throw new ApiError('internal', `mapping request needs ${spec.ctx} from the runtime`);
       throw new ApiError('invalid_request', `${label} is required`, { param: label });
     }
     return v;

@@ -304,3 +304,60 @@ describe('compileMapping: requests and pages', () => {
     expect(list.readPage({}, 0)).toEqual({ items: [], total: null, nextOffset: null });
   });
 });
+
+describe('compileMapping: an Admin API list over a spec-shaped payload', () => {
+  it('maps OrganizationUsersResponse users and reads its paging', async () => {
+    const { fixture } = await import('../../helpers/docusign-fixtures');
+    const m = compileMapping(
+      MAPPING_FILE.parse({
+        version: 1,
+        model: 'user-directory',
+        resource: 'users',
+        fields: {
+          id: 'id',
+          name: 'user_name',
+          email: 'email',
+          status: {
+            path: 'membership_status',
+            enum: { map: { active: 'active', closed: 'deleted' }, default: 'inactive' },
+          },
+          created_at: { path: 'created_on', type: 'datetime' },
+          closed_at: { path: 'closed_on', type: 'datetime' },
+          is_managed_by_scim: { path: 'is_managed_by_scim', type: 'boolean' },
+        },
+        methods: {
+          list: {
+            api: 'admin',
+            operation: 'OrganizationUser_OrganizationUsers_GetV2',
+            request: {
+              method: 'GET',
+              path: '/v2/organizations/{organizationId}/users',
+              query: { account_id: { ctx: 'accountId', required: true } },
+            },
+            paging: { style: 'admin', items: 'users', max_page_size: 250 },
+          },
+        },
+      }),
+      registry,
+    );
+    const list = m.method('list');
+    const page = list.readPage(fixture('admin.OrganizationUser_OrganizationUsers_GetV2.200.json'), 20);
+    expect(page.total).toBe(42);
+    expect(page.nextOffset).toBe(21);
+    expect(list.mapRecord(page.items[0], {})).toEqual({
+      id: '4c2f1a9e-7b3d-4e8f-a1c2-3d4e5f6a7b8c',
+      name: 'Ada Lovelace',
+      email: 'ada.lovelace@example.com',
+      status: 'active',
+      created_at: '2023-04-12T18:22:31.867Z',
+      closed_at: null,
+      is_managed_by_scim: false,
+    });
+    expect(() => list.buildRequest({}, { organizationId: 'o' })).toThrow(
+      expect.objectContaining({
+        code: 'internal',
+        message: 'mapping request needs accountId from the runtime',
+      }),
+    );
+  });
+});
