@@ -159,13 +159,17 @@ const FIELD_NAME = z
   .string()
   .regex(/^[a-z_][a-z0-9_]*$/, 'unified field names are snake_case: lowercase letters, digits and _');
 
+// Paths are read and (for bodies) written with plain property access, so prototype keys are refused outright.
+const NO_PROTOTYPE_KEYS = /^(?!(?:.*[.\]])?(?:__proto__|prototype|constructor)(?:$|[.[]))/;
+
 const PATH = z
   .string()
   .min(1)
   .regex(
     /^(\$related\.)?[A-Za-z0-9_$-]+(\[\d+\])*(\.[A-Za-z0-9_$-]+(\[\d+\])*)*$/,
     'a dot path such as `groupList[0].groupName` or `billingPlan.planName`',
-  );
+  )
+  .regex(NO_PROTOTYPE_KEYS, '__proto__, prototype and constructor are not allowed in paths');
 
 const TRANSFORM = z.enum(TRANSFORM_NAMES);
 const TRANSFORMS = z.union([TRANSFORM, z.array(TRANSFORM).min(1)]);
@@ -280,7 +284,8 @@ const BODY_TARGET = z
   .regex(
     /^[A-Za-z0-9_]+(\[\d+\])*(\.[A-Za-z0-9_]+(\[\d+\])*)*$/,
     'a target path such as `newUsers[0].firstName`',
-  );
+  )
+  .regex(NO_PROTOTYPE_KEYS, '__proto__, prototype and constructor are not allowed in paths');
 
 export const REQUEST_SPEC = z
   .strictObject({

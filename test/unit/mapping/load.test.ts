@@ -73,6 +73,18 @@ describe('loadMappings', () => {
     expect(err.reason).toMatch(/at most one source/);
   });
 
+  it('refuses prototype keys in response paths and body targets', () => {
+    expect(loadError(GOOD.replace('id: userId', 'id: userId\n  x: a.constructor.name')).path).toBe(
+      'fields.x',
+    );
+    const body = `${GOOD}      body:\n        'a.__proto__.polluted': { const: 1 }\n`.replace(
+      "request: { method: GET, path: '/v2.1/accounts/{accountId}/users/{id}' }",
+      "request:\n      method: GET\n      path: '/v2.1/accounts/{accountId}/users/{id}'",
+    );
+    expect(loadError(body).path).toBe('methods.get.request.body.a.__proto__.polluted');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('requires id', () => {
     expect(loadError(GOOD.replace('id: userId', 'name: userName')).path).toBe('fields');
   });
