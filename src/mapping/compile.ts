@@ -1,6 +1,28 @@
 /**
  * Compiles a validated mapping file into closures, once. Mapping a record then runs a fixed tree of small
  * functions: no path parsing, enum lookup by name or interpretation of the spec happens per record.
+ *
+ * How a unified list route uses a compiled mapping (src/http/cursor.ts has the paging helpers):
+ * ```ts
+ * const m = catalog.compiled(model, resource, overrides, overridesVersion).method('list');
+ * const limit = parseLimit(query.limit);
+ * const binding = { environmentId, integratedAccountId, resource: `${model}/${resource}`,
+ *   filtersHash: await hashFilters(filters) };
+ * const pos = query.cursor ? await decodeCursor(query.cursor, key, binding, now) : { offset: 0, accountIndex: 0 };
+ * const rctx = { accountId: accounts[pos.accountIndex].id, organizationId, integratedAccountId };
+ * const page = await fillPage({
+ *   limit, offset: pos.offset, maxPageSize: m.maxPageSize, paged: (m.pagingStyle ?? 'none') !== 'none',
+ *   fetchPage: async (offset, size) =>
+ *     m.readPage(await upstream(m.buildRequest(filters, { ...rctx, page: { offset, size } })), offset),
+ * });
+ * const related = Object.fromEntries(await Promise.all(
+ *   m.related.map(async (r) => [r.name, await upstream(r.buildRequest(filters, rctx))])));
+ * const result = page.items.map((rec) => m.mapRecord(rec, { ...rctx, includeRemoteData, related }));
+ * const next = nextPosition(pos, page.nextOffset, accounts.length);
+ * const next_cursor = next && (await encodeCursor({ ...binding, ...next, expiresAt: now + ttl }, key));
+ * ```
+ * Get/create/update/actions: `buildRequest(params, rctx)`, then `readItemError(body)` (a bulk call's per-item
+ * error inside a 200 response: report it as upstream_error), then `mapRecord(readRecord(body), ctx)`.
  */
 import { ApiError } from '../http/errors';
 import { MappingError } from './errors';
