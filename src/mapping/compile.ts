@@ -65,7 +65,7 @@ export interface RequestContext {
 }
 
 /** A request for the upstream client; `path` is relative to the API base (`…/restapi` or `…/management`). */
-export interface UpstreamRequest {
+export interface MappedRequest {
   api: UpstreamApi;
   method: string;
   path: string;
@@ -92,12 +92,12 @@ export interface CompiledMethod {
   pagingStyle: PagingStyle | undefined;
   /** Largest page the upstream allows (undefined when not paged). */
   maxPageSize: number | undefined;
-  buildRequest(params: Record<string, unknown>, ctx: RequestContext): UpstreamRequest;
+  buildRequest(params: Record<string, unknown>, ctx: RequestContext): MappedRequest;
   /** Extra requests to make with this one; their bodies go to `MapContext.related` under the same names. */
   related: ReadonlyArray<{
     name: string;
     api: UpstreamApi;
-    buildRequest(params: Record<string, unknown>, ctx: RequestContext): UpstreamRequest;
+    buildRequest(params: Record<string, unknown>, ctx: RequestContext): MappedRequest;
   }>;
   /** Reads the records and paging position of a list response (`requestedOffset`: the offset asked for). */
   readPage(body: unknown, requestedOffset?: number): Page;
@@ -375,7 +375,7 @@ function compileRequest(
   api: UpstreamApi,
   spec: RequestSpec,
   paging: MethodSpec['paging'],
-): (params: Record<string, unknown>, ctx: RequestContext) => UpstreamRequest {
+): (params: Record<string, unknown>, ctx: RequestContext) => MappedRequest {
   const pathParts = compilePathTemplate(spec.path);
   const query = Object.entries(spec.query ?? {}).map(([k, p]) => [k, compileParam(p, k)] as const);
   const body =
@@ -398,7 +398,12 @@ function compileRequest(
           ? new ApiError('internal', `mapping request needs ${part.name} from the runtime`)
           : new ApiError('invalid_request', `${part.name} is required`, { param: part.name });
       }
-      path += encodeURIComponent(String(v));
+      const segment = encodeURIComponent(String(v));
+      // encodeURIComponent leaves dots alone, and a `.` or `..` segment would be folded into another path.
+      if (segment === '.' || segment === '..') {
+        throw new ApiError('invalid_request', `${part.name} is not a valid id`, { param: part.name });
+      }
+      path += segment;
     }
     const q: Record<string, string> = {};
     for (const [name, fn] of query) {
@@ -415,7 +420,7 @@ function compileRequest(
         q.take = size;
       }
     }
-    const request: UpstreamRequest = { api, method, path, query: q };
+    const request: MappedRequest = { api, method, path, query: q };
     if (body !== undefined) {
       const out: Record<string, unknown> = {};
       for (const [set, fn] of body) {
