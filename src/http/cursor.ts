@@ -224,7 +224,8 @@ export async function fillPage<T>(options: {
 }): Promise<{ items: T[]; nextOffset: number | null }> {
   const { limit, maxPageSize, fetchPage } = options;
   if (!options.paged) {
-    const page = await fetchPage(0, limit);
+    // The whole list comes in one response; the size is only a hint the request builder ignores for `none`.
+    const page = await fetchPage(0, Number.MAX_SAFE_INTEGER);
     const items = page.items.slice(options.offset, options.offset + limit);
     const end = options.offset + items.length;
     return { items, nextOffset: end < page.items.length ? end : null };
