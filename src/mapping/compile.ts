@@ -158,8 +158,8 @@ function compilePathSource(path: string): ValueFn {
     const get = compileGetter(segments.slice(2));
     return (_record, ctx) => (ctx.related === undefined ? undefined : get(ctx.related[String(name)]));
   }
-  const get = compileGetter(segments);
-  return (record) => get(record);
+  // A getter already has the shape of a ValueFn (it ignores ctx): no wrapper call per field.
+  return compileGetter(segments);
 }
 
 function compileSource(spec: Exclude<FieldSpec, string>, c: Compiler, where: string): ValueFn {
@@ -199,7 +199,7 @@ export function compileField(spec: FieldSpec, c: Compiler, where: string): Value
     const source = compilePathSource(spec);
     return (record, ctx) => {
       const v = source(record, ctx);
-      return isMissing(v) ? null : v;
+      return v === undefined || v === null || v === '' ? null : v;
     };
   }
   const source = compileSource(spec, c, where);
