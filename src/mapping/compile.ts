@@ -205,13 +205,13 @@ export function compileField(spec: FieldSpec, c: Compiler, where: string): Value
   const source = compileSource(spec, c, where);
   const steps: Step[] = [];
   if (spec.find !== undefined) {
-    const where = compileGetter(spec.find.where);
+    const key = compileGetter(spec.find.where);
     const take = spec.find.take === undefined ? undefined : compileGetter(spec.find.take);
     const wanted = spec.find.equals;
     steps.push((value) => {
       if (!Array.isArray(value)) return undefined;
       for (let i = 0; i < value.length; i++) {
-        if (where(value[i]) === wanted) return take === undefined ? value[i] : take(value[i]);
+        if (key(value[i]) === wanted) return take === undefined ? value[i] : take(value[i]);
       }
       return undefined;
     });

@@ -42,6 +42,23 @@ describe('cursor', async () => {
     expect(await decodeCursor(token, key, binding, NOW)).toEqual(payload);
   });
 
+  it('signs with a key derived for cursors, not with the raw secret', async () => {
+    const secret = 'a-signing-secret-of-at-least-32-characters';
+    const token = await encodeCursor(payload, key);
+    const [body, tag] = token.split('.');
+    const rawKey = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    const rawTag = Buffer.from(
+      await crypto.subtle.sign('HMAC', rawKey, new TextEncoder().encode(body)),
+    ).toString('base64url');
+    expect(rawTag).not.toBe(tag);
+  });
+
   it('rejects a tampered payload', async () => {
     const token = await encodeCursor(payload, key);
     const [body, tag] = token.split('.');
