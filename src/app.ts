@@ -25,13 +25,20 @@ import {
   type RateLimitStore,
   rateLimitPerApiKey,
 } from './http/rate-limit';
+import { BUNDLED_MAPPINGS } from './mapping/bundled-mappings';
+import { createMappingCatalog } from './mapping/catalog';
+import { type MappingSet, mappingsFromObjects } from './mapping/definitions';
+import { createFunctionRegistry } from './mapping/functions';
 import { buildOpenApiDocument, registerSecurityScheme } from './openapi-document';
 import { registerLinkTokens } from './routes/connect/link-tokens';
 import { registerConnectPages } from './routes/connect/pages';
 import { registerHealth } from './routes/health';
 import { registerIntegratedAccounts } from './routes/integrated-accounts';
+import { registerMappingOverrides } from './routes/mapping-overrides';
 import { registerMeta } from './routes/meta';
 import { registerProxy } from './routes/proxy';
+import { registerUserDirectory } from './routes/unified/user-directory';
+import { createOverridesStore } from './unified/overrides-store';
 import { createUpstreamClient, type UpstreamClientDeps } from './upstream/client';
 
 /** The part of Config the app itself reads. */
@@ -65,6 +72,8 @@ export interface AppDeps {
   rateLimitStore?: RateLimitStore;
   /** How long a verified API key is trusted before the database is asked again. */
   apiKeyCacheTtlMs?: number;
+  /** Mapping files (Node: `loadMappings('mappings')`); default: the copies bundled at build time. */
+  mappings?: MappingSet;
 }
 
 /** DocuSign's public environments, with no integration key for the code grant. */
@@ -129,6 +138,8 @@ export function createApp(deps: AppDeps) {
   registerConnectPages(app, services.connections);
   registerIntegratedAccounts(app, services.connections, services.cursorKey);
   registerProxy(app, services.connections);
+  registerUserDirectory(app, services.unified);
+  registerMappingOverrides(app, { ...services.unified, now });
 
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
   app.get('/docs', Scalar<GatewayEnv>({ url: '/openapi.json', pageTitle: 'DocuSign Unified Gateway' }));
@@ -182,7 +193,19 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     publicUrl: deps.config.publicUrl,
     now,
   };
-  return { connections, cursorKey, tokens, upstream, vault };
+  const catalog = createMappingCatalog(
+    deps.mappings ?? mappingsFromObjects(BUNDLED_MAPPINGS),
+    createFunctionRegistry(),
+  );
+  const unified = {
+    db: deps.db,
+    catalog,
+    overrides: createOverridesStore(deps.db),
+    upstream,
+    cursorKey,
+    now,
+  };
+  return { connections, cursorKey, tokens, upstream, vault, unified };
 }
 
 export type GatewayApp = ReturnType<typeof createApp>;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { createRefreshScheduler } from './auth/refresh-scheduler';
@@ -9,6 +10,7 @@ import { openDatabase } from './db/open';
 import { DbRateLimitStore } from './http/db-rate-limit-store';
 import { createJsonLogger } from './http/logger';
 import { resolveLocalSecrets } from './local-secrets';
+import { loadMappings } from './mapping/load';
 import { connectSandbox } from './sandbox/connect-sandbox';
 import { startSandbox } from './sandbox/start-sandbox';
 import { createNodeFetch } from './upstream/node-fetch';
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
   }
   const upstreamFetch = createNodeFetch();
   const app = createApp({
+    // Read at start so an edited mapping file takes effect on restart and a broken one stops the start.
+    mappings: loadMappings(fileURLToPath(new URL('../mappings', import.meta.url))),
     config,
     db: database.db,
     logger,
