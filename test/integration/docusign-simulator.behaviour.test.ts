@@ -38,7 +38,9 @@ describe('rate limits', () => {
     expect(remaining).toEqual(['2', '1', '0']);
     const limited = await get('/users?count=1');
     expect(limited.status).toBe(429);
-    expect((await limited.json()).errorCode).toBe('HOURLY_APINVOCATION_LIMIT_EXCEEDED');
+    expect(((await limited.json()) as { errorCode: string }).errorCode).toBe(
+      'HOURLY_APINVOCATION_LIMIT_EXCEEDED',
+    );
     expect(limited.headers.get('x-ratelimit-limit')).toBe('3');
     expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(Number(limited.headers.get('x-ratelimit-reset'))).toBe(Date.parse('2026-06-01T13:00:00Z') / 1000);
@@ -206,9 +208,12 @@ describe('Connect', () => {
       ['envelope-sent', 'delivered', 2],
       ['envelope-completed', 'delivered', 1],
     ]);
-    const envelope = await (await api(`/envelopes/${envelopeId}?include=recipients`)).json();
+    const envelope = (await (await api(`/envelopes/${envelopeId}?include=recipients`)).json()) as {
+      status: string;
+      recipients: { signers: { status: string }[] };
+    };
     expect(envelope.status).toBe('completed');
-    expect(envelope.recipients.signers[0].status).toBe('completed');
+    expect(envelope.recipients.signers[0]?.status).toBe('completed');
   });
 });
 

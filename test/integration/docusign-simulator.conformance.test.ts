@@ -82,6 +82,9 @@ async function call(
   return { status: res.status, body: (payload ?? {}) as Loose, bytes, headers: res.headers };
 }
 
+/** A JSON array field (empty when absent). */
+const arrayOf = (value: Loose | undefined): Loose[] => (value ?? []) as unknown as Loose[];
+
 const expectError = (r: Result, status: number, code: string) => {
   expect(r.status).toBe(status);
   expect(r.body.errorCode ?? r.body.error).toBe(code);
@@ -258,8 +261,8 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
       ),
     )!;
     templateId = String(template.templateId);
-    const role = (template.recipients?.signers as unknown as Loose[])[0]!;
-    const label = String((role.tabs?.textTabs as unknown as Loose[])[0]!.tabLabel);
+    const role = arrayOf(template.recipients?.signers)[0]!;
+    const label = String(arrayOf(role.tabs?.textTabs)[0]!.tabLabel);
     const fromTemplate = await call('POST', A('/envelopes'), {
       templateId,
       status: 'sent',
@@ -277,11 +280,9 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
       'GET',
       A(`/envelopes/${fromTemplate.body.envelopeId}?include=recipients,tabs,documents,custom_fields,folders`),
     );
-    const signer = (created.body.recipients?.signers as unknown as Loose[])[0]!;
+    const signer = arrayOf(created.body.recipients?.signers)[0]!;
     expect(signer.name).toBe('Role Player');
-    expect(
-      (signer.tabs?.textTabs as unknown as Loose[]).find((t) => String(t.tabLabel) === label)?.value,
-    ).toBe('ACME');
+    expect(arrayOf(signer.tabs?.textTabs).find((t) => String(t.tabLabel) === label)?.value).toBe('ACME');
     expect(created.body.templatesUri).toBeTypeOf('string');
 
     expectError(
