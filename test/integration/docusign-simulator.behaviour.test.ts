@@ -215,6 +215,45 @@ describe('Connect', () => {
     expect(envelope.status).toBe('completed');
     expect(envelope.recipients.signers[0]?.status).toBe('completed');
   });
+
+  it('publishes envelope-voided for legacy envelopeEvents configurations, unsigned without includeHMAC', async () => {
+    const received: { event: string; signature: string | null }[] = [];
+    const sim = createDocusignSimulator({
+      scale: SMALL,
+      connect: {
+        fetch: async (req) => {
+          const body = (await req.json()) as { event: string };
+          received.push({ event: body.event, signature: req.headers.get('x-docusign-signature-1') });
+          return new Response('ok');
+        },
+      },
+    });
+    const api = client(sim);
+    await api('/connect', {
+      method: 'POST',
+      body: JSON.stringify({
+        urlToPublishTo: 'https://hooks.example/legacy',
+        allUsers: 'true',
+        envelopeEvents: ['Voided'],
+      }),
+    });
+    const created = await api('/envelopes', {
+      method: 'POST',
+      body: JSON.stringify({
+        emailSubject: 'Void me',
+        status: 'sent',
+        documents: [{ documentId: '1', name: 'a.pdf' }],
+        recipients: { signers: [{ recipientId: '1', name: 'A', email: 'a@example.org' }] },
+      }),
+    });
+    const { envelopeId } = (await created.json()) as { envelopeId: string };
+    await api(`/envelopes/${envelopeId}`, {
+      method: 'PUT',
+      body: JSON.stringify({ status: 'voided', voidedReason: 'test' }),
+    });
+    await sim.connect.flush();
+    expect(received).toEqual([{ event: 'envelope-voided', signature: null }]);
+  });
 });
 
 describe('transfer rules', () => {
