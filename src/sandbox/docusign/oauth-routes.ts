@@ -6,7 +6,7 @@
 import type { Context, Hono } from 'hono';
 import { decodeJwt, importSPKI, jwtVerify } from 'jose';
 import type { SimContext, SimEnv } from './context';
-import { accountsOfUser } from './state';
+import { accountsOfUser, userIdsByEmail } from './state';
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -117,7 +117,7 @@ export function registerOAuthRoutes(app: Hono<SimEnv>, sim: SimContext): void {
     const state = get('state') || undefined;
     if (get('decision') !== 'allow')
       return c.redirect(redirectWith(redirectUri, { error: 'access_denied', state }), 302);
-    const userId = sim.state.usersByEmail.get(get('email').toLowerCase())?.[0];
+    const userId = userIdsByEmail(sim.state, get('email'))[0];
     if (!userId) return c.html('<!doctype html><title>Error</title><h1>No user with that email</h1>', 400);
     const scope = get('scope') || 'signature';
     sim.oauth.grantConsent(userId, client.clientId);
