@@ -289,6 +289,37 @@ describe('transfer rules', () => {
   });
 });
 
+describe('envelope list scope', () => {
+  it('lists the caller’s envelopes (sent or received) unless user_id names another sender', async () => {
+    const sim = createDocusignSimulator({ scale: SMALL });
+    const account = sim.account(sim.defaults.accountIds[0]!)!;
+    const auth = { authorization: `Bearer ${sim.issueTokens().access_token}` };
+    const list = async (query: string) => {
+      const res = await sim.fetch(
+        `${sim.origin}/restapi/v2.1/accounts/${account.accountId}/envelopes?from_date=2000-01-01&count=1000${query}`,
+        {
+          headers: auth,
+        },
+      );
+      return ((await res.json()) as { envelopes: { envelopeId: string }[] }).envelopes
+        .map((e) => e.envelopeId)
+        .sort();
+    };
+    const me = sim.state.users.get(sim.defaults.userId)!;
+    const mine = account.envelopes
+      .filter((e) => e.ownerUserId === me.userId || e.recipients.some((r) => r.email === me.email))
+      .map((e) => e.envelopeId)
+      .sort();
+    expect(await list('')).toEqual(mine);
+    const other = account.envelopes.find((e) => e.ownerUserId !== me.userId)!.ownerUserId;
+    const theirs = account.envelopes
+      .filter((e) => e.ownerUserId === other)
+      .map((e) => e.envelopeId)
+      .sort();
+    expect(await list(`&user_id=${other}`)).toEqual(theirs);
+  });
+});
+
 describe('embedded signing page', () => {
   it('signs through the view URL once and redirects with event=signing_complete', async () => {
     const sim = createDocusignSimulator({ scale: SMALL });

@@ -303,6 +303,23 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
       A(`/envelopes?from_date=2026-05-31&folder_ids=sentitems&status=sent&order_by=created&order=desc`),
     );
     expect((mine.body.envelopes as unknown as Loose[]).map((e) => e.envelopeId)).toContain(sentId);
+    const sender = await call(
+      'GET',
+      A(
+        `/envelopes?from_date=2026-05-31&user_filter=sender&email=${encodeURIComponent(sim.defaults.userEmail)}&user_name=Sandbox%20Admin`,
+      ),
+    );
+    expect((sender.body.envelopes as unknown as Loose[]).map((e) => e.envelopeId)).toContain(sentId);
+    expectError(
+      await call('GET', A('/envelopes?from_date=2026-05-31&user_filter=everyone')),
+      400,
+      'INVALID_REQUEST_PARAMETER',
+    );
+    expectError(
+      await call('GET', A('/envelopes?from_date=2026-05-31&email=nobody@example.org&user_name=x')),
+      400,
+      'INVALID_REQUEST_PARAMETER',
+    );
   });
 
   it('serves recipients, tabs, documents and PDFs', async () => {
