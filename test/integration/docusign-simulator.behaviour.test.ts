@@ -376,6 +376,36 @@ describe('transports', () => {
     expect(((await res.json()) as { sub: string }).sub).toBe(sim.defaults.userId);
   });
 
+  it('works under a path prefix when the prefix is stripped and included in the origin', async () => {
+    const prefixed = createDocusignSimulator({
+      scale: SMALL,
+      origin: 'http://gateway.local/sandbox/docusign',
+    });
+    const forward = (url: string, init?: RequestInit) =>
+      prefixed.fetch(url.replace('/sandbox/docusign', ''), init);
+    const { access_token } = prefixed.issueTokens();
+    const auth = { authorization: `Bearer ${access_token}` };
+    const info = (await (await forward(`${prefixed.origin}/oauth/userinfo`, { headers: auth })).json()) as {
+      accounts: { base_uri: string; account_id: string }[];
+    };
+    expect(info.accounts[0]!.base_uri).toBe('http://gateway.local/sandbox/docusign');
+    const org = prefixed.defaults.organizationId;
+    const users = (await (
+      await forward(
+        `${info.accounts[0]!.base_uri}/management/v2/organizations/${org}/users?account_id=${info.accounts[0]!.account_id}&take=2`,
+        {
+          headers: auth,
+        },
+      )
+    ).json()) as { paging: { next: string } };
+    expect(
+      users.paging.next.startsWith(
+        `http://gateway.local/sandbox/docusign/management/v2/organizations/${org}/users?`,
+      ),
+    ).toBe(true);
+    expect((await forward(users.paging.next, { headers: auth })).status).toBe(200);
+  });
+
   it('serves over real HTTP with base_uri pointing at the server, and resets connections on demand', async () => {
     const real = createDocusignSimulator({ scale: SMALL });
     const { url, close } = await startSimulatorServer(real);

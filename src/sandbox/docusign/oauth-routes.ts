@@ -37,7 +37,7 @@ function consentPage(params: Record<string, string>, email: string, clientId: st
   <main>
     <h1>Allow access to your DocuSign account?</h1>
     <p>The application <strong>${escapeHtml(clientId)}</strong> asks for: <code>${escapeHtml(params.scope ?? 'signature')}</code>.</p>
-    <form method="post" action="/oauth/auth">
+    <form method="post" action="auth">
       ${hidden}
       <p><label for="email">Sign in as (email)</label>
       <input id="email" name="email" type="email" autocomplete="email" required value="${escapeHtml(email)}"></p>
