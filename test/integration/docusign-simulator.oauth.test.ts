@@ -201,6 +201,23 @@ describe('POST /oauth/token', () => {
     const grant = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
     const before = await token({ grant_type: grant, assertion: await assertion() });
     expect(before.body).toEqual({ error: 'consent_required' });
+    // Consent through the code flow without `impersonation` does not enable JWT.
+    const page = await sim.fetch(`${sim.origin}/oauth/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: clientId,
+        redirect_uri: REDIRECT,
+        scope: 'signature',
+        email: sim.defaults.userEmail,
+        decision: 'allow',
+      }),
+      redirect: 'manual',
+    });
+    expect(page.status).toBe(302);
+    expect((await token({ grant_type: grant, assertion: await assertion() })).body).toEqual({
+      error: 'consent_required',
+    });
     sim.grantConsent(sim.defaults.userId, clientId);
     const ok = await token({ grant_type: grant, assertion: await assertion() });
     expect(ok.status).toBe(200);

@@ -120,7 +120,7 @@ export function registerOAuthRoutes(app: Hono<SimEnv>, sim: SimContext): void {
     const userId = userIdsByEmail(sim.state, get('email'))[0];
     if (!userId) return c.html('<!doctype html><title>Error</title><h1>No user with that email</h1>', 400);
     const scope = get('scope') || 'signature';
-    sim.oauth.grantConsent(userId, client.clientId);
+    sim.oauth.grantConsent(userId, client.clientId, scope.split(/\s+/).filter(Boolean));
     const code = sim.oauth.createCode({
       clientId: client.clientId,
       userId,
@@ -247,6 +247,8 @@ async function jwtGrant(c: Context<SimEnv>, sim: SimContext, assertion: string):
     return oauthError(c, 400, 'invalid_grant', 'no_valid_keys_or_signatures');
   }
   if (!subject || !sim.state.users.has(subject)) return oauthError(c, 400, 'invalid_grant', 'user_not_found');
-  if (!sim.oauth.hasConsent(subject, client.clientId)) return oauthError(c, 400, 'consent_required');
+  // JWT impersonation needs the user's consent to the `impersonation` scope (DocuSign's documented rule).
+  if (!sim.oauth.hasConsent(subject, client.clientId, ['impersonation']))
+    return oauthError(c, 400, 'consent_required');
   return c.json(sim.oauth.issue(subject, client.clientId, scope, 'jwt'));
 }
