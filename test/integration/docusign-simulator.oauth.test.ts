@@ -134,6 +134,20 @@ describe('POST /oauth/token', () => {
     expect(sim.log.count({ grantType: 'refresh_token', status: 400 })).toBe(1);
   });
 
+  it('answers invalid_grant and 401 after the tokens were revoked', async () => {
+    const first = await codeGrant();
+    sim.revokeTokens(sim.defaults.userId, sim.defaults.clientId);
+    const r = await token(
+      { grant_type: 'refresh_token', refresh_token: String(first.refresh_token) },
+      basic(sim.defaults.clientId, sim.defaults.clientSecret),
+    );
+    expect(r).toEqual({ status: 400, body: { error: 'invalid_grant' } });
+    const api = await sim.fetch(`${sim.origin}/restapi/v2.1/accounts/${sim.defaults.accountIds[0]}/users`, {
+      headers: { authorization: `Bearer ${first.access_token}` },
+    });
+    expect(api.status).toBe(401);
+  });
+
   it('expires access tokens and refresh tokens by the clock', async () => {
     const first = await codeGrant();
     const account = sim.defaults.accountIds[0];
