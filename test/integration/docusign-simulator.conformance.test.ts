@@ -19,6 +19,8 @@ interface Loose {
 
 // Fields the newer official SDK model has but our 2022 spec file lacks (see shared SOURCE.md / DIGEST.md [sdk]).
 const SDK_EXTRAS = ['envelopesInformation.nextUri', 'envelopesInformation.previousUri'];
+// One option object for requests and responses, so ajv compiles the schema graph once.
+const STRICT = { strict: true, allowExtra: SDK_EXTRAS };
 
 let now = Date.parse('2026-06-01T12:00:00Z');
 const sim = createDocusignSimulator({
@@ -56,7 +58,7 @@ async function call(
   const operationId = match!.operationId;
   if (body !== undefined && body !== MALFORMED) {
     expect(
-      validateRequestAgainstSpec(api, operationId, body, { strict: true }),
+      validateRequestAgainstSpec(api, operationId, body, STRICT),
       `request body of ${operationId}`,
     ).toEqual([]);
   }
@@ -81,6 +83,9 @@ async function call(
   covered.add(`${api}:${operationId}`);
   return { status: res.status, body: (payload ?? {}) as Loose, bytes, headers: res.headers };
 }
+
+/** A JSON array field (empty when absent). */
+const arrayOf = (value: Loose | undefined): Loose[] => (value ?? []) as unknown as Loose[];
 
 const expectError = (r: Result, status: number, code: string) => {
   expect(r.status).toBe(status);
@@ -258,8 +263,8 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
       ),
     )!;
     templateId = String(template.templateId);
-    const role = (template.recipients?.signers as unknown as Loose[])[0]!;
-    const label = String((role.tabs?.textTabs as unknown as Loose[])[0]!.tabLabel);
+    const role = arrayOf(template.recipients?.signers)[0]!;
+    const label = String(arrayOf(role.tabs?.textTabs)[0]!.tabLabel);
     const fromTemplate = await call('POST', A('/envelopes'), {
       templateId,
       status: 'sent',
@@ -277,11 +282,9 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
       'GET',
       A(`/envelopes/${fromTemplate.body.envelopeId}?include=recipients,tabs,documents,custom_fields,folders`),
     );
-    const signer = (created.body.recipients?.signers as unknown as Loose[])[0]!;
+    const signer = arrayOf(created.body.recipients?.signers)[0]!;
     expect(signer.name).toBe('Role Player');
-    expect(
-      (signer.tabs?.textTabs as unknown as Loose[]).find((t) => String(t.tabLabel) === label)?.value,
-    ).toBe('ACME');
+    expect(arrayOf(signer.tabs?.textTabs).find((t) => String(t.tabLabel) === label)?.value).toBe('ACME');
     expect(created.body.templatesUri).toBeTypeOf('string');
 
     expectError(
@@ -300,6 +303,23 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
       A(`/envelopes?from_date=2026-05-31&folder_ids=sentitems&status=sent&order_by=created&order=desc`),
     );
     expect((mine.body.envelopes as unknown as Loose[]).map((e) => e.envelopeId)).toContain(sentId);
+    const sender = await call(
+      'GET',
+      A(
+        `/envelopes?from_date=2026-05-31&user_filter=sender&email=${encodeURIComponent(sim.defaults.userEmail)}&user_name=Sandbox%20Admin`,
+      ),
+    );
+    expect((sender.body.envelopes as unknown as Loose[]).map((e) => e.envelopeId)).toContain(sentId);
+    expectError(
+      await call('GET', A('/envelopes?from_date=2026-05-31&user_filter=everyone')),
+      400,
+      'INVALID_REQUEST_PARAMETER',
+    );
+    expectError(
+      await call('GET', A('/envelopes?from_date=2026-05-31&email=nobody@example.org&user_name=x')),
+      400,
+      'INVALID_REQUEST_PARAMETER',
+    );
   });
 
   it('serves recipients, tabs, documents and PDFs', async () => {

@@ -92,8 +92,11 @@ export interface DocusignSimulator {
   actions: SimulatorActions;
   defaults: SeedDefaults;
   registerClient(client: SimClient): void;
-  grantConsent(userId: string, clientId: string): void;
+  /** Records consent (default scopes: signature and impersonation, which the JWT grant needs). */
+  grantConsent(userId: string, clientId: string, scopes?: string[]): void;
   revokeConsent(userId: string, clientId: string): void;
+  /** Invalidates every access and refresh token of a user for a client (next refresh: `invalid_grant`). */
+  revokeTokens(userId: string, clientId: string): void;
   /** Issues tokens as if the user had gone through the code grant (consent is recorded). */
   issueTokens(userId?: string, clientId?: string): IssuedTokens;
   /** Finds an account by GUID or external number. */
@@ -417,8 +420,9 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
       },
     },
     registerClient: (client) => oauth.registerClient(client),
-    grantConsent: (userId, clientId) => oauth.grantConsent(userId, clientId),
+    grantConsent: (userId, clientId, scopes) => oauth.grantConsent(userId, clientId, scopes),
     revokeConsent: (userId, clientId) => oauth.revokeConsent(userId, clientId),
+    revokeTokens: (userId, clientId) => oauth.revokeTokens(userId, clientId),
     issueTokens(userId = defaults.userId, clientId = defaults.clientId) {
       oauth.grantConsent(userId, clientId);
       return oauth.issue(userId, clientId, 'signature', 'authorization_code');
