@@ -1,0 +1,408 @@
+import { ApiError } from '../http/errors';
+import type { Logger } from '../http/logger';
+import { type AccountBudgetConfig, AccountBudgets, DEFAULT_ACCOUNT_BUDGET } from './account-budget';
+import {
+  rateLimitedError,
+  retryAfterSecondsFromHeaders,
+  upstreamErrorFromResponse,
+  upstreamUnavailableError,
+} from './errors';
+
+/** Where the client gets DocuSign access tokens; implemented by the token manager. */
+export interface TokenSource {
+  getAccessToken(integratedAccountId: string, opts?: { forceRefresh?: boolean }): Promise<string>;
+}
+
+/** Retry, timeout and budget settings of the upstream client. */
+export interface UpstreamConfig {
+  /** Attempts per request, the first included (a 401's one forced-refresh retry is not counted). */
+  maxAttempts: number;
+  /** Backoff base: attempt n waits a random time in [0, min(maxDelayMs, baseDelayMs·2^(n-1))). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest wait DocuSign (Retry-After, X-RateLimit-Reset) or the budget may impose before we give up. */
+  maxRetryAfterMs: number;
+  /** Time allowed for one attempt to produce response headers. */
+  attemptTimeoutMs: number;
+  /** Time allowed for the whole request, retries and waits included, until response headers. */
+  deadlineMs: number;
+  budget: AccountBudgetConfig;
+}
+
+export const DEFAULT_UPSTREAM_CONFIG: UpstreamConfig = {
+  maxAttempts: 4,
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
+  maxRetryAfterMs: 10_000,
+  attemptTimeoutMs: 30_000,
+  deadlineMs: 60_000,
+  budget: DEFAULT_ACCOUNT_BUDGET,
+};
+
+/** One call to DocuSign. */
+export interface UpstreamRequest {
+  /** The connection whose credentials are used. */
+  integratedAccountId: string;
+  /** The DocuSign account whose quota this call spends; defaults to the integrated account. */
+  budgetKey?: string;
+  url: string | URL;
+  method: string;
+  headers?: ConstructorParameters<typeof Headers>[0];
+  body?: RequestInit['body'] | ReadableStream<Uint8Array>;
+  /** Marks a non-idempotent request as safe to retry (the caller deduplicates). */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+  /** Overrides `attemptTimeoutMs` for this call. */
+  timeoutMs?: number;
+}
+
+export interface UpstreamClient {
+  /**
+   * Sends the request with retries and returns DocuSign's response; the body is streamed, not buffered, and
+   * the caller must read or cancel it (it holds the account's concurrency slot until then).
+   * Throws ApiError when there is no usable answer: `upstream_unavailable` (timeouts, resets, 5xx after
+   * retries), `rate_limited` (429 after retries, or a wait longer than allowed), `upstream_error` 502 (401
+   * after the forced token refresh). Other statuses (2xx, 3xx, 4xx) are returned as they came.
+   */
+  request(req: UpstreamRequest): Promise<Response>;
+  /** Sends the request and parses a JSON body; throws the translated ApiError on any non-2xx. */
+  json<T>(req: UpstreamRequest): Promise<T>;
+}
+
+export interface UpstreamClientDeps {
+  fetch: typeof fetch;
+  tokens: TokenSource;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  config?: Partial<Omit<UpstreamConfig, 'budget'>> & { budget?: Partial<AccountBudgetConfig> };
+  logger?: Logger;
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+
+/** Builds the one client through which every DocuSign call goes. */
+export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
+  const config: UpstreamConfig = {
+    ...DEFAULT_UPSTREAM_CONFIG,
+    ...deps.config,
+    budget: { ...DEFAULT_UPSTREAM_CONFIG.budget, ...deps.config?.budget },
+  };
+  const now = deps.now ?? (() => Date.now());
+  const rawSleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = (ms: number, signal?: AbortSignal) => abortable(rawSleep(ms), signal);
+  const random = deps.random ?? Math.random;
+  const budgets = new AccountBudgets(config.budget, { now, sleep });
+  const log = deps.logger;
+
+  async function request(req: UpstreamRequest): Promise<Response> {
+    const method = req.method.toUpperCase();
+    const url = typeof req.url === 'string' ? req.url : req.url.toString();
+    const where = describeUrl(url);
+    const budgetKey = req.budgetKey ?? req.integratedAccountId;
+    const replayable = isReplayable(req.body);
+    const retryable = replayable && (IDEMPOTENT_METHODS.has(method) || Boolean(req.idempotencyKey));
+    const startedAt = now();
+    const deadlineAt = startedAt + config.deadlineMs;
+    const attemptTimeout = req.timeoutMs ?? config.attemptTimeoutMs;
+    const baseHeaders = new Headers(req.headers);
+    baseHeaders.delete('authorization');
+
+    let attempt = 0;
+    let refreshed = false;
+    let forceRefresh = false;
+    let lastFailure = '';
+    const sentTokens: string[] = [];
+
+    for (;;) {
+      attempt++;
+      const release = await budgets.acquire(
+        budgetKey,
+        Math.min(config.maxRetryAfterMs, Math.max(0, deadlineAt - now())),
+        req.signal,
+      );
+      let handedOver = false;
+      try {
+        const token = await deps.tokens.getAccessToken(
+          req.integratedAccountId,
+          forceRefresh ? { forceRefresh } : {},
+        );
+        forceRefresh = false;
+        sentTokens.push(token);
+        const headers = new Headers(baseHeaders);
+        headers.set('authorization', `Bearer ${token}`);
+        const timeout = Math.max(1, Math.min(attemptTimeout, deadlineAt - now()));
+
+        let res: Response;
+        try {
+          res = await fetchWithTimeout(deps.fetch, url, method, headers, req.body, timeout, req.signal);
+        } catch (err) {
+          if (req.signal?.aborted) throw req.signal.reason;
+          const failure =
+            err instanceof AttemptTimeout ? `no response within ${timeout} ms` : networkReason(err);
+          lastFailure = failure;
+          if (!(err instanceof AttemptTimeout) && !isConnectionError(err)) throw err;
+          const delay = backoff(attempt);
+          if (retryable && attempt < config.maxAttempts && now() + delay < deadlineAt) {
+            log?.warn('upstream retry', { method, url: where, attempt, reason: failure, delay_ms: delay });
+            release();
+            await sleep(delay, req.signal);
+            continue;
+          }
+          throw upstreamUnavailableError(`DocuSign is unavailable: ${failure}`, {
+            attempts: attempt,
+            reason: failure,
+          });
+        }
+
+        budgets.observe(budgetKey, res.headers);
+
+        if (res.status === 401) {
+          if (!refreshed && replayable) {
+            refreshed = true;
+            forceRefresh = true;
+            attempt--; // the forced-refresh retry does not spend the retry budget
+            discard(res);
+            log?.info('upstream 401, refreshing token once', { method, url: where });
+            continue;
+          }
+          const error = await upstreamErrorFromResponse(res, { redact: sentTokens, now: now() });
+          if (!replayable && !refreshed) {
+            throw new ApiError(
+              'upstream_error',
+              `${error.message} (the request body was a stream, so it was not retried with a fresh token)`,
+              error.details,
+              502,
+            );
+          }
+          throw error;
+        }
+
+        if (RETRYABLE_STATUSES.has(res.status)) {
+          const askedSeconds = retryAfterSecondsFromHeaders(res.headers, now());
+          const askedMs = askedSeconds === undefined ? undefined : askedSeconds * 1000;
+          lastFailure = `HTTP ${res.status}`;
+          if (askedMs !== undefined && askedMs > config.maxRetryAfterMs) {
+            discard(res);
+            throw rateLimitedOrUnavailable(res.status, askedSeconds ?? 1, lastFailure);
+          }
+          const delay = askedMs ?? backoff(attempt);
+          if (retryable && attempt < config.maxAttempts && now() + delay < deadlineAt) {
+            discard(res);
+            log?.warn('upstream retry', { method, url: where, attempt, status: res.status, delay_ms: delay });
+            release();
+            await sleep(delay, req.signal);
+            continue;
+          }
+          throw await upstreamErrorFromResponse(res, {
+            redact: sentTokens,
+            now: now(),
+            fallbackRetryAfterSeconds: Math.max(1, (askedMs ?? config.baseDelayMs) / 1000),
+          });
+        }
+
+        if (res.status >= 500) throw await upstreamErrorFromResponse(res, { redact: sentTokens, now: now() });
+
+        handedOver = true;
+        return releaseWhenBodyEnds(res, release);
+      } finally {
+        if (!handedOver) release();
+      }
+    }
+  }
+
+  function backoff(attempt: number): number {
+    const cap = Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** (attempt - 1));
+    return Math.floor(random() * cap);
+  }
+
+  async function json<T>(req: UpstreamRequest): Promise<T> {
+    const headers = new Headers(req.headers);
+    if (!headers.has('accept')) headers.set('accept', 'application/json');
+    const res = await request({ ...req, headers });
+    if (!res.ok) throw await upstreamErrorFromResponse(res, { now: now() });
+    const text = await res.text();
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError('upstream_error', 'DocuSign answered with a body that is not JSON', {
+        status: res.status,
+        content_type: res.headers.get('content-type'),
+      });
+    }
+  }
+
+  return { request, json };
+}
+
+class AttemptTimeout extends Error {
+  constructor() {
+    super('upstream attempt timed out');
+    this.name = 'AttemptTimeout';
+  }
+}
+
+/** One fetch whose wait for response headers is bounded; the caller's signal keeps governing the body. */
+async function fetchWithTimeout(
+  fetchFn: typeof fetch,
+  url: string,
+  method: string,
+  headers: Headers,
+  body: UpstreamRequest['body'],
+  timeoutMs: number,
+  callerSignal: AbortSignal | undefined,
+): Promise<Response> {
+  const controller = new AbortController();
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) onCallerAbort();
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new AttemptTimeout());
+  }, timeoutMs);
+  const init: RequestInit & { duplex?: 'half' } = {
+    method,
+    headers,
+    body: (body ?? null) as RequestInit['body'],
+    signal: controller.signal,
+    // Following a redirect would carry the bearer token to wherever DocuSign points; the caller decides.
+    redirect: 'manual',
+  };
+  if (body instanceof ReadableStream) init.duplex = 'half';
+  try {
+    return await fetchFn(url, init);
+  } catch (err) {
+    if (timedOut) throw new AttemptTimeout();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function rateLimitedOrUnavailable(status: number, seconds: number, failure: string): ApiError {
+  if (status === 429) return rateLimitedError(seconds);
+  const error = upstreamUnavailableError(
+    `DocuSign is unavailable (${failure}); it asked to wait ${Math.ceil(seconds)} s`,
+  );
+  return new ApiError(error.code, error.message, undefined, error.status, {
+    'retry-after': String(Math.max(1, Math.ceil(seconds))),
+  });
+}
+
+/** True for bodies fetch can send again: absent, strings, bytes, blobs, form data; not streams. */
+function isReplayable(body: UpstreamRequest['body']): boolean {
+  return !(body instanceof ReadableStream);
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+]);
+
+/** Connection-level failures (reset, refused, socket closed, "fetch failed") as opposed to programming errors. */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = errorCode(err);
+  if (code && CONNECTION_CODES.has(code)) return true;
+  // undici and Workers report network failures as TypeError('fetch failed' / 'Network connection lost').
+  return err instanceof TypeError && /fetch failed|network|socket|terminated/i.test(err.message);
+}
+
+function errorCode(err: Error): string | undefined {
+  const own = (err as { code?: unknown }).code;
+  if (typeof own === 'string') return own;
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause && typeof cause === 'object') {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+function networkReason(err: unknown): string {
+  if (!(err instanceof Error)) return 'network error';
+  const code = errorCode(err);
+  return code ? `${err.message} (${code})` : err.message;
+}
+
+/** Origin and path only: query strings may carry personal data (emails, names). */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '[invalid url]';
+  }
+}
+
+/** Frees the socket of a response we will not read; not awaited, as a cancel may wait on the peer. */
+function discard(res: Response): void {
+  res.body?.cancel().catch(() => {
+    // The body is being thrown away; a failure to cancel changes nothing.
+  });
+}
+
+function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** Wraps the body so the account's concurrency slot is given back when it is fully read, fails or is cancelled. */
+function releaseWhenBodyEnds(res: Response, release: () => void): Response {
+  if (!res.body) {
+    release();
+    return res;
+  }
+  const reader = res.body.getReader();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const chunk = await reader.read();
+          if (chunk.done) {
+            release();
+            controller.close();
+          } else {
+            controller.enqueue(chunk.value);
+          }
+        } catch (err) {
+          release();
+          controller.error(err);
+        }
+      },
+      async cancel(reason) {
+        release();
+        await reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}

@@ -1,0 +1,115 @@
+import { ApiError } from '../http/errors';
+
+/** The two DocuSign APIs the passthrough proxy reaches. */
+export type ProxyApi = 'esignature' | 'admin';
+
+export interface ProxyTargetInput {
+  api: ProxyApi;
+  /** The part after `/proxy/{api}/`, still percent-encoded as received. */
+  rawPath: string;
+  /** The query string as received (`?a=b` or empty). */
+  search: string;
+  /** The account's recorded base URI, e.g. `https://demo.docusign.net`. */
+  baseUri: string;
+  /** DocuSign API account id (eSignature prefix). */
+  accountId: string;
+  /** Admin API base, e.g. `https://api-d.docusign.net/management`. */
+  adminBase: string;
+}
+
+// RFC 3986 pchar minus ':' and '@' (no DocuSign path needs them; both help smuggle authority-like text).
+const SEGMENT_CHARS = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/;
+// Query: pchar plus '/' and '?' (RFC 3986 §3.4); no fragment, no raw spaces or controls.
+const QUERY_CHARS = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$/;
+// What a segment must not turn into at any level of percent-decoding.
+const FORBIDDEN_DECODED = /[/\\?#@:]/;
+// C0 controls and DEL, which could split or truncate the request line (CR LF injection, NUL).
+const hasControl = (text: string) =>
+  [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+const MAX_DECODE_LEVELS = 4;
+
+/**
+ * Builds the DocuSign URL for a proxied call: `{baseUri}/restapi/v2.1/accounts/{accountId}/{path}` or
+ * `{adminBase}/{path}`. Throws `invalid_request` for any path that could change host or leave the prefix.
+ */
+export function resolveProxyTarget(input: ProxyTargetInput): URL {
+  const prefixUrl = prefixFor(input);
+  const segments = input.rawPath === '' ? [] : input.rawPath.split('/');
+  segments.forEach((segment, index) => {
+    // A trailing slash is harmless; an empty segment anywhere else (`//host`, `a//b`) is not.
+    if (segment === '' && index === segments.length - 1 && index > 0) return;
+    checkSegment(segment);
+  });
+  const search = checkSearch(input.search);
+
+  const prefixPath = prefixUrl.pathname.replace(/\/+$/, '');
+  const expectedPath = input.rawPath === '' ? prefixPath : `${prefixPath}/${input.rawPath}`;
+  const target = new URL(`${prefixUrl.origin}${expectedPath}${search}`);
+
+  // The parser must not have moved us: same origin, and the path exactly as built (no dot-segment folding).
+  if (target.origin !== prefixUrl.origin || target.pathname !== expectedPath) {
+    throw invalid('Proxy path does not stay under the DocuSign API prefix');
+  }
+  return target;
+}
+
+function prefixFor(input: ProxyTargetInput): URL {
+  if (input.api === 'esignature') {
+    if (!/^[A-Za-z0-9-]+$/.test(input.accountId)) {
+      throw new ApiError('invalid_request', 'The integrated account has no valid DocuSign account id');
+    }
+    return new URL(`${trimSlash(trustedBase(input.baseUri))}/restapi/v2.1/accounts/${input.accountId}`);
+  }
+  return new URL(trimSlash(trustedBase(input.adminBase)));
+}
+
+function trustedBase(base: string): string {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new ApiError('internal', 'Recorded DocuSign base URI is not a URL');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
+    throw new ApiError('internal', 'Recorded DocuSign base URI is not a plain http(s) origin');
+  }
+  return `${url.origin}${url.pathname}`;
+}
+
+function checkSegment(segment: string): void {
+  if (segment === '') throw invalid('Proxy path has an empty segment');
+  if (!SEGMENT_CHARS.test(segment)) throw invalid('Proxy path has characters that are not allowed');
+  let current = segment;
+  for (let level = 0; level <= MAX_DECODE_LEVELS; level++) {
+    if (current === '.' || current === '..') throw invalid('Proxy path may not contain dot segments');
+    if (FORBIDDEN_DECODED.test(current) || hasControl(current)) {
+      throw invalid('Proxy path may not contain encoded slashes, backslashes, controls, "@" or ":"');
+    }
+    if (!current.includes('%')) return;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(current);
+    } catch {
+      throw invalid('Proxy path has malformed percent-encoding');
+    }
+    if (decoded === current) return;
+    current = decoded;
+  }
+  throw invalid('Proxy path is percent-encoded too many times');
+}
+
+function checkSearch(search: string): string {
+  if (search === '' || search === '?') return '';
+  if (!search.startsWith('?') || !QUERY_CHARS.test(search.slice(1))) {
+    throw invalid('Proxy query string has characters that are not allowed');
+  }
+  return search;
+}
+
+function trimSlash(value: string): string {
+  return value.replace(/\/+$/, '');
+}
+
+function invalid(message: string): ApiError {
+  return new ApiError('invalid_request', message);
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/http/errors';
+import { AccountBudgets, DEFAULT_ACCOUNT_BUDGET } from '../../../src/upstream/account-budget';
+import { fakeClock } from '../../helpers/fake-upstream';
+
+function budgets(overrides: Partial<typeof DEFAULT_ACCOUNT_BUDGET> = {}) {
+  const clock = fakeClock();
+  return { clock, b: new AccountBudgets({ ...DEFAULT_ACCOUNT_BUDGET, ...overrides }, clock) };
+}
+
+describe('AccountBudgets', () => {
+  it('limits concurrency per key and hands the slot to the next waiter on release', async () => {
+    const { b } = budgets({ maxConcurrent: 2 });
+    const r1 = await b.acquire('acct-a', 1_000);
+    await b.acquire('acct-a', 1_000);
+    let third = false;
+    const pending = b.acquire('acct-a', 1_000).then((release) => {
+      third = true;
+      return release;
+    });
+    await Promise.resolve();
+    expect(third).toBe(false);
+    expect(b.snapshot('acct-a')?.queued).toBe(1);
+    // Another account is not affected by acct-a's full slots.
+    await b.acquire('acct-b', 1_000);
+    r1();
+    await pending;
+    expect(third).toBe(true);
+    expect(b.snapshot('acct-a')?.inFlight).toBe(2);
+  });
+
+  it('a waiter whose signal aborts leaves the queue', async () => {
+    const { b } = budgets({ maxConcurrent: 1 });
+    await b.acquire('k', 1_000);
+    const controller = new AbortController();
+    const pending = b.acquire('k', 1_000, controller.signal);
+    controller.abort(new Error('gone'));
+    await expect(pending).rejects.toThrow('gone');
+    expect(b.snapshot('k')?.queued).toBe(0);
+  });
+
+  it('token bucket: allows a burst of capacity, then paces at the refill rate', async () => {
+    const { b, clock } = budgets({ bucketCapacity: 3, refillPerSecond: 2, maxConcurrent: 100 });
+    for (let i = 0; i < 3; i++) (await b.acquire('k', 10_000))();
+    expect(clock.sleeps).toEqual([]);
+    (await b.acquire('k', 10_000))();
+    expect(clock.sleeps).toEqual([500]);
+  });
+
+  it('refuses with rate_limited instead of waiting longer than allowed', async () => {
+    const { b } = budgets({ bucketCapacity: 1, refillPerSecond: 0.1 });
+    (await b.acquire('k', 1_000))();
+    const err = await b.acquire('k', 1_000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('rate_limited');
+    expect((err as ApiError).headers?.['retry-after']).toBe('10');
+    expect(b.snapshot('k')?.inFlight).toBe(0);
+  });
+
+  it('slows only the account whose DocuSign quota runs low', async () => {
+    const { b, clock } = budgets({ maxConcurrent: 100, bucketCapacity: 100 });
+    (await b.acquire('noisy', 60_000))();
+    (await b.acquire('quiet', 60_000))();
+    const reset = String(Math.floor(clock.t / 1000) + 100);
+    b.observe(
+      'noisy',
+      new Headers({ 'x-ratelimit-remaining': '10', 'x-ratelimit-limit': '1000', 'x-ratelimit-reset': reset }),
+    );
+    expect(b.snapshot('noisy')?.paceMs).toBeGreaterThan(9_000);
+    (await b.acquire('quiet', 60_000))();
+    expect(clock.sleeps).toEqual([]);
+    (await b.acquire('noisy', 60_000))();
+    expect(clock.sleeps).toHaveLength(1);
+    expect(clock.sleeps[0]).toBeGreaterThan(9_000);
+  });
+
+  it('paces on a low burst allowance and stops pacing when the allowance recovers', async () => {
+    const { b } = budgets();
+    (await b.acquire('k', 1_000))();
+    b.observe('k', new Headers({ 'x-burstlimit-remaining': '5', 'x-burstlimit-limit': '500' }));
+    expect(b.snapshot('k')?.paceMs).toBe(6_000);
+    b.observe('k', new Headers({ 'x-burstlimit-remaining': '400', 'x-burstlimit-limit': '500' }));
+    expect(b.snapshot('k')?.paceMs).toBe(0);
+  });
+
+  it('holds every request of an account whose hourly quota is exhausted until the reset', async () => {
+    const { b, clock } = budgets();
+    (await b.acquire('k', 1_000))();
+    const reset = Math.floor(clock.t / 1000) + 3_600;
+    b.observe('k', new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }));
+    const err = await b.acquire('k', 10_000).catch((e: unknown) => e);
+    expect((err as ApiError).code).toBe('rate_limited');
+    expect(Number((err as ApiError).headers?.['retry-after'])).toBeGreaterThan(3_500);
+  });
+});
