@@ -22,7 +22,10 @@ export interface TokenManagerOptions {
   store: TokenStore;
   vault: Vault;
   oauth: Pick<DocusignOAuthClient, 'refresh' | 'jwtGrant'>;
-  /** Resolves the integration key and its secret or private key for a connection. */
+  /**
+   * Resolves the integration key and its secret or private key for a connection. Called before the row
+   * lock is taken, so it may read the database.
+   */
   clientCredentials(row: TokenRow): Promise<ClientCredentials> | ClientCredentials;
   /** Epoch milliseconds. */
   now?: () => number;
@@ -110,6 +113,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     rejectedToken: string | undefined,
     minValidityMs: number | undefined,
   ) => {
+    // Resolved before taking the lock: on PGlite (one connection) a query that `clientCredentials` makes
+    // outside the lock's transaction would wait for that transaction forever.
+    const unlocked = await store.read(id);
+    if (!unlocked) throw notFound(id);
+    assertUsable(unlocked);
+    const credentials = await options.clientCredentials(unlocked);
     const result = await store.withLock(id, async (locked) => {
       const { row } = locked;
       assertUsable(row);
@@ -126,7 +135,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         if (!force && current && current.expiresAt > now()) return current;
         throw coolingDown(row, row.refreshRetryAt - now());
       }
-      return obtainNewToken(locked, force ? null : current);
+      return obtainNewToken(locked, credentials, force ? null : current);
     });
     if (result === null) throw notFound(id);
     return result;
@@ -135,12 +144,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   /** `fallback`: a still-unexpired token to return if the refresh fails for a transient reason. */
   const obtainNewToken = async (
     locked: LockedTokenRow,
+    credentials: ClientCredentials,
     fallback: AccessToken | null,
   ): Promise<AccessToken> => {
     const { row } = locked;
     let token: DocusignTokenSet;
     try {
-      const credentials = await options.clientCredentials(row);
       token =
         row.grantType === 'jwt' ? await jwtToken(row, credentials) : await codeGrantToken(row, credentials);
     } catch (err) {
