@@ -22,10 +22,7 @@ export interface TokenManagerOptions {
   store: TokenStore;
   vault: Vault;
   oauth: Pick<DocusignOAuthClient, 'refresh' | 'jwtGrant'>;
-  /**
-   * Resolves the integration key and its secret or private key for a connection. Called before the row
-   * lock is taken, so it may read the database.
-   */
+  /** Resolves the integration key and its secret or private key for a connection. */
   clientCredentials(row: TokenRow): Promise<ClientCredentials> | ClientCredentials;
   /** Epoch milliseconds. */
   now?: () => number;
