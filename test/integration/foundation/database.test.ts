@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app';
 import { migrate, rowsOf } from '../../../src/db/migrate';
-import { createMemoryLogger } from '../../helpers/create-test-app';
+import { createMemoryLogger, TEST_SECRETS } from '../../helpers/create-test-app';
 import { createTestDatabase, usingRealPostgres } from '../../helpers/database';
 
 describe(`migrations on ${usingRealPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
@@ -35,6 +35,7 @@ describe(`migrations on ${usingRealPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
     const app = createApp({
       db: database.db,
       logger: createMemoryLogger(),
+      secrets: TEST_SECRETS,
       config: { publicUrl: 'http://gateway.test', bodyLimitBytes: 1024 },
     });
     await database.close();
