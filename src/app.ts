@@ -31,6 +31,7 @@ import { registerConnectPages } from './routes/connect/pages';
 import { registerHealth } from './routes/health';
 import { registerIntegratedAccounts } from './routes/integrated-accounts';
 import { registerMeta } from './routes/meta';
+import { registerProxy } from './routes/proxy';
 import { createUpstreamClient, type UpstreamClientDeps } from './upstream/client';
 
 /** The part of Config the app itself reads. */
@@ -127,6 +128,7 @@ export function createApp(deps: AppDeps) {
   registerLinkTokens(app, services.connections);
   registerConnectPages(app, services.connections);
   registerIntegratedAccounts(app, services.connections, services.cursorKey);
+  registerProxy(app, services.connections);
 
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
   app.get('/docs', Scalar<GatewayEnv>({ url: '/openapi.json', pageTitle: 'DocuSign Unified Gateway' }));

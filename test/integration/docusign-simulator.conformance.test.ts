@@ -171,7 +171,9 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
 
   it('manages groups and group members', async () => {
     const list = await call('GET', A('/groups'));
-    expect((list.body.groups as unknown as Loose[]).some((g) => String(g.groupType) === 'everyoneGroup')).toBe(true);
+    expect(
+      (list.body.groups as unknown as Loose[]).some((g) => String(g.groupType) === 'everyoneGroup'),
+    ).toBe(true);
     const created = await call('POST', A('/groups'), { groups: [{ groupName: 'Conformance' }] });
     expect(created.status).toBe(201);
     const groupId = String((created.body.groups as unknown as Loose[])[0]!.groupId);
@@ -277,9 +279,9 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
     );
     const signer = (created.body.recipients?.signers as unknown as Loose[])[0]!;
     expect(signer.name).toBe('Role Player');
-    expect((signer.tabs?.textTabs as unknown as Loose[]).find((t) => String(t.tabLabel) === label)?.value).toBe(
-      'ACME',
-    );
+    expect(
+      (signer.tabs?.textTabs as unknown as Loose[]).find((t) => String(t.tabLabel) === label)?.value,
+    ).toBe('ACME');
     expect(created.body.templatesUri).toBeTypeOf('string');
 
     expectError(
