@@ -117,6 +117,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     rejectedToken: string | undefined,
     minValidityMs: number | undefined,
   ) => {
+    // Resolved before taking the lock: on PGlite (one connection) a query that `clientCredentials` makes
+    // outside the lock's transaction would wait for that transaction forever.
+    const unlocked = await store.read(id);
+    if (!unlocked) throw notFound(id);
+    assertUsable(unlocked);
+    const credentials = await options.clientCredentials(unlocked);
     const result = await store.withLock(id, async (locked) => {
       const { row } = locked;
       assertUsable(row);
@@ -133,7 +139,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         if (!force && current && current.expiresAt > now()) return current;
         throw coolingDown(row, row.refreshRetryAt - now());
       }
-      return obtainNewToken(locked, force ? null : current);
+      return obtainNewToken(locked, credentials, force ? null : current);
     });
     if (result === null) throw notFound(id);
     return result;
@@ -142,12 +148,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   /** `fallback`: a still-unexpired token to return if the refresh fails for a transient reason. */
   const obtainNewToken = async (
     locked: LockedTokenRow,
+    credentials: ClientCredentials,
     fallback: AccessToken | null,
   ): Promise<AccessToken> => {
     const { row } = locked;
     let token: DocusignTokenSet;
     try {
-      const credentials = await options.clientCredentials(row);
       token =
         row.grantType === 'jwt' ? await jwtToken(row, credentials) : await codeGrantToken(row, credentials);
     } catch (err) {
