@@ -1,7 +1,7 @@
 import { count } from 'drizzle-orm';
 import { createApiKey, ensureEnvironment } from './auth/api-keys';
 import type { Database } from './db/client';
-import { environments } from './db/schema';
+import { environments } from './db/schema/index';
 
 export const DEVELOPMENT_ENVIRONMENT = { id: 'env_development', name: 'development' } as const;
 

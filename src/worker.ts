@@ -6,7 +6,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { createApp } from './app';
 import type { Database } from './db/client';
-import * as schema from './db/schema';
+import * as schema from './db/schema/index';
 import { createJsonLogger } from './http/logger';
 
 export interface WorkerEnv {

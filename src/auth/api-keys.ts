@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { apiKeys, environments } from '../db/schema';
+import { apiKeys, environments } from '../db/schema/index';
 
 const KEY_PATTERN = /^dgw_([a-z0-9]{12})_([A-Za-z0-9_-]{32,64})$/;
 

@@ -10,11 +10,14 @@ export const usingRealPostgres = Boolean(process.env.TEST_DATABASE_URL);
  * A fresh, migrated database: in-memory PGlite by default; with TEST_DATABASE_URL a new throw-away database on that
  * server, so test files can run in parallel without seeing each other's rows.
  */
-export async function createTestDatabase(): Promise<DatabaseHandle & { url?: string }> {
+export async function createTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<DatabaseHandle & { url?: string }> {
+  const shouldMigrate = options.migrate ?? true;
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const handle = await openDatabase({ pgliteDir: 'memory' });
-    await migrate(handle.db);
+    if (shouldMigrate) await migrate(handle.db);
     return handle;
   }
   const name = `gw_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
@@ -24,7 +27,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { url?: str
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ url: url.toString(), maxConnections: 20 });
-  await migrate(handle.db);
+  if (shouldMigrate) await migrate(handle.db);
   return {
     ...handle,
     url: url.toString(),

@@ -15,7 +15,15 @@ describe(`migrations on ${usingRealPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
           sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
         ),
       ).map((row) => row.table_name);
-      expect(tables).toEqual(expect.arrayContaining(['api_keys', 'environments']));
+      expect(tables).toEqual(
+        expect.arrayContaining([
+          'api_keys',
+          'environments',
+          'integrated_accounts',
+          'events',
+          'mapping_overrides',
+        ]),
+      );
       expect(await migrate(database.db)).toBe(0);
     } finally {
       await database.close();

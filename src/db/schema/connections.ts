@@ -1,0 +1,87 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { environments } from './foundation';
+
+/** A DocuSign account discovered through `/oauth/userinfo`. */
+export interface DiscoveredAccount {
+  id: string;
+  name: string;
+  base_uri: string;
+  is_default: boolean;
+  organization_id: string | null;
+}
+
+/** A connection of one environment to DocuSign. Credentials are a vault-sealed JSON blob, never plaintext. */
+export const integratedAccounts = pgTable(
+  'integrated_accounts',
+  {
+    id: text('id').primaryKey(),
+    environmentId: text('environment_id')
+      .notNull()
+      .references(() => environments.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull().default('docusign'),
+    /** connecting | active | needs_reauth | validation_error */
+    status: text('status').notNull(),
+    /** read | read_write */
+    permission: text('permission').notNull(),
+    /** authorization_code | jwt */
+    authType: text('auth_type').notNull(),
+    /** demo | production | custom (the built-in sandbox or a test simulator) */
+    docusignEnvironment: text('docusign_environment').notNull(),
+    oauthBase: text('oauth_base').notNull(),
+    adminBase: text('admin_base').notNull(),
+    clientId: text('client_id').notNull(),
+    /** One DocuSign API account id, or null with `allAccounts` true. */
+    scopeAccountId: text('scope_account_id'),
+    allAccounts: boolean('all_accounts').notNull().default(false),
+    docusignUserId: text('docusign_user_id'),
+    accounts: jsonb('accounts').$type<DiscoveredAccount[]>().notNull().default([]),
+    organizationId: text('organization_id'),
+    grantedScopes: jsonb('granted_scopes').$type<string[]>().notNull().default([]),
+    /** Vault-sealed JSON: access/refresh tokens, client secret or private key. */
+    credentials: text('credentials'),
+    accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
+    /** Bumped on every credential change; lets a waiter see that another process refreshed. */
+    credentialsVersion: integer('credentials_version').notNull().default(0),
+    lastRefreshedAt: timestamp('last_refreshed_at', { withTimezone: true }),
+    refreshFailedAt: timestamp('refresh_failed_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [
+    index('integrated_accounts_environment_idx').on(t.environmentId),
+    index('integrated_accounts_expiry_idx').on(t.status, t.accessTokenExpiresAt),
+  ],
+);
+
+/** Short-lived, single-use links to the hosted connect page. Only a hash of the token is stored. */
+export const linkTokens = pgTable('link_tokens', {
+  id: text('id').primaryKey(),
+  environmentId: text('environment_id')
+    .notNull()
+    .references(() => environments.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull().unique(),
+  returnUrl: text('return_url'),
+  /** Set when the link re-authorizes an existing connection. */
+  integratedAccountId: text('integrated_account_id'),
+  docusignEnvironment: text('docusign_environment').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+});
+
+/** Domain events (e.g. `integrated_account.needs_reauth`); the webhooks outbox delivers them. */
+export const events = pgTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    environmentId: text('environment_id').notNull(),
+    type: text('type').notNull(),
+    integratedAccountId: text('integrated_account_id'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [index('events_environment_created_idx').on(t.environmentId, t.createdAt)],
+);

@@ -1,0 +1,248 @@
+/**
+ * Opaque list cursors: base64url JSON plus an HMAC-SHA256 tag (WebCrypto, so it runs on Node and Workers).
+ * A cursor is bound to the environment, the integrated account, the resource and a hash of the filters, expires,
+ * and carries the paging position: the upstream offset (eSignature `start_position`, Admin `start`) and, for
+ * connections that sync all DocuSign accounts of a user, the index of the current account, so one cursor walks
+ * every account in turn.
+ *
+ * Page size: `limit` is 1–500 while DocuSign allows at most 100 users or groups per call. A unified page is filled
+ * from up to ceil(limit / max_page_size) sequential upstream calls within ONE DocuSign account (see `fillPage`);
+ * it is shorter than `limit` only at the end of an account's data, and the cursor then moves to the next account.
+ * Clients must rely on `next_cursor` being null, not on a short page, to detect the end.
+ */
+import { ApiError } from './errors';
+
+/** The WebCrypto key type, named through the global `crypto` so the module needs neither DOM nor Node typings. */
+export type CursorKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+/** What a cursor is bound to; a cursor presented with different values is rejected. */
+export interface CursorBinding {
+  environmentId: string;
+  integratedAccountId: string;
+  resource: string;
+  filtersHash: string;
+}
+
+/** Where the next page starts. */
+export interface CursorPosition {
+  /** Upstream offset within the current DocuSign account. */
+  offset: number;
+  /** Index of the current DocuSign account in the connection's account list (0 for single-account connections). */
+  accountIndex: number;
+}
+
+export interface CursorPayload extends CursorBinding, CursorPosition {
+  /** Expiry, milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/** Default cursor lifetime: 24 hours. */
+export const DEFAULT_CURSOR_TTL_MS = 24 * 60 * 60 * 1000;
+
+export const LIMIT_MIN = 1;
+export const LIMIT_MAX = 500;
+export const LIMIT_DEFAULT = 100;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    const out = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Imports the HMAC key cursors are signed with (e.g. derived from the gateway's signing secret). */
+export function importCursorKey(secret: string | Uint8Array<ArrayBuffer>): Promise<CursorKey> {
+  const raw = typeof secret === 'string' ? encoder.encode(secret) : secret;
+  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** A stable hash of the list filters (key order and undefined values do not matter). */
+export async function hashFilters(filters: Record<string, unknown>): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(canonical(filters)));
+  return toBase64Url(new Uint8Array(digest).slice(0, 16));
+}
+
+interface Wire {
+  v: 1;
+  e: string;
+  a: string;
+  r: string;
+  f: string;
+  o: number;
+  i: number;
+  x: number;
+}
+
+/** Signs a cursor. */
+export async function encodeCursor(payload: CursorPayload, key: CursorKey): Promise<string> {
+  const wire: Wire = {
+    v: 1,
+    e: payload.environmentId,
+    a: payload.integratedAccountId,
+    r: payload.resource,
+    f: payload.filtersHash,
+    o: payload.offset,
+    i: payload.accountIndex,
+    x: payload.expiresAt,
+  };
+  const body = toBase64Url(encoder.encode(JSON.stringify(wire)));
+  const tag = await crypto.subtle.sign('HMAC', key, encoder.encode(body));
+  return `${body}.${toBase64Url(new Uint8Array(tag))}`;
+}
+
+function invalid(reason: string): ApiError {
+  return new ApiError('invalid_request', `invalid cursor: ${reason}`, { param: 'cursor' });
+}
+
+function isWire(value: unknown): value is Wire {
+  if (value === null || typeof value !== 'object') return false;
+  const w = value as Record<string, unknown>;
+  return (
+    w.v === 1 &&
+    typeof w.e === 'string' &&
+    typeof w.a === 'string' &&
+    typeof w.r === 'string' &&
+    typeof w.f === 'string' &&
+    Number.isSafeInteger(w.o) &&
+    (w.o as number) >= 0 &&
+    Number.isSafeInteger(w.i) &&
+    (w.i as number) >= 0 &&
+    typeof w.x === 'number'
+  );
+}
+
+/**
+ * Verifies and decodes a cursor. Throws `invalid_request` (400) when it is malformed or tampered with, has
+ * expired at `now`, or was issued for another environment, account, resource or set of filters.
+ */
+export async function decodeCursor(
+  token: string,
+  key: CursorKey,
+  expected: CursorBinding,
+  now: number | Date,
+): Promise<CursorPayload> {
+  const [body, tag, extra] = token.split('.');
+  if (!body || !tag || extra !== undefined) throw invalid('malformed');
+  const tagBytes = fromBase64Url(tag);
+  const bodyBytes = fromBase64Url(body);
+  if (!tagBytes || !bodyBytes) throw invalid('malformed');
+  const valid = await crypto.subtle.verify('HMAC', key, tagBytes, encoder.encode(body));
+  if (!valid) throw invalid('signature does not match');
+  let wire: unknown;
+  try {
+    wire = JSON.parse(decoder.decode(bodyBytes));
+  } catch {
+    throw invalid('malformed');
+  }
+  if (!isWire(wire)) throw invalid('malformed');
+  const nowMs = typeof now === 'number' ? now : now.getTime();
+  if (wire.x <= nowMs) throw invalid('expired; restart the listing without a cursor');
+  if (wire.e !== expected.environmentId || wire.a !== expected.integratedAccountId) {
+    throw invalid('issued for another integrated account');
+  }
+  if (wire.r !== expected.resource) throw invalid('issued for another resource');
+  if (wire.f !== expected.filtersHash) throw invalid('issued for different filters');
+  return {
+    environmentId: wire.e,
+    integratedAccountId: wire.a,
+    resource: wire.r,
+    filtersHash: wire.f,
+    offset: wire.o,
+    accountIndex: wire.i,
+    expiresAt: wire.x,
+  };
+}
+
+/** Validates the unified `limit` param: absent → 100, else an integer in 1–500. */
+export function parseLimit(value: string | number | undefined | null): number {
+  if (value === undefined || value === null || value === '') return LIMIT_DEFAULT;
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < LIMIT_MIN || n > LIMIT_MAX) {
+    throw new ApiError('invalid_request', `limit must be an integer from ${LIMIT_MIN} to ${LIMIT_MAX}`, {
+      param: 'limit',
+    });
+  }
+  return n;
+}
+
+/**
+ * The position after a page: further in the same account when it has more, else the start of the next account
+ * (for all-accounts connections), else null (the listing is complete).
+ */
+export function nextPosition(
+  position: CursorPosition,
+  nextOffset: number | null,
+  accountCount: number,
+): CursorPosition | null {
+  if (nextOffset !== null) return { offset: nextOffset, accountIndex: position.accountIndex };
+  if (position.accountIndex + 1 < accountCount) return { offset: 0, accountIndex: position.accountIndex + 1 };
+  return null;
+}
+
+/** One upstream page as the mapping engine reads it (`CompiledMethod.readPage`). */
+export interface UpstreamPage<T> {
+  items: T[];
+  nextOffset: number | null;
+}
+
+/**
+ * Fills one unified page of `limit` records from an upstream that returns at most `maxPageSize` per call, with
+ * sequential calls from `offset` in one account. `paged: false` means the upstream returns the whole list in one
+ * call (paging style `none`): it is fetched once and sliced locally at `offset`.
+ */
+export async function fillPage<T>(options: {
+  limit: number;
+  offset: number;
+  maxPageSize: number | undefined;
+  paged: boolean;
+  fetchPage: (offset: number, size: number) => Promise<UpstreamPage<T>>;
+}): Promise<{ items: T[]; nextOffset: number | null }> {
+  const { limit, maxPageSize, fetchPage } = options;
+  if (!options.paged) {
+    const page = await fetchPage(0, limit);
+    const items = page.items.slice(options.offset, options.offset + limit);
+    const end = options.offset + items.length;
+    return { items, nextOffset: end < page.items.length ? end : null };
+  }
+  const items: T[] = [];
+  let offset = options.offset;
+  const max = maxPageSize ?? limit;
+  while (items.length < limit) {
+    const page = await fetchPage(offset, Math.min(max, limit - items.length));
+    const room = limit - items.length;
+    if (page.items.length > room) {
+      // The upstream ignored the size we asked for; keep what fits and resume right after it.
+      items.push(...page.items.slice(0, room));
+      return { items, nextOffset: offset + room };
+    }
+    items.push(...page.items);
+    if (page.nextOffset === null || page.items.length === 0) return { items, nextOffset: null };
+    offset = page.nextOffset;
+  }
+  return { items, nextOffset: offset };
+}

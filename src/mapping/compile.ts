@@ -1,0 +1,513 @@
+/**
+ * Compiles a validated mapping file into closures, once. Mapping a record then runs a fixed tree of small
+ * functions: no path parsing, enum lookup by name or interpretation of the spec happens per record.
+ */
+import { ApiError } from '../http/errors';
+import { MappingError } from './errors';
+import type {
+  ContextKey,
+  EnumMap,
+  FieldMap,
+  FieldSpec,
+  JsonValue,
+  MappingFile,
+  MethodSpec,
+  PagingStyle,
+  ParamSpec,
+  RequestSpec,
+  TransformName,
+  UpstreamApi,
+} from './format';
+import type { FunctionRegistry } from './functions';
+import { compileGetter, compileSetter, type Getter, parsePath } from './path';
+import { isMissing, TRANSFORMS, type Transform, TYPE_COERCIONS } from './transforms';
+
+/** What the runtime knows while mapping a response. */
+export interface MapContext {
+  accountId?: string;
+  organizationId?: string;
+  integratedAccountId?: string;
+  /** Adds `remote_data` (the upstream record) to every mapped object. */
+  includeRemoteData?: boolean;
+  /** Bodies of the method's `related` requests, by name; fields read them under `$related.<name>`. */
+  related?: Record<string, unknown>;
+}
+
+/** What the runtime knows while building a request. */
+export interface RequestContext {
+  accountId?: string;
+  organizationId?: string;
+  integratedAccountId?: string;
+  /** Paging position for list methods: the upstream offset and how many records to ask for. */
+  page?: { offset: number; size: number };
+}
+
+/** A request for the upstream client; `path` is relative to the API base (`…/restapi` or `…/management`). */
+export interface UpstreamRequest {
+  api: UpstreamApi;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+/** One page of a list response. `nextOffset` is the upstream offset of the next page, or null at the end. */
+export interface Page {
+  items: unknown[];
+  total: number | null;
+  nextOffset: number | null;
+}
+
+export type UnifiedObject = Record<string, unknown> & { id: unknown };
+
+export type RecordMapper = (record: unknown, ctx: MapContext) => UnifiedObject;
+
+/** One method of a compiled mapping. */
+export interface CompiledMethod {
+  name: string;
+  api: UpstreamApi;
+  operation: string | undefined;
+  pagingStyle: PagingStyle | undefined;
+  /** Largest page the upstream allows (undefined when not paged). */
+  maxPageSize: number | undefined;
+  buildRequest(params: Record<string, unknown>, ctx: RequestContext): UpstreamRequest;
+  /** Extra requests to make with this one; their bodies go to `MapContext.related` under the same names. */
+  related: ReadonlyArray<{
+    name: string;
+    api: UpstreamApi;
+    buildRequest(params: Record<string, unknown>, ctx: RequestContext): UpstreamRequest;
+  }>;
+  /** Reads the records and paging position of a list response (`requestedOffset`: the offset asked for). */
+  readPage(body: unknown, requestedOffset?: number): Page;
+  /** Reads the one record of a get/create/update/action response (`response.record`, or the body). */
+  readRecord(body: unknown): unknown;
+  /** The per-item error object of a bulk response (`response.error_path`), or null when there is none. */
+  readItemError(body: unknown): Record<string, unknown> | null;
+  mapRecord: RecordMapper;
+}
+
+/** A compiled mapping file. */
+export interface CompiledMapping {
+  model: string;
+  resource: string;
+  methods: Readonly<Record<string, CompiledMethod>>;
+  /** The method, or a 501 `not_supported` ApiError when the mapping does not define it. */
+  method(name: string): CompiledMethod;
+  /** The resource-level record mapper (`fields`). */
+  mapRecord: RecordMapper;
+}
+
+type ValueFn = (record: unknown, ctx: MapContext) => unknown;
+type Step = (value: unknown, record: unknown, ctx: MapContext) => unknown;
+
+interface Compiler {
+  file: string;
+  registry: FunctionRegistry;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function transformList(names: TransformName | TransformName[] | undefined): Transform[] {
+  if (names === undefined) return [];
+  return (Array.isArray(names) ? names : [names]).map((n) => TRANSFORMS[n]);
+}
+
+/** An enum lookup built once; `undefined` result means "missing". */
+function compileEnum(spec: EnumMap): (value: unknown) => unknown {
+  const table = new Map<string, JsonValue>(Object.entries(spec.map).map(([k, v]) => [k, deepFreeze(v)]));
+  const fallback = spec.default === undefined ? undefined : deepFreeze(spec.default);
+  return (value) => {
+    if (isMissing(value)) return value;
+    const hit = table.get(typeof value === 'string' ? value : String(value));
+    return hit === undefined ? fallback : hit;
+  };
+}
+
+function compilePathSource(path: string): ValueFn {
+  const segments = parsePath(path);
+  if (segments[0] === '$related') {
+    const name = segments[1];
+    const get = compileGetter(segments.slice(2));
+    return (_record, ctx) => (ctx.related === undefined ? undefined : get(ctx.related[String(name)]));
+  }
+  const get = compileGetter(segments);
+  return (record) => get(record);
+}
+
+function compileSource(spec: Exclude<FieldSpec, string>, c: Compiler, where: string): ValueFn {
+  if (spec.path !== undefined) return compilePathSource(spec.path);
+  if (spec.const !== undefined) {
+    const value = deepFreeze(spec.const);
+    return () => value;
+  }
+  if (spec.ctx !== undefined) {
+    const key: ContextKey = spec.ctx;
+    return (_record, ctx) => ctx[key];
+  }
+  if (spec.first_of !== undefined) {
+    const fns = spec.first_of.map((s, i) => compileField(s, c, `${where}.first_of[${i}]`));
+    return (record, ctx) => {
+      for (let i = 0; i < fns.length; i++) {
+        const v = fns[i]!(record, ctx);
+        if (!isMissing(v)) return v;
+      }
+      return null;
+    };
+  }
+  if (spec.list !== undefined) {
+    const fns = spec.list.map((s, i) => compileField(s, c, `${where}.list[${i}]`));
+    return (record, ctx) => {
+      const out = new Array<unknown>(fns.length);
+      for (let i = 0; i < fns.length; i++) out[i] = fns[i]!(record, ctx);
+      return out;
+    };
+  }
+  return (record) => record;
+}
+
+/** Compiles one field spec into `(record, ctx) => value`; a missing result is `null`. */
+export function compileField(spec: FieldSpec, c: Compiler, where: string): ValueFn {
+  if (typeof spec === 'string') {
+    const source = compilePathSource(spec);
+    return (record, ctx) => {
+      const v = source(record, ctx);
+      return isMissing(v) ? null : v;
+    };
+  }
+  const source = compileSource(spec, c, where);
+  const steps: Step[] = [];
+  if (spec.find !== undefined) {
+    const where = compileGetter(spec.find.where);
+    const take = spec.find.take === undefined ? undefined : compileGetter(spec.find.take);
+    const wanted = spec.find.equals;
+    steps.push((value) => {
+      if (!Array.isArray(value)) return undefined;
+      for (let i = 0; i < value.length; i++) {
+        if (where(value[i]) === wanted) return take === undefined ? value[i] : take(value[i]);
+      }
+      return undefined;
+    });
+  }
+  if (spec.array !== undefined) {
+    const map = compileFieldMap(spec.array, c, `${where}.array`);
+    steps.push((value, _record, ctx) => {
+      if (isMissing(value)) return value;
+      const list = Array.isArray(value) ? value : [value];
+      const out = new Array<unknown>(list.length);
+      for (let i = 0; i < list.length; i++) out[i] = map(list[i], ctx);
+      return out;
+    });
+  }
+  if (spec.object !== undefined) {
+    const map = compileFieldMap(spec.object, c, `${where}.object`);
+    steps.push((value, _record, ctx) => (isMissing(value) ? value : map(value, ctx)));
+  }
+  if (spec.fn !== undefined) {
+    const fn = Object.hasOwn(c.registry, spec.fn) ? c.registry[spec.fn] : undefined;
+    if (fn === undefined) {
+      throw new MappingError(
+        c.file,
+        `${where}.fn`,
+        `unknown function "${spec.fn}" (registered: ${Object.keys(c.registry).join(', ') || 'none'})`,
+      );
+    }
+    steps.push((value, record, ctx) =>
+      fn(value, {
+        record,
+        accountId: ctx.accountId,
+        organizationId: ctx.organizationId,
+        integratedAccountId: ctx.integratedAccountId,
+      }),
+    );
+  }
+  for (const t of transformList(spec.transform)) steps.push((value) => t(value));
+  if (spec.enum !== undefined) {
+    const lookup = compileEnum(spec.enum);
+    steps.push((value) => lookup(value));
+  }
+  if (spec.type !== undefined) {
+    const coerce = TYPE_COERCIONS[spec.type];
+    steps.push((value) => (isMissing(value) ? value : coerce(value)));
+  }
+  const fallback = spec.default === undefined ? null : deepFreeze(spec.default);
+  const when = spec.when === undefined ? undefined : compilePathSource(spec.when);
+
+  if (steps.length === 0 && when === undefined) {
+    return (record, ctx) => {
+      const v = source(record, ctx);
+      return isMissing(v) ? fallback : v;
+    };
+  }
+  if (steps.length === 1 && when === undefined) {
+    const only = steps[0]!;
+    return (record, ctx) => {
+      const v = only(source(record, ctx), record, ctx);
+      return isMissing(v) ? fallback : v;
+    };
+  }
+  return (record, ctx) => {
+    if (when !== undefined && isMissing(when(record, ctx))) return fallback;
+    let v = source(record, ctx);
+    for (let i = 0; i < steps.length; i++) v = steps[i]!(v, record, ctx);
+    return isMissing(v) ? fallback : v;
+  };
+}
+
+/** Compiles a field map into `(record, ctx) => object` with every field present. */
+export function compileFieldMap(
+  map: FieldMap,
+  c: Compiler,
+  where: string,
+): (record: unknown, ctx: MapContext) => Record<string, unknown> {
+  const keys = Object.keys(map);
+  const fns = keys.map((k) => compileField(map[k]!, c, `${where}.${k}`));
+  const n = keys.length;
+  return (record, ctx) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) out[keys[i]!] = fns[i]!(record, ctx);
+    return out;
+  };
+}
+
+function compileRecordMapper(fields: FieldMap, c: Compiler, where: string): RecordMapper {
+  const map = compileFieldMap(fields, c, where);
+  return (record, ctx) => {
+    const out = map(record, ctx) as UnifiedObject;
+    if (ctx.includeRemoteData) out.remote_data = record;
+    return out;
+  };
+}
+
+type ParamFn = (params: Record<string, unknown>, ctx: RequestContext) => unknown;
+
+function compileParam(spec: ParamSpec, name: string): ParamFn {
+  let source: ParamFn;
+  if (spec.param !== undefined) {
+    const key = spec.param;
+    source = (params) => params[key];
+  } else if (spec.ctx !== undefined) {
+    const key: ContextKey = spec.ctx;
+    source = (_params, ctx) => ctx[key];
+  } else {
+    const value = deepFreeze(spec.const);
+    source = () => value;
+  }
+  const transforms = transformList(spec.transform);
+  const lookup = spec.enum === undefined ? undefined : compileEnum(spec.enum);
+  const allowed = spec.enum === undefined ? '' : Object.keys(spec.enum.map).join(', ');
+  const fallback = spec.default === undefined ? undefined : deepFreeze(spec.default);
+  const label = spec.param ?? name;
+  return (params, ctx) => {
+    let v = source(params, ctx);
+    for (const t of transforms) v = t(v);
+    if (lookup !== undefined && !isMissing(v)) {
+      const mapped = lookup(v);
+      if (mapped === undefined) {
+        throw new ApiError('invalid_request', `${label} must be one of: ${allowed}`, {
+          param: label,
+          value: v,
+        });
+      }
+      v = mapped;
+    }
+    if (isMissing(v)) v = fallback;
+    if (isMissing(v) && spec.required) {
+      throw new ApiError('invalid_request', `${label} is required`, { param: label });
+    }
+    return v;
+  };
+}
+
+function queryString(value: unknown): string {
+  if (Array.isArray(value)) return value.map(queryString).join(',');
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+type PathPart = string | { name: string; fromCtx: ContextKey | undefined };
+
+function compilePathTemplate(template: string): PathPart[] {
+  const parts: PathPart[] = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+    if (m.index > last) parts.push(template.slice(last, m.index));
+    const name = m[1]!;
+    const fromCtx = name === 'accountId' || name === 'organizationId' ? name : undefined;
+    parts.push({ name, fromCtx });
+    last = m.index + m[0].length;
+  }
+  if (last < template.length) parts.push(template.slice(last));
+  return parts;
+}
+
+function compileRequest(
+  api: UpstreamApi,
+  spec: RequestSpec,
+  paging: MethodSpec['paging'],
+): (params: Record<string, unknown>, ctx: RequestContext) => UpstreamRequest {
+  const pathParts = compilePathTemplate(spec.path);
+  const query = Object.entries(spec.query ?? {}).map(([k, p]) => [k, compileParam(p, k)] as const);
+  const body =
+    spec.body === undefined
+      ? undefined
+      : Object.entries(spec.body).map(([k, p]) => [compileSetter(k), compileParam(p, k)] as const);
+  const style = paging?.style ?? 'none';
+  const max = paging?.max_page_size ?? Number.POSITIVE_INFINITY;
+  const method = spec.method;
+  return (params, ctx) => {
+    let path = '';
+    for (const part of pathParts) {
+      if (typeof part === 'string') {
+        path += part;
+        continue;
+      }
+      const v = part.fromCtx ? ctx[part.fromCtx] : params[part.name];
+      if (isMissing(v)) {
+        throw part.fromCtx
+          ? new ApiError('internal', `mapping request needs ${part.name} from the runtime`)
+          : new ApiError('invalid_request', `${part.name} is required`, { param: part.name });
+      }
+      path += encodeURIComponent(String(v));
+    }
+    const q: Record<string, string> = {};
+    for (const [name, fn] of query) {
+      const v = fn(params, ctx);
+      if (!isMissing(v)) q[name] = queryString(v);
+    }
+    if (ctx.page && style !== 'none') {
+      const size = String(Math.max(1, Math.min(ctx.page.size, max)));
+      if (style === 'esignature_offset') {
+        q.start_position = String(ctx.page.offset);
+        q.count = size;
+      } else {
+        q.start = String(ctx.page.offset);
+        q.take = size;
+      }
+    }
+    const request: UpstreamRequest = { api, method, path, query: q };
+    if (body !== undefined) {
+      const out: Record<string, unknown> = {};
+      for (const [set, fn] of body) {
+        const v = fn(params, ctx);
+        if (!isMissing(v)) set(out, v);
+      }
+      request.body = out;
+    }
+    return request;
+  };
+}
+
+function asNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+function compilePageReader(spec: MethodSpec['paging']): (body: unknown, requestedOffset?: number) => Page {
+  const getItems: Getter | undefined = spec?.items === undefined ? undefined : compileGetter(spec.items);
+  const style = spec?.style ?? 'none';
+  const readItems = (body: unknown): unknown[] => {
+    if (getItems === undefined) return isMissing(body) ? [] : [body];
+    const v = getItems(body);
+    if (isMissing(v)) return [];
+    return Array.isArray(v) ? v : [v];
+  };
+  const getPaging = compileGetter('paging');
+  return (body, requestedOffset = 0) => {
+    const items = readItems(body);
+    let start: number | null;
+    let total: number | null;
+    let next: unknown;
+    if (style === 'esignature_offset') {
+      const b = (body ?? {}) as Record<string, unknown>;
+      start = asNumber(b.startPosition);
+      total = asNumber(b.totalSetSize);
+      next = b.nextUri;
+    } else if (style === 'admin') {
+      const p = (getPaging(body) ?? {}) as Record<string, unknown>;
+      start = asNumber(p.result_set_start_position);
+      total = asNumber(p.total_set_size);
+      next = p.next;
+    } else {
+      return { items, total: items.length, nextOffset: null };
+    }
+    const from = start ?? requestedOffset;
+    const more = (typeof next === 'string' && next !== '') || (total !== null && from + items.length < total);
+    // An empty page never points further, so a misreporting upstream cannot make a cursor loop.
+    return { items, total, nextOffset: more && items.length > 0 ? from + items.length : null };
+  };
+}
+
+function compileMethod(
+  name: string,
+  spec: MethodSpec,
+  resourceMapper: RecordMapper,
+  c: Compiler,
+): CompiledMethod {
+  const where = `methods.${name}`;
+  const mapRecord =
+    spec.response?.fields === undefined
+      ? resourceMapper
+      : compileRecordMapper(spec.response.fields, c, `${where}.response.fields`);
+  const recordGetter = spec.response?.record === undefined ? undefined : compileGetter(spec.response.record);
+  const errorGetter =
+    spec.response?.error_path === undefined ? undefined : compileGetter(spec.response.error_path);
+  return {
+    name,
+    api: spec.api,
+    operation: spec.operation,
+    pagingStyle: spec.paging?.style,
+    maxPageSize: spec.paging?.max_page_size,
+    buildRequest: compileRequest(spec.api, spec.request, spec.paging),
+    related: Object.entries(spec.related ?? {}).map(([relName, rel]) => ({
+      name: relName,
+      api: rel.api,
+      buildRequest: compileRequest(rel.api, rel.request, undefined),
+    })),
+    readPage: compilePageReader(spec.paging),
+    readRecord: recordGetter === undefined ? (body) => body : (body) => recordGetter(body),
+    readItemError: (body) => {
+      if (errorGetter === undefined) return null;
+      const v = errorGetter(body);
+      if (v === null || typeof v !== 'object') return null;
+      return Object.values(v).some((x) => !isMissing(x)) ? (v as Record<string, unknown>) : null;
+    },
+    mapRecord,
+  };
+}
+
+/**
+ * Compiles a validated mapping file. `file` names it in errors (an unknown `fn` is a MappingError).
+ * The result is immutable and safe to share between requests.
+ */
+export function compileMapping(def: MappingFile, registry: FunctionRegistry, file?: string): CompiledMapping {
+  const c: Compiler = { file: file ?? `${def.model}/${def.resource}`, registry };
+  const mapRecord = compileRecordMapper(def.fields, c, 'fields');
+  const methods: Record<string, CompiledMethod> = {};
+  for (const [name, spec] of Object.entries(def.methods)) {
+    methods[name] = compileMethod(name, spec, mapRecord, c);
+  }
+  Object.freeze(methods);
+  return {
+    model: def.model,
+    resource: def.resource,
+    methods,
+    mapRecord,
+    method(name) {
+      const m = Object.hasOwn(methods, name) ? methods[name] : undefined;
+      if (m === undefined) {
+        throw new ApiError('not_supported', `${def.model}/${def.resource} does not support ${name}`);
+      }
+      return m;
+    },
+  };
+}

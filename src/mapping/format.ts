@@ -1,0 +1,384 @@
+/**
+ * The mapping file format: a zod 4 schema of `mappings/docusign/<model>/<resource>.yaml`.
+ *
+ * A mapping file is data. It says, for one unified resource (e.g. `user-directory/users`):
+ *
+ * - `fields`: how one DocuSign record becomes one unified object. Every method uses these fields unless it
+ *   declares its own `response.fields`. `id` is required.
+ * - `methods`: for each unified method (`list`, `get`, `create`, `update`, `delete`, or a custom action such as
+ *   `close`), the upstream `api` (`esignature` or `admin`), the `request` (HTTP method, path template, query and
+ *   body built from unified params), for lists the `paging` style and the name of the array in the response,
+ *   and optionally `related` requests whose bodies a field can read under `$related.<name>`.
+ *
+ * ## Field specs (response side)
+ * A field spec is either a string (shorthand for `{ path: <string> }`) or an object. The value is computed as:
+ * 1. source, at most one of: `path` (dot path into the record; `a.b[0].c` and `a.b.0.c` both work; a path
+ *    starting with `$related.<name>` reads the body of a related request), `const` (any JSON value), `ctx`
+ *    (`accountId`, `organizationId` or `integratedAccountId`, supplied by the runtime), `first_of` (a list of
+ *    field specs; the first value that is not missing wins), `list` (a list of field specs evaluated against
+ *    the same record, giving an array). With no source the value is the record itself (useful with `object`
+ *    and `fn`).
+ *    `when: <path>`: if that path is missing, the whole field is missing (before `default`).
+ *    `find: { where, equals, take }`: picks the first element of the source array whose `where` path equals
+ *    `equals` and reads `take` from it (e.g. a custom setting by name: `where: name, equals: department, take: value`).
+ * 2. `array: { <field>: <spec>, … }`: the source must be an array (a lone object counts as a one-element array);
+ *    every element is mapped with that field map. A single-element array stays an array.
+ *    `object: { … }`: builds a nested object from the source (or from the record when there is no source).
+ * 3. `fn: <name>`: calls a TypeScript function registered in code (`src/mapping/functions.ts`) with the value.
+ * 4. `transform`: one name or a list of names of built-in transforms, applied in order (see `TRANSFORM_NAMES`).
+ * 5. `enum: { map: { <upstream>: <unified> }, default: <unified> }`: maps a value; an unmapped, present value
+ *    becomes `enum.default` (or stays missing when there is no enum default).
+ * 6. `type`: a final coercion (`string`, `number`, `integer`, `boolean`, `datetime`, `date`). The eSignature API
+ *    sends every value as a string (`"true"`, `"100"`), so numbers and booleans are usually typed here.
+ * 7. `default`: the value when the result is missing. Missing means `undefined`, `null` or `""` (the eSignature
+ *    API sends empty strings for unset values). A missing value without a default becomes `null`: a field is never
+ *    dropped from the output.
+ *
+ * ## Request side
+ * `request.query` and `request.body` map names to param specs: `{ param: <unified param> }`, `{ const: <value> }`,
+ * or `{ ctx: … }`, with optional `enum`, `default`, `transform` and `required`. Query keys are query parameter
+ * names (values are sent as strings). Body keys are target paths (`newUsers[0].firstName`): the body object is
+ * built from them, and a key whose value is missing is left out (so an update never clears what it did not set).
+ * `request.path` is the spec path with `{placeholders}`: `{accountId}` and `{organizationId}` come from the
+ * runtime, every other placeholder from the unified params (URL-encoded).
+ *
+ * ## Paging
+ * `esignature_offset`: `start_position`/`count`; the response carries `resultSetSize`, `startPosition`,
+ * `endPosition`, `totalSetSize`, `nextUri`. `admin`: `start`/`take`; the response carries `paging{result_set_size,
+ * result_set_start_position, result_set_end_position, total_set_size, next}`. `none`: one response holds
+ * everything. `items` names the array of records in the response; without it the whole body is one record.
+ * `max_page_size` is the largest page DocuSign allows (users and groups: 100).
+ *
+ * Overrides (src/mapping/overrides.ts) change one field of `fields` (or of a method's own `response.fields`)
+ * without restating the rest. The JSON Schema of this format is `mappings/mapping.schema.json`
+ * (`npx tsx scripts/write-mapping-schema.ts`), so editors validate and complete the YAML files.
+ */
+import { z } from 'zod';
+
+/** Names of the built-in transforms a field spec can list under `transform` (see transforms.ts). */
+export const TRANSFORM_NAMES = [
+  'iso_datetime',
+  'iso_date',
+  'to_number',
+  'to_integer',
+  'to_boolean',
+  'to_string',
+  'lowercase',
+  'uppercase',
+  'trim',
+  'split_name_first',
+  'split_name_last',
+  'split_comma',
+  'compact',
+  'first',
+  'count',
+] as const;
+export type TransformName = (typeof TRANSFORM_NAMES)[number];
+
+/** Final coercions a field spec can ask for under `type`. */
+export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'datetime', 'date'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** Values the runtime supplies to `ctx` sources and path placeholders. */
+export const CONTEXT_KEYS = ['accountId', 'organizationId', 'integratedAccountId'] as const;
+export type ContextKey = (typeof CONTEXT_KEYS)[number];
+
+export const UPSTREAM_APIS = ['esignature', 'admin'] as const;
+export type UpstreamApi = (typeof UPSTREAM_APIS)[number];
+
+export const PAGING_STYLES = ['esignature_offset', 'admin', 'none'] as const;
+export type PagingStyle = (typeof PAGING_STYLES)[number];
+
+export const MODELS = ['user-directory', 'e-signature'] as const;
+export type Model = (typeof MODELS)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Maps upstream values to unified ones; `default` is used for present values the map does not list. */
+export interface EnumMap {
+  map: Record<string, JsonValue>;
+  default?: JsonValue;
+}
+
+/** Picks the first element of an array whose `where` path equals `equals`, then reads `take` from it. */
+export interface FindSpec {
+  where: string;
+  equals: string | number | boolean;
+  take?: string;
+}
+
+/** One field of a response mapping (see the module comment for the evaluation order). */
+export type FieldSpec = string | FieldSpecObject;
+
+export interface FieldSpecObject {
+  description?: string;
+  path?: string;
+  const?: JsonValue;
+  ctx?: ContextKey;
+  first_of?: FieldSpec[];
+  list?: FieldSpec[];
+  when?: string;
+  find?: FindSpec;
+  array?: FieldMap;
+  object?: FieldMap;
+  fn?: string;
+  transform?: TransformName | TransformName[];
+  enum?: EnumMap;
+  type?: FieldType;
+  default?: JsonValue;
+}
+
+export type FieldMap = Record<string, FieldSpec>;
+
+/** One query parameter or body value of an upstream request. */
+export interface ParamSpec {
+  description?: string;
+  param?: string;
+  const?: JsonValue;
+  ctx?: ContextKey;
+  enum?: EnumMap;
+  transform?: TransformName | TransformName[];
+  default?: JsonValue;
+  required?: boolean;
+}
+
+const JSON_VALUE: z.ZodType<JsonValue> = z
+  .lazy(() =>
+    z.union([
+      z.string(),
+      z.number(),
+      z.boolean(),
+      z.null(),
+      z.array(JSON_VALUE),
+      z.record(z.string(), JSON_VALUE),
+    ]),
+  )
+  .meta({ id: 'JsonValue', description: 'Any JSON value.' });
+
+const FIELD_NAME = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]*$/, 'unified field names are snake_case: lowercase letters, digits and _');
+
+const PATH = z
+  .string()
+  .min(1)
+  .regex(
+    /^(\$related\.)?[A-Za-z0-9_$-]+(\[\d+\])*(\.[A-Za-z0-9_$-]+(\[\d+\])*)*$/,
+    'a dot path such as `groupList[0].groupName` or `billingPlan.planName`',
+  );
+
+const TRANSFORM = z.enum(TRANSFORM_NAMES);
+const TRANSFORMS = z.union([TRANSFORM, z.array(TRANSFORM).min(1)]);
+
+const ENUM_MAP: z.ZodType<EnumMap> = z
+  .strictObject({
+    map: z.record(z.string(), JSON_VALUE).describe('Upstream value → unified value.'),
+    default: JSON_VALUE.optional().describe(
+      'Unified value for a present upstream value the map does not list.',
+    ),
+  })
+  .meta({ id: 'EnumMap' });
+
+const FIND_SPEC: z.ZodType<FindSpec> = z
+  .strictObject({
+    where: PATH.describe('Path inside each element, e.g. `name`.'),
+    equals: z.union([z.string(), z.number(), z.boolean()]),
+    take: PATH.optional().describe('Path read from the matching element, e.g. `value`; absent: the element.'),
+  })
+  .meta({ id: 'FindSpec', description: 'Picks one element of the source array.' });
+
+const FIELD_SOURCE_KEYS = ['path', 'const', 'ctx', 'first_of', 'list'] as const;
+
+const FIELD_SPEC_OBJECT: z.ZodType<FieldSpecObject> = z
+  .strictObject({
+    description: z.string().optional(),
+    path: PATH.optional().describe('Dot path into the record (or `$related.<name>.…`).'),
+    const: JSON_VALUE.optional().describe('A constant value.'),
+    ctx: z.enum(CONTEXT_KEYS).optional().describe('A value supplied by the runtime.'),
+    get first_of() {
+      return z.array(FIELD_SPEC).min(1).optional().describe('The first of these values that is not missing.');
+    },
+    get list() {
+      return z.array(FIELD_SPEC).optional().describe('An array built of these values.');
+    },
+    when: PATH.optional().describe('The field is missing unless this path is present.'),
+    find: FIND_SPEC.optional(),
+    get array() {
+      return FIELD_MAP.optional().describe('Maps every element of the source array with this field map.');
+    },
+    get object() {
+      return FIELD_MAP.optional().describe('Builds a nested object from the source (or the record).');
+    },
+    fn: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional()
+      .describe('A function registered in src/mapping/functions.ts.'),
+    transform: TRANSFORMS.optional().describe('Built-in transforms, applied in order.'),
+    enum: ENUM_MAP.optional(),
+    type: z.enum(FIELD_TYPES).optional().describe('Final coercion.'),
+    default: JSON_VALUE.optional().describe('Value when the result is missing (undefined, null or "").'),
+  })
+  .superRefine((spec, ctx) => {
+    const sources = FIELD_SOURCE_KEYS.filter((k) => spec[k] !== undefined);
+    if (sources.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a field has at most one source; found ${sources.join(' and ')}`,
+        path: [sources[1] ?? ''],
+      });
+    }
+    if (spec.array !== undefined && spec.object !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'use either array or object, not both', path: ['object'] });
+    }
+    if ((spec.array !== undefined || spec.object !== undefined) && spec.const !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'const cannot be combined with array or object',
+        path: ['const'],
+      });
+    }
+  })
+  .meta({ id: 'FieldSpecObject' });
+
+/** A response field: a path string, or a field spec object. */
+export const FIELD_SPEC: z.ZodType<FieldSpec> = z
+  .union([PATH.describe('Shorthand for `{ path: … }`.'), FIELD_SPEC_OBJECT])
+  .meta({ id: 'FieldSpec' });
+
+/** Unified field name → field spec. */
+export const FIELD_MAP: z.ZodType<FieldMap> = z.record(FIELD_NAME, FIELD_SPEC).meta({ id: 'FieldMap' });
+
+const RESOURCE_FIELD_MAP = FIELD_MAP.refine((fields) => 'id' in fields, {
+  message: 'the field map must define `id`',
+});
+
+const PARAM_SPEC: z.ZodType<ParamSpec> = z
+  .strictObject({
+    description: z.string().optional(),
+    param: z.string().min(1).optional().describe('A unified param (query, path or body field).'),
+    const: JSON_VALUE.optional(),
+    ctx: z.enum(CONTEXT_KEYS).optional(),
+    enum: ENUM_MAP.optional(),
+    transform: TRANSFORMS.optional(),
+    default: JSON_VALUE.optional().describe('Value when the param is missing.'),
+    required: z.boolean().optional().describe('A missing required param is a 400 invalid_request.'),
+  })
+  .superRefine((spec, ctx) => {
+    const sources = (['param', 'const', 'ctx'] as const).filter((k) => spec[k] !== undefined);
+    if (sources.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a param spec needs exactly one of param, const or ctx; found ${sources.length ? sources.join(' and ') : 'none'}`,
+      });
+    }
+  })
+  .meta({ id: 'ParamSpec' });
+
+const BODY_TARGET = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_]+(\[\d+\])*(\.[A-Za-z0-9_]+(\[\d+\])*)*$/,
+    'a target path such as `newUsers[0].firstName`',
+  );
+
+export const REQUEST_SPEC = z
+  .strictObject({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+    path: z
+      .string()
+      .regex(
+        /^\/[A-Za-z0-9_.{}/-]*$/,
+        'an absolute path template such as `/v2.1/accounts/{accountId}/users`',
+      ),
+    query: z.record(z.string().min(1), PARAM_SPEC).optional(),
+    body: z.record(BODY_TARGET, PARAM_SPEC).optional(),
+  })
+  .meta({ id: 'RequestSpec' });
+export type RequestSpec = z.infer<typeof REQUEST_SPEC>;
+
+export const PAGING_SPEC = z
+  .strictObject({
+    style: z.enum(PAGING_STYLES),
+    items: PATH.optional().describe('The array of records in the response; absent: the body is one record.'),
+    max_page_size: z.number().int().min(1).max(1000).optional().describe('Largest page DocuSign allows.'),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.style !== 'none' && spec.max_page_size === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'paged styles need max_page_size', path: ['max_page_size'] });
+    }
+  })
+  .meta({ id: 'PagingSpec' });
+export type PagingSpec = z.infer<typeof PAGING_SPEC>;
+
+export const RESPONSE_SPEC = z
+  .strictObject({
+    record: PATH.optional().describe(
+      'Where the record is in the body (e.g. `newUsers[0]`); absent: the body.',
+    ),
+    fields: RESOURCE_FIELD_MAP.optional().describe("This method's own fields instead of the resource's."),
+    error_path: PATH.optional().describe(
+      'Per-item error object in a 200 response of a bulk call (e.g. `users[0].errorDetails`).',
+    ),
+  })
+  .meta({ id: 'ResponseSpec' });
+export type ResponseSpec = z.infer<typeof RESPONSE_SPEC>;
+
+export const RELATED_SPEC = z
+  .strictObject({
+    api: z.enum(UPSTREAM_APIS),
+    operation: z.string().optional(),
+    request: REQUEST_SPEC,
+  })
+  .meta({ id: 'RelatedSpec' });
+
+export const METHOD_SPEC = z
+  .strictObject({
+    description: z.string().optional(),
+    api: z.enum(UPSTREAM_APIS),
+    operation: z
+      .string()
+      .optional()
+      .describe('The operationId in the DocuSign spec (documentation and tests).'),
+    request: REQUEST_SPEC,
+    paging: PAGING_SPEC.optional(),
+    response: RESPONSE_SPEC.optional(),
+    related: z
+      .record(FIELD_NAME, RELATED_SPEC)
+      .optional()
+      .describe('Extra requests made with this one; fields read them under `$related.<name>`.'),
+  })
+  .meta({ id: 'MethodSpec' });
+export type MethodSpec = z.infer<typeof METHOD_SPEC>;
+
+const METHOD_NAME = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, 'method names are lowercase (list, get, close, …)');
+
+/** The whole mapping file. */
+export const MAPPING_FILE = z
+  .strictObject({
+    version: z.literal(1),
+    model: z.enum(MODELS),
+    resource: z.string().regex(/^[a-z][a-z0-9-]*$/, 'resource names are kebab-case'),
+    description: z.string().optional(),
+    fields: RESOURCE_FIELD_MAP,
+    methods: z.record(METHOD_NAME, METHOD_SPEC).refine((m) => Object.keys(m).length > 0, {
+      message: 'at least one method',
+    }),
+  })
+  .meta({
+    id: 'MappingFile',
+    title: 'DocuSign unified API mapping file',
+    description:
+      'One unified resource: its response fields and, per method, the upstream request and paging.',
+  });
+export type MappingFile = z.infer<typeof MAPPING_FILE>;
+
+/** The JSON Schema of the mapping format (written to mappings/mapping.schema.json). */
+export function mappingJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(MAPPING_FILE, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+}

@@ -1,0 +1,49 @@
+/**
+ * TypeScript functions that mapping files may call with `fn: <name>`, for the rare case the declarative
+ * format cannot express. Mapping files can only name functions registered here; no user text is evaluated.
+ */
+import { isMissing, toNumber } from './transforms';
+
+/** What a registered function receives besides its input value. */
+export interface FunctionContext {
+  /** The whole upstream record being mapped (the input is the field's source value). */
+  record: unknown;
+  accountId?: string;
+  organizationId?: string;
+  integratedAccountId?: string;
+}
+
+export type MappingFunction = (input: unknown, ctx: FunctionContext) => unknown;
+
+/** A registry of named mapping functions. */
+export type FunctionRegistry = Readonly<Record<string, MappingFunction>>;
+
+function field(input: unknown, name: string): unknown {
+  return input !== null && typeof input === 'object' ? (input as Record<string, unknown>)[name] : undefined;
+}
+
+/** The functions shipped with the gateway. */
+export const BUILTIN_FUNCTIONS = {
+  /** `seatsAllowed − seatsInUse` of an `accountInformation`; null unless both are numbers. */
+  available_seats: (input) => {
+    const allowed = toNumber(field(input, 'seatsAllowed'));
+    const used = toNumber(field(input, 'seatsInUse'));
+    return allowed === null || used === null ? null : Math.max(0, allowed - used);
+  },
+  /** `perSeatPrice × includedSeats` of an `accountBillingPlan`: the seat charge of one billing cycle. */
+  seat_plan_total: (input) => {
+    const price = toNumber(field(input, 'perSeatPrice'));
+    const seats = toNumber(field(input, 'includedSeats'));
+    return price === null || seats === null ? null : Math.round(price * seats * 100) / 100;
+  },
+  /** A user's name from first and last name parts when the full name is missing. */
+  join_name: (input) => {
+    const parts = [field(input, 'firstName'), field(input, 'lastName')].filter((p) => !isMissing(p));
+    return parts.length ? parts.join(' ') : null;
+  },
+} satisfies FunctionRegistry;
+
+/** Builds a registry: the built-ins plus `extra` (an extra function with a built-in's name replaces it). */
+export function createFunctionRegistry(extra: FunctionRegistry = {}): FunctionRegistry {
+  return Object.freeze({ ...BUILTIN_FUNCTIONS, ...extra });
+}

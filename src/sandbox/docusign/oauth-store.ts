@@ -1,0 +1,143 @@
+/** Clients, consents, authorization codes and tokens of the simulated DocuSign account server. */
+import { randomToken } from './random';
+
+export interface SimClient {
+  clientId: string;
+  clientSecret?: string;
+  redirectUris: string[];
+  publicKeyPem?: string;
+}
+
+export type GrantKind = 'authorization_code' | 'refresh_token' | 'jwt';
+
+export interface AccessGrant {
+  userId: string;
+  clientId: string;
+  scope: string;
+  expiresMs: number;
+  grant: GrantKind;
+}
+
+interface RefreshGrant {
+  userId: string;
+  clientId: string;
+  scope: string;
+  expiresMs: number;
+  spent: boolean;
+}
+
+export interface AuthorizationCode {
+  clientId: string;
+  userId: string;
+  redirectUri: string;
+  scope: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+  expiresMs: number;
+  used: boolean;
+}
+
+export interface TokenLifetimes {
+  accessTokenTtlSeconds: number;
+  jwtAccessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+}
+
+export interface IssuedTokens {
+  access_token: string;
+  token_type: 'Bearer';
+  refresh_token?: string;
+  expires_in: number;
+  scope: string;
+}
+
+/** Token bookkeeping; tokens are opaque random strings. */
+export class OAuthStore {
+  readonly clients = new Map<string, SimClient>();
+  private readonly consents = new Set<string>();
+  private readonly codes = new Map<string, AuthorizationCode>();
+  private readonly access = new Map<string, AccessGrant>();
+  private readonly refresh = new Map<string, RefreshGrant>();
+
+  constructor(
+    private readonly now: () => number,
+    readonly lifetimes: TokenLifetimes,
+  ) {}
+
+  registerClient(client: SimClient): void {
+    this.clients.set(client.clientId, { ...client, redirectUris: [...client.redirectUris] });
+  }
+
+  grantConsent(userId: string, clientId: string): void {
+    this.consents.add(`${userId}|${clientId}`);
+  }
+
+  revokeConsent(userId: string, clientId: string): void {
+    this.consents.delete(`${userId}|${clientId}`);
+  }
+
+  hasConsent(userId: string, clientId: string): boolean {
+    return this.consents.has(`${userId}|${clientId}`);
+  }
+
+  /** Stores a one-time authorization code (valid 2 minutes). */
+  createCode(code: Omit<AuthorizationCode, 'expiresMs' | 'used'>): string {
+    const value = randomToken(24);
+    this.codes.set(value, { ...code, expiresMs: this.now() + 120_000, used: false });
+    return value;
+  }
+
+  /** Marks a code used and returns it, or undefined when unknown, used or expired. */
+  redeemCode(value: string): AuthorizationCode | undefined {
+    const code = this.codes.get(value);
+    if (!code || code.used || code.expiresMs <= this.now()) return undefined;
+    code.used = true;
+    return code;
+  }
+
+  /** Issues an access token, and a refresh token unless the grant is JWT. */
+  issue(userId: string, clientId: string, scope: string, grant: GrantKind): IssuedTokens {
+    const ttl =
+      grant === 'jwt' ? this.lifetimes.jwtAccessTokenTtlSeconds : this.lifetimes.accessTokenTtlSeconds;
+    const access_token = randomToken();
+    this.access.set(access_token, { userId, clientId, scope, grant, expiresMs: this.now() + ttl * 1000 });
+    const tokens: IssuedTokens = { access_token, token_type: 'Bearer', expires_in: ttl, scope };
+    if (grant !== 'jwt') {
+      const refresh_token = randomToken(48);
+      this.refresh.set(refresh_token, {
+        userId,
+        clientId,
+        scope,
+        spent: false,
+        expiresMs: this.now() + this.lifetimes.refreshTokenTtlSeconds * 1000,
+      });
+      tokens.refresh_token = refresh_token;
+    }
+    return tokens;
+  }
+
+  /** Spends a refresh token (rotation): it works exactly once, for the client it was issued to. */
+  spendRefreshToken(value: string, clientId: string): RefreshGrant | undefined {
+    const grant = this.refresh.get(value);
+    if (!grant || grant.spent || grant.clientId !== clientId || grant.expiresMs <= this.now())
+      return undefined;
+    grant.spent = true;
+    return grant;
+  }
+
+  /** The grant behind a bearer token, or a reason it is unusable. */
+  lookupAccessToken(value: string): AccessGrant | 'expired' | 'unknown' {
+    const grant = this.access.get(value);
+    if (!grant) return 'unknown';
+    if (grant.expiresMs <= this.now()) return 'expired';
+    return grant;
+  }
+
+  /** Invalidates every token of a user for a client (used when consent is revoked). */
+  revokeTokens(userId: string, clientId: string): void {
+    for (const [k, g] of this.access)
+      if (g.userId === userId && g.clientId === clientId) this.access.delete(k);
+    for (const [k, g] of this.refresh)
+      if (g.userId === userId && g.clientId === clientId) this.refresh.delete(k);
+  }
+}
