@@ -1,6 +1,8 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import { base64url } from 'jose';
 import type { Database } from '../db/client';
 import { apiKeys, environments } from '../db/schema/index';
+import { sha256Hex } from './digest';
 
 const KEY_PATTERN = /^dgw_([a-z0-9]{12})_([A-Za-z0-9_-]{32,64})$/;
 
@@ -19,14 +21,13 @@ export interface ApiKeySummary {
 export function generateApiKey(): { key: string; prefix: string } {
   const prefix = randomToken(8, 'abcdefghijklmnopqrstuvwxyz0123456789').slice(0, 12);
   const secretBytes = crypto.getRandomValues(new Uint8Array(32));
-  const secret = base64url(secretBytes);
+  const secret = base64url.encode(secretBytes);
   return { key: `dgw_${prefix}_${secret}`, prefix };
 }
 
 /** SHA-256 of the whole key, hex. Keys are random and long, so a fast hash is enough (no password stretching). */
 export async function hashApiKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(key);
 }
 
 /** Extracts the lookup prefix, or null when the string is not shaped like one of our keys. */
@@ -123,10 +124,4 @@ function constantTimeEqual(a: string, b: string): boolean {
 function randomToken(bytes: number, alphabet: string): string {
   const values = crypto.getRandomValues(new Uint8Array(bytes * 2));
   return [...values].map((v) => alphabet[v % alphabet.length]).join('');
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }

@@ -45,6 +45,8 @@ export interface GetAccessTokenOptions {
   force?: boolean;
   /** The token DocuSign rejected; if another caller already replaced it, that newer token is used instead. */
   rejectedToken?: string;
+  /** Refresh unless the token stays valid at least this long (the scheduler's horizon); default: the margin. */
+  minValidityMs?: number;
 }
 
 export interface TokenManager {
@@ -99,9 +101,15 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return { accessToken, expiresAt: row.expiresAt };
   };
 
-  const isFresh = (token: AccessToken | null): boolean => token !== null && token.expiresAt - now() > margin;
+  const isFresh = (token: AccessToken | null, minValidityMs = 0): boolean =>
+    token !== null && token.expiresAt - now() > Math.max(margin, minValidityMs);
 
-  const refreshUnderLock = async (id: string, force: boolean, rejectedToken: string | undefined) => {
+  const refreshUnderLock = async (
+    id: string,
+    force: boolean,
+    rejectedToken: string | undefined,
+    minValidityMs: number | undefined,
+  ) => {
     const result = await store.withLock(id, async (locked) => {
       const { row } = locked;
       assertUsable(row);
@@ -109,7 +117,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       // Someone else (another caller or process) may have refreshed while we waited for the lock.
       if (
         current &&
-        isFresh(current) &&
+        isFresh(current, minValidityMs) &&
         (!force || (rejectedToken !== undefined && current.accessToken !== rejectedToken))
       ) {
         return current;
@@ -205,7 +213,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       if (!row) throw notFound(id);
       assertUsable(row);
       const current = await openAccess(row);
-      if (current && isFresh(current)) return current;
+      if (current && isFresh(current, opts.minValidityMs)) return current;
       // Cooling down after a failed refresh: no lock, no token endpoint.
       if (row.refreshRetryAt !== null && now() < row.refreshRetryAt) {
         if (current && current.expiresAt > now()) return current;
@@ -215,7 +223,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     // Concurrent callers in this process share one refresh, forced or not.
     const pending = inFlight.get(id);
     if (pending) return pending;
-    const promise = refreshUnderLock(id, force, opts.rejectedToken).finally(() => inFlight.delete(id));
+    const promise = refreshUnderLock(id, force, opts.rejectedToken, opts.minValidityMs).finally(() =>
+      inFlight.delete(id),
+    );
     inFlight.set(id, promise);
     return promise;
   };

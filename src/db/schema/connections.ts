@@ -11,7 +11,7 @@ export interface DiscoveredAccount {
   organization_id: string | null;
 }
 
-/** A connection of one environment to DocuSign. Credentials are a vault-sealed JSON blob, never plaintext. */
+/** A connection of one environment to DocuSign. Credentials are vault-sealed, never plaintext. */
 export const integratedAccounts = pgTable(
   'integrated_accounts',
   {
@@ -38,13 +38,17 @@ export const integratedAccounts = pgTable(
     accounts: jsonb('accounts').$type<DiscoveredAccount[]>().notNull().default([]),
     organizationId: text('organization_id'),
     grantedScopes: jsonb('granted_scopes').$type<string[]>().notNull().default([]),
-    /** Vault-sealed JSON: access/refresh tokens, client secret or private key. */
-    credentials: text('credentials'),
+    /** Vault-sealed (AAD-bound to this row and column); never returned by the API. */
+    accessTokenSealed: text('access_token_sealed'),
+    refreshTokenSealed: text('refresh_token_sealed'),
+    /** The connection's own client secret or RSA private key (JWT grant), vault-sealed; null = gateway default app. */
+    clientSecretSealed: text('client_secret_sealed'),
+    privateKeySealed: text('private_key_sealed'),
     accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
-    /** Bumped on every credential change; lets a waiter see that another process refreshed. */
-    credentialsVersion: integer('credentials_version').notNull().default(0),
     lastRefreshedAt: timestamp('last_refreshed_at', { withTimezone: true }),
-    refreshFailedAt: timestamp('refresh_failed_at', { withTimezone: true }),
+    /** Failed refreshes in a row and when the next attempt may happen (cooldown). */
+    refreshFailures: integer('refresh_failures').notNull().default(0),
+    refreshRetryAt: timestamp('refresh_retry_at', { withTimezone: true }),
     lastError: text('last_error'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),

@@ -1,0 +1,43 @@
+import type { TokenManager } from '../auth/token-manager';
+import type { Vault } from '../auth/vault';
+import type { LinkStateSigner } from '../connectors/docusign/link-state';
+import type { DocusignOAuthClient } from '../connectors/docusign/oauth';
+import type { Database } from '../db/client';
+import { ApiError } from '../http/errors';
+import type { UpstreamClient } from '../upstream/client';
+import type { DocusignAppConfig, DocusignEnvironmentConfig } from './docusign-app';
+
+/** Everything the connection routes need, built once in createApp. */
+export interface ConnectionsContext {
+  db: Database;
+  vault: Vault;
+  signer: LinkStateSigner;
+  docusign: DocusignAppConfig;
+  oauthClient(oauthBase: string): DocusignOAuthClient;
+  upstream: UpstreamClient;
+  tokens: TokenManager;
+  publicUrl: string;
+  now: () => number;
+}
+
+/** The DocuSign environment by name, or a 400 naming the ones this gateway knows. */
+export function docusignEnvironment(
+  ctx: ConnectionsContext,
+  name: string | undefined,
+): [string, DocusignEnvironmentConfig] {
+  const chosen = name ?? ctx.docusign.defaultEnvironment;
+  const config = ctx.docusign.environments[chosen];
+  if (!config) {
+    throw new ApiError(
+      'invalid_request',
+      `Unknown docusign_environment "${chosen}"; this gateway knows: ${Object.keys(ctx.docusign.environments).join(', ')}`,
+      { param: 'docusign_environment' },
+    );
+  }
+  return [chosen, config];
+}
+
+/** The OAuth redirect URI registered with DocuSign for the hosted connect flow. */
+export function oauthRedirectUri(ctx: ConnectionsContext): string {
+  return `${ctx.publicUrl}/oauth/callback`;
+}
