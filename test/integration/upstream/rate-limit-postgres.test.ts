@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/db/client';
 import { ApiError } from '../../../src/http/errors';
 import { createRateLimiter } from '../../../src/http/rate-limit';
-import { PostgresRateLimitStore, RATE_LIMIT_COUNTERS_DDL } from '../../../src/http/rate-limit-postgres';
+import { PostgresRateLimitStore } from '../../../src/http/rate-limit-postgres';
 import { createTestDatabase } from '../../helpers/database';
 
 describe('PostgresRateLimitStore', () => {
@@ -13,7 +13,6 @@ describe('PostgresRateLimitStore', () => {
   beforeAll(async () => {
     const created = await createTestDatabase();
     handle = created;
-    await handle.db.execute(sql.raw(RATE_LIMIT_COUNTERS_DDL));
     // With a real server, a second connection pool stands in for a second gateway process.
     if (created.url) {
       const { openDatabase } = await import('../../../src/db/open');
@@ -34,8 +33,21 @@ describe('PostgresRateLimitStore', () => {
     expect(await store.hit('k1', 20_000, 10_000)).toEqual({ current: 1, previous: 2 });
     // A gap of more than one window forgets the old count.
     expect(await store.hit('k1', 50_000, 10_000)).toEqual({ current: 1, previous: 0 });
-    // A lagging clock counts into the newer window instead of resetting it.
-    expect(await store.hit('k1', 40_000, 10_000)).toEqual({ current: 2, previous: 0 });
+  });
+
+  it('prunes windows that no longer count', async () => {
+    const store = new PostgresRateLimitStore(handle.db, { pruneEvery: 2 });
+    await store.hit('p', 100_000, 10_000);
+    await store.hit('p', 110_000, 10_000);
+    await store.hit('p', 130_000, 10_000); // third hit: no prune yet
+    await store.hit('p', 130_000, 10_000); // fourth hit prunes windows before 120 000
+    const rows = await handle.db.execute(
+      sql`select window_start from rate_limit_counters where key = 'p' order by window_start`,
+    );
+    const starts = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows).map((r) =>
+      Number((r as { window_start: string | number }).window_start),
+    );
+    expect(starts).toEqual([130_000]);
   });
 
   it('never loses a count under concurrent hits from two pools sharing the table', async () => {
