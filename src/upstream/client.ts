@@ -273,13 +273,35 @@ async function fetchWithTimeout(
   };
   if (body instanceof ReadableStream) init.duplex = 'half';
   try {
-    return await fetchFn(url, init);
+    return await raceAbort(fetchFn(url, init), controller.signal);
   } catch (err) {
     if (timedOut) throw new AttemptTimeout();
     throw err;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Settles with the fetch, or rejects as soon as the signal aborts even if the fetch ignores it (late bodies are cancelled). */
+function raceAbort(pending: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  return new Promise<Response>((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      pending.then(discard, () => {});
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (res) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(res);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 function rateLimitedOrUnavailable(status: number, seconds: number, failure: string): ApiError {

@@ -1,0 +1,135 @@
+/**
+ * A 50 MB document download from the DocuSign simulator (a real HTTP server in a child process) through the
+ * upstream client's `request()`, read chunk by chunk. Target: RSS growth of the reading process well under 20 MB.
+ * Baselines in the same run: the same download through undici's fetch directly (throughput), and through
+ * `request()` but buffered with `arrayBuffer()` (shows the RSS measure does see a buffered body).
+ */
+import { fork } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createDocusignSimulator } from '../src/sandbox/docusign';
+import { createUpstreamClient } from '../src/upstream/client';
+import { createNodeFetch } from '../src/upstream/node-fetch';
+
+const SIZE = 50 * 1024 * 1024;
+const TARGET_GROWTH_MB = 20;
+const RUNS = 5;
+
+interface ServerInfo {
+  url: string;
+  token: string;
+}
+
+if (process.argv.includes('--server')) {
+  const sim = createDocusignSimulator({
+    seed: 3,
+    scale: { users: 5, envelopes: 3, templates: 1, groups: 1 },
+  });
+  const accountId = sim.defaults.accountIds[0]!;
+  const account = sim.account(accountId)!;
+  const envelope = [...account.envelopesById.values()].find((e) => e.documents.length > 0)!;
+  const doc = envelope.documents[0]!;
+  const bytes = new Uint8Array(SIZE);
+  bytes.set(new TextEncoder().encode('%PDF-1.4\n'));
+  for (let i = 9; i < SIZE; i += 4096) bytes[i] = i & 0xff;
+  doc.bytes = bytes;
+  const token = sim.issueTokens().access_token;
+  const server = serve({ fetch: sim.serverFetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+    const url = `http://127.0.0.1:${info.port}/restapi/v2.1/accounts/${accountId}/envelopes/${envelope.envelopeId}/documents/${doc.documentId}`;
+    process.send?.({ url, token } satisfies ServerInfo);
+  });
+  process.on('message', () => server.close(() => process.exit(0)));
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const child = fork(fileURLToPath(import.meta.url), ['--server'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  // The server child must not outlive this process, whatever happens here.
+  process.on('exit', () => child.kill());
+  const info = await new Promise<ServerInfo>((resolve) =>
+    child.once('message', (m) => resolve(m as ServerInfo)),
+  );
+  const nodeFetch = createNodeFetch();
+  const client = createUpstreamClient({
+    fetch: nodeFetch.fetch,
+    tokens: { getAccessToken: async () => info.token },
+  });
+  const headers = { authorization: `Bearer ${info.token}` };
+
+  // Warm up sockets, JIT and stream machinery so the first measured run is not paying for them.
+  await drain((await nodeFetch.fetch(info.url, { headers })).body!, () => {});
+  await drain(
+    (await client.request({ integratedAccountId: 'bench', url: info.url, method: 'GET' })).body!,
+    () => {},
+  );
+
+  const raw = await measure('undici fetch, streamed (baseline)', async (sample) => {
+    const res = await nodeFetch.fetch(info.url, { headers });
+    return drain(res.body!, sample);
+  });
+  const streamed = await measure('upstream client request(), streamed', async (sample) => {
+    const res = await client.request({ integratedAccountId: 'bench', url: info.url, method: 'GET' });
+    return drain(res.body!, sample);
+  });
+  const buffered = await measure('upstream client request(), arrayBuffer() (contrast)', async (sample) => {
+    const res = await client.request({ integratedAccountId: 'bench', url: info.url, method: 'GET' });
+    const body = await res.arrayBuffer();
+    sample();
+    return body.byteLength;
+  });
+
+  console.log(
+    `throughput ratio client/raw: ${(streamed.mbPerSecond / raw.mbPerSecond).toFixed(2)}; ` +
+      `buffered growth ${buffered.growthMb.toFixed(1)} MB vs streamed ${streamed.growthMb.toFixed(1)} MB`,
+  );
+  const ok = streamed.bytes === SIZE && streamed.growthMb < TARGET_GROWTH_MB;
+  console.log(`${ok ? 'PASS' : 'FAIL'}: streamed RSS growth < ${TARGET_GROWTH_MB} MB for a 50 MB body`);
+
+  await nodeFetch.close();
+  child.send('stop');
+  await new Promise((r) => child.once('exit', r));
+  process.exit(ok ? 0 : 1);
+}
+
+async function drain(body: ReadableStream<Uint8Array>, sample: () => void): Promise<number> {
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.byteLength;
+    sample();
+  }
+  return total;
+}
+
+/** Runs `run` RUNS times: median throughput, worst (largest) RSS growth. */
+async function measure(name: string, run: (sample: () => void) => Promise<number>) {
+  const speeds: number[] = [];
+  let growthMb = 0;
+  let bytes = 0;
+  for (let i = 0; i < RUNS; i++) {
+    globalThis.gc?.();
+    await new Promise((r) => setTimeout(r, 50));
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sample = () => {
+      const rss = process.memoryUsage().rss;
+      if (rss > peak) peak = rss;
+    };
+    const started = performance.now();
+    bytes = await run(sample);
+    const seconds = (performance.now() - started) / 1000;
+    speeds.push(bytes / 1024 / 1024 / seconds);
+    growthMb = Math.max(growthMb, (peak - baseline) / 1024 / 1024);
+  }
+  speeds.sort((a, b) => a - b);
+  const mbPerSecond = speeds[Math.floor(RUNS / 2)]!;
+  console.log(
+    `${name}: ${(bytes / 1024 / 1024).toFixed(0)} MB x ${RUNS}, median ${mbPerSecond.toFixed(0)} MB/s, ` +
+      `worst peak RSS growth ${growthMb.toFixed(1)} MB`,
+  );
+  return { bytes, growthMb, mbPerSecond };
+}
