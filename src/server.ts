@@ -7,8 +7,8 @@ import { ConfigError, loadConfig } from './config';
 import { docusignConfigFrom } from './connections/docusign-app';
 import { migrate } from './db/migrate';
 import { openDatabase } from './db/open';
-import { DbRateLimitStore } from './http/db-rate-limit-store';
 import { createJsonLogger } from './http/logger';
+import { PostgresRateLimitStore } from './http/rate-limit-postgres';
 import { resolveLocalSecrets } from './local-secrets';
 import { loadMappings } from './mapping/load';
 import { connectSandbox } from './sandbox/connect-sandbox';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     secrets,
     docusign,
     fetch: upstreamFetch.fetch,
-    rateLimitStore: config.databaseUrl ? new DbRateLimitStore(database.db) : undefined,
+    rateLimitStore: config.databaseUrl ? new PostgresRateLimitStore(database.db) : undefined,
   });
   const sandboxConnection = sandbox && firstKey ? await connectSandbox(app, firstKey.key, sandbox) : null;
   const scheduler = createRefreshScheduler({
