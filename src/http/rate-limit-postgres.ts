@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { rowsOf } from '../db/migrate';
+import { rowsOf } from '../db/rows';
 import type { RateLimitStore } from './rate-limit';
 
 export interface PostgresRateLimitStoreOptions {

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app';
-import { migrate, rowsOf } from '../../../src/db/migrate';
+import { migrate } from '../../../src/db/migrate';
+import { rowsOf } from '../../../src/db/rows';
 import { createMemoryLogger, TEST_SECRETS } from '../../helpers/create-test-app';
 import { createTestDatabase, usingRealPostgres } from '../../helpers/database';
 
