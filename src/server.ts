@@ -6,7 +6,7 @@ import { bootstrapEmptyDatabase } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { docusignConfigFrom } from './connections/docusign-app';
 import { migrate } from './db/migrate';
-import { openDatabase } from './db/open';
+import { openConfiguredDatabase } from './db/open';
 import { createJsonLogger } from './http/logger';
 import { PostgresRateLimitStore } from './http/rate-limit-postgres';
 import { resolveLocalSecrets } from './local-secrets';
@@ -24,9 +24,7 @@ async function main(): Promise<void> {
     (names, file) =>
       logger.warn('generated local secrets; set them in the environment for production', { names, file }),
   );
-  const database = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: `${config.dataDir}/pglite` },
-  );
+  const database = await openConfiguredDatabase(config);
   const applied = await migrate(database.db);
   logger.info('database ready', { kind: database.kind, migrations_applied: applied });
   const firstKey = await bootstrapEmptyDatabase(database.db);
