@@ -17,7 +17,7 @@ async function runScript(script: string, args: string[], env: Record<string, str
   try {
     const { stdout, stderr } = await run(tsx, [script, ...args], {
       env: { ...process.env, ...env },
-      timeout: 60_000,
+      timeout: 150_000,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
