@@ -105,7 +105,6 @@ export function registerProxy(app: Router, ctx: ConnectionsContext): void {
 
     const headers = new Headers(c.req.raw.headers);
     for (const name of DROP_REQUEST_HEADERS) headers.delete(name);
-    const idempotencyKey = c.req.header('idempotency-key');
     const response = await proxy(target, {
       raw: c.req.raw,
       headers,
@@ -117,7 +116,6 @@ export function registerProxy(app: Router, ctx: ConnectionsContext): void {
           method: request.method,
           headers: request.headers,
           body: request.body,
-          idempotencyKey,
           signal: c.req.raw.signal,
         }),
     });
