@@ -353,6 +353,8 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
       400,
       'DOCUMENT_DOES_NOT_EXIST',
     );
+    const trailing = await call('GET', A(`/envelopes/${sentId}/documents/1/`));
+    expect(trailing.headers.get('content-type')).toBe('application/pdf');
     for (const id of ['1', 'combined', 'certificate']) {
       const pdf = await call('GET', A(`/envelopes/${sentId}/documents/${id}`));
       expect(pdf.headers.get('content-type')).toBe('application/pdf');

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { getPath } from 'hono/utils/url';
+import { getPathNoStrict } from 'hono/utils/url';
 import { AdminError, createAdminApp } from './admin/routes';
 import { ConnectDispatcher, type ConnectOptions } from './connect-delivery';
 import type { SigningSession, SimContext, SimEnv } from './context';
@@ -172,9 +172,10 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
   };
 
   // The Admin API's base path is `/Management` in the spec; serve it case-insensitively.
+  // getPathNoStrict: DocuSign accepts a trailing slash (the spec's own curl example ends `/documents/1/`).
   const app = new Hono<SimEnv>({
     getPath: (req) => {
-      const path = getPath(req);
+      const path = getPathNoStrict(req);
       return /^\/management(\/|$)/i.test(path) ? `/management${path.slice(11)}` : path;
     },
   });
