@@ -1,10 +1,13 @@
 /** Public entry of the DocuSign simulator. */
 
-export type { ConnectDelivery, ConnectOptions } from './connect-delivery';
+export type { ConnectDelivery, ConnectOptions, ConnectRetryOptions } from './connect-delivery';
 export { connectSignature } from './connect-delivery';
+export type { ConnectEvent } from './envelope-lifecycle';
 export type { FaultRule } from './faults';
-export type { SimClient } from './oauth-store';
-export type { RequestLogEntry, RequestLogFilter } from './request-log';
+export type { IssuedTokens, SimClient } from './oauth-store';
+export type { RateLimitOptions } from './rate-limit';
+export type { RequestLogEntry, RequestLogFilter, SimApi } from './request-log';
 export type { SeedDefaults, SeedScale } from './seed';
 export type { DocusignSimulator, SimulatorActions, SimulatorOptions } from './simulator';
 export { createDocusignSimulator } from './simulator';
+export type { SimAccount, SimEnvelope, SimMembership, SimState, SimUser } from './state';
