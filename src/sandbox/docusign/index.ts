@@ -1,12 +1,17 @@
 /** Public entry of the DocuSign simulator. */
 
-export type { ConnectDelivery, ConnectOptions, ConnectRetryOptions } from './connect-delivery';
+export type {
+  ConnectDelivery,
+  ConnectDispatcher,
+  ConnectOptions,
+  ConnectRetryOptions,
+} from './connect-delivery';
 export { connectSignature } from './connect-delivery';
 export type { ConnectEvent } from './envelope-lifecycle';
-export type { FaultRule } from './faults';
+export type { FaultController, FaultRule } from './faults';
 export type { IssuedTokens, SimClient } from './oauth-store';
 export type { RateLimitOptions } from './rate-limit';
-export type { RequestLogEntry, RequestLogFilter, SimApi } from './request-log';
+export type { RequestLog, RequestLogEntry, RequestLogFilter, SimApi } from './request-log';
 export type { SeedDefaults, SeedScale } from './seed';
 export type { DocusignSimulator, SimulatorActions, SimulatorOptions } from './simulator';
 export { createDocusignSimulator } from './simulator';
