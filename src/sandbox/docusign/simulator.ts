@@ -224,7 +224,7 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
           c.set('fault', 'error');
           const s = rule.errorStatus ?? 503;
           c.res =
-            api === 'admin'
+            api === 'admin' || api === 'oauth'
               ? c.json({ error: 'server_error', error_description: 'Simulated upstream failure.' }, s)
               : c.json({ errorCode: 'SERVICE_UNAVAILABLE', message: 'Simulated upstream failure.' }, s);
           status = s;
