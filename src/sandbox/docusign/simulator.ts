@@ -203,7 +203,7 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
           c.set('fault', 'rate_limit_storm');
           const headers = { 'Retry-After': String(rule.rateLimitStorm.retryAfterSeconds) };
           c.res =
-            api === 'admin'
+            api === 'admin' || api === 'oauth'
               ? c.json(
                   { error: 'too_many_requests', error_description: 'Rate limit exceeded.' },
                   429,
