@@ -106,6 +106,7 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
     ]) {
       expect(r.headers.get(h), h).toMatch(/^\d+$/);
     }
+    expect(r.headers.get('x-docusign-tracetoken')).toMatch(/^[0-9a-f-]{36}$/);
     expectError(
       await call('GET', '/restapi/v2.1/accounts/00000000-0000-4000-8000-000000000000'),
       400,

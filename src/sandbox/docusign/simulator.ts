@@ -329,6 +329,8 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
     }
     await next();
     for (const [k, v] of Object.entries(limit.headers)) c.res.headers.set(k, v);
+    // The spec's example response carries a per-request trace token.
+    c.res.headers.set('X-DocuSign-TraceToken', crypto.randomUUID());
   });
   registerAccountRoutes(es, sim);
   registerUserRoutes(es, sim);
