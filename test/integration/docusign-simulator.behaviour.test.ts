@@ -367,6 +367,14 @@ describe('transports', () => {
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterAll(() => server.close());
 
+  it('shows a landing page with the seeded defaults but no secret', async () => {
+    const html = await (await sim.fetch(`${sim.origin}/`)).text();
+    expect(html).toContain(sim.defaults.clientId);
+    expect(html).toContain(sim.defaults.userEmail);
+    for (const id of sim.defaults.accountIds) expect(html).toContain(id);
+    expect(html).not.toContain(sim.defaults.clientSecret);
+  });
+
   it('answers global fetch through msw handlers', async () => {
     const { access_token } = sim.issueTokens();
     const res = await fetch(`${sim.origin}/oauth/userinfo`, {
