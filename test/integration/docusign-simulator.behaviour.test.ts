@@ -382,6 +382,10 @@ describe('transports', () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { sub: string }).sub).toBe(sim.defaults.userId);
+    sim.faults.set({ match: '/oauth/userinfo', resetRate: 1 });
+    const error = await fetch(`${sim.origin}/oauth/userinfo`).catch((e: unknown) => e);
+    sim.faults.clear();
+    expect(error).toBeInstanceOf(TypeError);
   });
 
   it('works under a path prefix when the prefix is stripped and included in the origin', async () => {
