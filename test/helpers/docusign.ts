@@ -1,12 +1,21 @@
 /** Test wiring for the DocuSign simulator: msw handlers and a real local HTTP server. */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { http } from 'msw';
+import { HttpResponse, http } from 'msw';
 import type { DocusignSimulator } from '../../src/sandbox/docusign';
 
-/** msw handlers that forward every request to `${sim.origin}/*` into the simulator. */
+/** msw handlers that forward every request to `${sim.origin}/*` into the simulator (reset faults become network errors). */
 export function docusignHandlers(sim: DocusignSimulator) {
-  return [http.all(`${sim.origin}/*`, ({ request }) => sim.fetch(request))];
+  return [
+    http.all(`${sim.origin}/*`, async ({ request }) => {
+      try {
+        return await sim.fetch(request);
+      } catch (err) {
+        if (err instanceof TypeError) return HttpResponse.error();
+        throw err;
+      }
+    }),
+  ];
 }
 
 /** Serves the simulator on 127.0.0.1 (random port) and points its origin at that URL. */

@@ -367,6 +367,14 @@ describe('transports', () => {
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterAll(() => server.close());
 
+  it('shows a landing page with the seeded defaults but no secret', async () => {
+    const html = await (await sim.fetch(`${sim.origin}/`)).text();
+    expect(html).toContain(sim.defaults.clientId);
+    expect(html).toContain(sim.defaults.userEmail);
+    for (const id of sim.defaults.accountIds) expect(html).toContain(id);
+    expect(html).not.toContain(sim.defaults.clientSecret);
+  });
+
   it('answers global fetch through msw handlers', async () => {
     const { access_token } = sim.issueTokens();
     const res = await fetch(`${sim.origin}/oauth/userinfo`, {
@@ -374,6 +382,10 @@ describe('transports', () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { sub: string }).sub).toBe(sim.defaults.userId);
+    sim.faults.set({ match: '/oauth/userinfo', resetRate: 1 });
+    const error = await fetch(`${sim.origin}/oauth/userinfo`).catch((e: unknown) => e);
+    sim.faults.clear();
+    expect(error).toBeInstanceOf(TypeError);
   });
 
   it('works under a path prefix when the prefix is stripped and included in the origin', async () => {

@@ -106,6 +106,7 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
     ]) {
       expect(r.headers.get(h), h).toMatch(/^\d+$/);
     }
+    expect(r.headers.get('x-docusign-tracetoken')).toMatch(/^[0-9a-f-]{36}$/);
     expectError(
       await call('GET', '/restapi/v2.1/accounts/00000000-0000-4000-8000-000000000000'),
       400,
@@ -353,6 +354,8 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
       400,
       'DOCUMENT_DOES_NOT_EXIST',
     );
+    const trailing = await call('GET', A(`/envelopes/${sentId}/documents/1/`));
+    expect(trailing.headers.get('content-type')).toBe('application/pdf');
     for (const id of ['1', 'combined', 'certificate']) {
       const pdf = await call('GET', A(`/envelopes/${sentId}/documents/${id}`));
       expect(pdf.headers.get('content-type')).toBe('application/pdf');

@@ -12,7 +12,9 @@ import {
 } from './state';
 
 type Obj = Record<string, unknown>;
+/** A plain JSON object. */
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The object elements of a JSON array (empty for anything else). */
 const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
 const RECIPIENT_LISTS: [string, RecipientType][] = [

@@ -30,6 +30,7 @@ export function compact<T extends Json>(obj: T): T {
   return obj;
 }
 
+/** DocuSign's string booleans. */
 export const bool = (b: boolean): string => (b ? 'true' : 'false');
 
 /** Groups of the account the membership belongs to, including the derived Everyone/Administrators groups. */

@@ -15,6 +15,7 @@ const SYSTEM_FOLDER_NAMES: Record<SystemFolderType, string> = {
   recyclebin: 'Deleted Items',
 };
 
+/** Folder types every user has. */
 export const SYSTEM_FOLDER_TYPES: SystemFolderType[] = ['draft', 'inbox', 'sentitems', 'recyclebin'];
 
 /** A user's system folder, created on first use with an id derived from (seed, account, user, type). */

@@ -239,6 +239,7 @@ async function jwtGrant(c: Context<SimEnv>, sim: SimContext, assertion: string):
       issuer: client.clientId,
       audience,
       algorithms: ['RS256'],
+      requiredClaims: ['iat', 'exp', 'sub'],
       currentDate: new Date(sim.now()),
     });
     subject = payload.sub;

@@ -13,7 +13,7 @@ function back(returnUrl: string, event: string): string {
   return url.toString();
 }
 
-/** Registers `/signing/:token`. */
+/** Registers `/` (a landing page with the seeded defaults) and `/signing/:token`. */
 export function registerSigningRoutes(app: Hono<SimEnv>, sim: SimContext): void {
   const load = (token: string) => {
     const session = sim.signingSessions.get(token);
@@ -22,6 +22,31 @@ export function registerSigningRoutes(app: Hono<SimEnv>, sim: SimContext): void 
     const envelope = account.envelopesById.get(session.envelopeId)!;
     return { session, account, envelope };
   };
+
+  app.get('/', (c) => {
+    const { organization } = sim.state;
+    const client = [...sim.oauth.clients.values()][0];
+    const admin = sim.state.users.get(organization.createdBy);
+    const accounts = organization.accountIds
+      .map((id) => sim.state.accounts.get(id)!)
+      .map((a) => `<li>${escapeHtml(a.accountName)}: <code>${a.accountId}</code></li>`)
+      .join('');
+    return c.html(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>DocuSign simulator</title></head>
+<body><main>
+  <h1>DocuSign simulator</h1>
+  <p>A seeded fake of DocuSign for trying the gateway without a DocuSign account.</p>
+  <dl>
+    <dt>OAuth base</dt><dd><code>${escapeHtml(sim.origin)}/oauth</code></dd>
+    <dt>eSignature base_uri</dt><dd><code>${escapeHtml(sim.origin)}</code> (paths under <code>/restapi/v2.1</code>)</dd>
+    <dt>Admin API</dt><dd><code>${escapeHtml(sim.origin)}/management</code></dd>
+    <dt>Client id</dt><dd><code>${escapeHtml(client?.clientId ?? '')}</code></dd>
+    <dt>Default user</dt><dd><code>${escapeHtml(admin?.email ?? '')}</code></dd>
+    <dt>Organization</dt><dd><code>${organization.organizationId}</code></dd>
+  </dl>
+  <h2>Accounts</h2><ul>${accounts}</ul>
+</main></body></html>`);
+  });
 
   app.get('/signing/:token', (c) => {
     const found = load(c.req.param('token'));

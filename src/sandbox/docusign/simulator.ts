@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { getPath } from 'hono/utils/url';
+import { getPathNoStrict } from 'hono/utils/url';
 import { AdminError, createAdminApp } from './admin/routes';
 import { ConnectDispatcher, type ConnectOptions } from './connect-delivery';
 import type { SigningSession, SimContext, SimEnv } from './context';
@@ -17,6 +17,7 @@ import {
   voidEnvelope,
 } from './envelope-lifecycle';
 import { registerAccountRoutes } from './esignature/account';
+import { accountAccess, bearer } from './esignature/account-access';
 import { EsignError } from './esignature/common';
 import { registerConnectRoutes } from './esignature/connect';
 import { registerContactRoutes } from './esignature/contacts';
@@ -27,12 +28,13 @@ import { registerGroupRoutes } from './esignature/groups';
 import { registerTemplateRoutes } from './esignature/templates';
 import { registerTransferRuleRoutes } from './esignature/transfer-rules';
 import { registerUserRoutes } from './esignature/users';
-import { ConnectionResetFault, FaultController, slowStream } from './faults';
+import { ConnectionResetFault, FaultController } from './faults';
 import { registerOAuthRoutes } from './oauth-routes';
 import { type IssuedTokens, OAuthStore, type SimClient } from './oauth-store';
 import { createRandom } from './random';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
-import { RequestLog, type SimApi } from './request-log';
+import { RequestLog } from './request-log';
+import { requestPipeline } from './request-pipeline';
 import { type SeedDefaults, type SeedScale, seedState } from './seed';
 import { registerSigningRoutes } from './signing-routes';
 import { findAccount, hash32, type SimAccount, type SimEnvelope, type SimState } from './state';
@@ -105,17 +107,6 @@ export interface DocusignSimulator {
 
 const DEFAULT_SCALE: Required<SeedScale> = { users: 120, envelopes: 300, templates: 15, groups: 6 };
 
-function classify(path: string): SimApi {
-  if (path.startsWith('/oauth/')) return 'oauth';
-  if (path.startsWith('/restapi/')) return 'esignature';
-  if (path.startsWith('/management/')) return 'admin';
-  return 'other';
-}
-
-function bearer(header: string | undefined): string | undefined {
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-}
-
 /** Creates a simulator with seeded data. */
 export function createDocusignSimulator(options: SimulatorOptions = {}): DocusignSimulator {
   const seed = options.seed ?? 1;
@@ -172,96 +163,15 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
   };
 
   // The Admin API's base path is `/Management` in the spec; serve it case-insensitively.
+  // getPathNoStrict: DocuSign accepts a trailing slash (the spec's own curl example ends `/documents/1/`).
   const app = new Hono<SimEnv>({
     getPath: (req) => {
-      const path = getPath(req);
+      const path = getPathNoStrict(req);
       return /^\/management(\/|$)/i.test(path) ? `/management${path.slice(11)}` : path;
     },
   });
 
-  app.use('*', async (c, next) => {
-    const url = new URL(c.req.url);
-    const path = url.pathname.replace(/^\/management(?=\/|$)/i, '/management');
-    const api = classify(path);
-    c.set('api', api);
-    const at = now();
-    let status = 0;
-    try {
-      for (const rule of sim.faults.matching(c.req.raw)) {
-        const delay = sim.faults.latencyOf(rule);
-        if (delay > 0) {
-          c.set('fault', 'latency');
-          await new Promise((r) => setTimeout(r, delay));
-        }
-        if (rule.resetRate !== undefined && sim.faults.roll() < rule.resetRate) {
-          c.set('fault', 'reset');
-          throw new ConnectionResetFault();
-        }
-        if (rule.rateLimitStorm && rule.rateLimitStorm.count > 0) {
-          rule.rateLimitStorm.count--;
-          c.set('fault', 'rate_limit_storm');
-          const headers = { 'Retry-After': String(rule.rateLimitStorm.retryAfterSeconds) };
-          c.res =
-            api === 'admin'
-              ? c.json(
-                  { error: 'too_many_requests', error_description: 'Rate limit exceeded.' },
-                  429,
-                  headers,
-                )
-              : c.json(
-                  {
-                    errorCode: 'HOURLY_APINVOCATION_LIMIT_EXCEEDED',
-                    message: 'The maximum number of hourly API invocations has been exceeded.',
-                  },
-                  429,
-                  headers,
-                );
-          status = 429;
-          return;
-        }
-        if (rule.errorRate !== undefined && sim.faults.roll() < rule.errorRate) {
-          c.set('fault', 'error');
-          const s = rule.errorStatus ?? 503;
-          c.res =
-            api === 'admin'
-              ? c.json({ error: 'server_error', error_description: 'Simulated upstream failure.' }, s)
-              : c.json({ errorCode: 'SERVICE_UNAVAILABLE', message: 'Simulated upstream failure.' }, s);
-          status = s;
-          return;
-        }
-      }
-      await next();
-      status = c.res.status;
-      const slow = sim.faults.matching(c.req.raw).find((r) => r.slowBody)?.slowBody;
-      if (slow && c.res.body) {
-        c.set('fault', 'slow_body');
-        c.res = new Response(slowStream(c.res.body, slow.bytesPerChunk, slow.delayMs), c.res);
-      }
-    } finally {
-      let grantType: string | undefined;
-      let accountId: string | undefined;
-      let userId: string | undefined;
-      try {
-        grantType = c.get('grantType');
-        accountId = c.get('account')?.accountId;
-        userId = c.get('grant')?.userId;
-      } catch {
-        // variables are unset for early failures
-      }
-      sim.log.record({
-        at,
-        method: c.req.method,
-        path,
-        query: Object.fromEntries(url.searchParams),
-        status,
-        api,
-        grantType,
-        accountId: accountId ?? (api === 'admin' ? path.match(/\/accounts\/([^/]+)/)?.[1] : undefined),
-        userId,
-        fault: c.get('fault'),
-      });
-    }
-  });
+  app.use('*', requestPipeline(sim));
 
   app.onError((err, c) => {
     if (err instanceof ConnectionResetFault) throw err;
@@ -288,47 +198,7 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
   registerSigningRoutes(app, sim);
 
   const es = new Hono<SimEnv>();
-  es.use('*', async (c, next) => {
-    const token = bearer(c.req.header('authorization'));
-    const grant = token ? oauth.lookupAccessToken(token) : 'unknown';
-    if (typeof grant === 'string') {
-      throw new EsignError(
-        'USER_AUTHENTICATION_FAILED',
-        grant === 'expired'
-          ? 'The access token has expired.'
-          : 'One or both of Username and Password are invalid. Invalid access token',
-        401,
-      );
-    }
-    c.set('grant', grant);
-    const account = findAccount(state, c.req.param('accountId') ?? '');
-    const membership = account?.membersById.get(grant.userId);
-    if (!account || !membership || membership.status === 'Closed') {
-      throw new EsignError(
-        'USER_LACKS_MEMBERSHIP',
-        'The UserID does not have a valid membership in this Account.',
-      );
-    }
-    c.set('account', account);
-    c.set('membership', membership);
-    const limit = sim.rateLimiter.hit(account.accountId, grant.userId);
-    if (!limit.allowed) {
-      // Limit behaviour (429, codes, headers) is documented by DocuSign, not declared in the spec.
-      return c.json(
-        {
-          errorCode: 'HOURLY_APINVOCATION_LIMIT_EXCEEDED',
-          message:
-            limit.kind === 'burst'
-              ? `The maximum number of API invocations per ${sim.rateLimiter.burstWindowMs / 1000} seconds has been exceeded.`
-              : `The maximum number of hourly API invocations has been exceeded. The hourly limit is ${sim.rateLimiter.hourly}.`,
-        },
-        429,
-        limit.headers,
-      );
-    }
-    await next();
-    for (const [k, v] of Object.entries(limit.headers)) c.res.headers.set(k, v);
-  });
+  es.use('*', accountAccess(sim));
   registerAccountRoutes(es, sim);
   registerUserRoutes(es, sim);
   registerGroupRoutes(es, sim);

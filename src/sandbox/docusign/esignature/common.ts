@@ -16,16 +16,6 @@ export class EsignError extends Error {
   }
 }
 
-/** `errorDetails` response. */
-export function esignError(
-  c: Ctx,
-  status: ContentfulStatusCode,
-  errorCode: string,
-  message: string,
-): Response {
-  return c.json({ errorCode, message }, status);
-}
-
 /** Parses a JSON request body; a missing or malformed body is DocuSign's INVALID_REQUEST_BODY. */
 export async function readJson<T>(c: Ctx): Promise<T> {
   try {
@@ -104,6 +94,8 @@ export function requireAdmin(c: Ctx): void {
   }
 }
 
+/** The value if it is a string. */
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** true for `true` and the string "true" (any case). */
 export const truthy = (v: unknown): boolean =>
   v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
