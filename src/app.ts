@@ -17,6 +17,7 @@ import { ApiError } from './http/errors';
 import { createJsonLogger, type Logger } from './http/logger';
 import { accessLog } from './http/middleware/access-log';
 import { apiKeyAuth, VerifiedKeyCache } from './http/middleware/api-key-auth';
+import { idempotency } from './http/middleware/idempotency';
 import { requestId } from './http/middleware/request-id';
 import { createRouter } from './http/openapi';
 import {
@@ -130,6 +131,8 @@ export function createApp(deps: AppDeps) {
       await limitPerKey(c, next);
     });
   });
+
+  app.use('/unified/*', idempotency(deps.db, now));
 
   registerSecurityScheme(app);
   registerHealth(app, { db: deps.db, now });

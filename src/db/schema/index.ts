@@ -1,5 +1,6 @@
 export * from './connections';
 export * from './foundation';
+export * from './idempotency';
 export * from './mapping';
 export * from './rate-limits';
 export * from './utilization';
