@@ -29,6 +29,13 @@ const ListQuery = CommonQuery.extend({
   cursor: z.string().min(1).optional().openapi({ description: '`next_cursor` of the previous page.' }),
 });
 
+const IdempotencyHeader = z.object({
+  'idempotency-key': z.string().max(255).optional().openapi({
+    description:
+      'Replays the first response for a repeat of the same request (24 h); another request with the key is a 409.',
+  }),
+});
+
 const IdParams = z.object({
   id: z
     .string()
@@ -142,6 +149,7 @@ export function registerUnifiedResource(
         request: {
           ...(path.includes('{id}') ? { params: IdParams } : {}),
           query: CommonQuery,
+          ...(options.write ? { headers: IdempotencyHeader } : {}),
           ...(options.body ? { body: { content: json(options.body), required: true } } : {}),
         },
         responses: {
