@@ -79,6 +79,19 @@ export interface UpstreamClientDeps {
   logger?: Logger;
 }
 
+// Credentials of the gateway's own caller, and hop-by-hop headers (RFC 9110 §7.6.1), never go to DocuSign.
+const DROPPED_REQUEST_HEADERS = [
+  'authorization',
+  'cookie',
+  'proxy-authorization',
+  'host',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -107,7 +120,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
     const deadlineAt = startedAt + config.deadlineMs;
     const attemptTimeout = req.timeoutMs ?? config.attemptTimeoutMs;
     const baseHeaders = new Headers(req.headers);
-    baseHeaders.delete('authorization');
+    for (const name of DROPPED_REQUEST_HEADERS) baseHeaders.delete(name);
 
     let attempt = 0;
     let refreshed = false;

@@ -52,6 +52,24 @@ describe('upstream client: credentials', () => {
     expect(upstream.calls[0]!.headers.get('accept')).toBe('application/json');
   });
 
+  it('drops the caller’s cookies and hop-by-hop headers', async () => {
+    const { client, upstream } = setup([jsonResponse(200, {})]);
+    await client.request({
+      integratedAccountId: 'ia_1',
+      url: URL_,
+      method: 'GET',
+      headers: {
+        cookie: 'session=abc',
+        'proxy-authorization': 'Basic x',
+        connection: 'close',
+        te: 'trailers',
+      },
+    });
+    const sent = upstream.calls[0]!.headers;
+    for (const name of ['cookie', 'proxy-authorization', 'connection', 'te'])
+      expect(sent.has(name)).toBe(false);
+  });
+
   it('on a 401 forces exactly one token refresh and retries once with the new token', async () => {
     const { client, upstream, tokens } = setup([
       jsonResponse(401, { errorCode: 'USER_AUTHENTICATION_FAILED', message: 'expired' }),
