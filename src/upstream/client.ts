@@ -196,6 +196,8 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
           const askedSeconds = retryAfterSecondsFromHeaders(res.headers, now());
           const askedMs = askedSeconds === undefined ? undefined : askedSeconds * 1000;
           lastFailure = `HTTP ${res.status}`;
+          // DocuSign's limits are per account: every request of this account waits, not just this one.
+          if (res.status === 429 && askedMs !== undefined) budgets.pause(budgetKey, now() + askedMs);
           if (askedMs !== undefined && askedMs > config.maxRetryAfterMs) {
             discard(res);
             throw rateLimitedOrUnavailable(res.status, askedSeconds ?? 1, lastFailure);

@@ -309,6 +309,28 @@ describe('upstream client: rate limits from DocuSign', () => {
     expect(clock.t).toBeGreaterThanOrEqual(Number(reset) * 1000);
   });
 
+  it('after a 429 with Retry-After, later requests of the same account wait too; other accounts do not', async () => {
+    const { client, clock, upstream } = setup([
+      new Response('', { status: 429, headers: { 'retry-after': '3' } }),
+      jsonResponse(200, {}),
+    ]);
+    const err = await caught(
+      client.request({
+        integratedAccountId: 'ia_1',
+        budgetKey: 'acct-a',
+        url: URL_,
+        method: 'POST',
+        body: '{}',
+      }),
+    );
+    expect(err.code).toBe('rate_limited');
+    await client.request({ integratedAccountId: 'ia_2', budgetKey: 'acct-b', url: URL_, method: 'GET' });
+    expect(clock.sleeps).toEqual([]);
+    await client.request({ integratedAccountId: 'ia_1', budgetKey: 'acct-a', url: URL_, method: 'GET' });
+    expect(clock.sleeps).toEqual([3_000]);
+    expect(upstream.calls).toHaveLength(3);
+  });
+
   it('after retries, a 429 becomes rate_limited with a retry-after header', async () => {
     const { client, upstream } = setup(
       [jsonResponse(429, { errorCode: 'HOURLY_APINVOCATION_LIMIT_EXCEEDED' }, { 'retry-after': '2' })],
