@@ -57,6 +57,7 @@ CREATE TABLE "mapping_overrides" (
 	"integrated_account_id" text DEFAULT '' NOT NULL,
 	"model" text NOT NULL,
 	"resource" text NOT NULL,
+	"method" text DEFAULT '' NOT NULL,
 	"field" text NOT NULL,
 	"definition" jsonb,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL

@@ -1,13 +1,17 @@
 /**
- * Admin CLI for API keys: `npm run keys -- create [--env ID] [--name NAME] | list [--env ID] | revoke <id|prefix>`.
+ * Admin CLI: `npm run keys -- create [--env ID] [--name NAME] | list [--env ID] | revoke <id|prefix>`, and
+ * `rotate-encryption` to re-encrypt stored credentials under the current ENCRYPTION_KEYS key.
  * Uses the same configuration (DATABASE_URL or the embedded database under DATA_DIR) as `npm start`.
  */
 import { parseArgs } from 'node:util';
 import { createApiKey, ensureEnvironment, listApiKeys, revokeApiKey } from '../src/auth/api-keys';
+import { resealIntegratedAccounts } from '../src/auth/key-rotation';
+import { createVault, parseEncryptionKeys } from '../src/auth/vault';
 import { DEVELOPMENT_ENVIRONMENT } from '../src/bootstrap';
 import { ConfigError, loadConfig } from '../src/config';
 import { migrate } from '../src/db/migrate';
-import { openDatabase } from '../src/db/open';
+import { openConfiguredDatabase } from '../src/db/open';
+import { resolveLocalSecrets } from '../src/local-secrets';
 
 const USAGE =
   'usage: npm run keys -- create [--env ID] [--name NAME] | list [--env ID] | revoke <key id or prefix>';
@@ -18,16 +22,28 @@ async function main(): Promise<number> {
     options: { env: { type: 'string' }, name: { type: 'string' } },
   });
   const [command, target] = positionals;
-  if (!command || !['create', 'list', 'revoke'].includes(command)) {
+  if (!command || !['create', 'list', 'revoke', 'rotate-encryption'].includes(command)) {
     console.error(USAGE);
     return 2;
   }
   const config = loadConfig(process.env);
-  const database = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: `${config.dataDir}/pglite` },
-  );
+  const database = await openConfiguredDatabase(config);
   try {
     await migrate(database.db);
+    if (command === 'rotate-encryption') {
+      // Put the new key first in ENCRYPTION_KEYS (old ones after it), run this, then drop the old keys.
+      const secrets = await resolveLocalSecrets(
+        config.dataDir,
+        { encryptionKeys: config.encryptionKeys, signingSecret: config.signingSecret },
+        () => {},
+      );
+      const vault = createVault(parseEncryptionKeys(secrets.encryptionKeys));
+      const result = await resealIntegratedAccounts(database.db, vault);
+      console.log(
+        `Re-encrypted ${result.secrets} secret(s) in ${result.rows} integrated account(s) under key "${vault.currentKid}".`,
+      );
+      return 0;
+    }
     if (command === 'create') {
       const environmentId = values.env ?? DEVELOPMENT_ENVIRONMENT.id;
       const name = values.env ?? DEVELOPMENT_ENVIRONMENT.name;

@@ -1,13 +1,11 @@
 /** Applies pending migrations to DATABASE_URL (or the embedded database) and exits: `npm run db:migrate`. */
 import { ConfigError, loadConfig } from '../src/config';
 import { migrate } from '../src/db/migrate';
-import { openDatabase } from '../src/db/open';
+import { openConfiguredDatabase } from '../src/db/open';
 
 try {
   const config = loadConfig(process.env);
-  const database = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: `${config.dataDir}/pglite` },
-  );
+  const database = await openConfiguredDatabase(config);
   const applied = await migrate(database.db);
   await database.close();
   console.log(`Applied ${applied} migration(s) to ${database.kind}.`);

@@ -1,7 +1,17 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
+import { createDbTokenStore } from './auth/db-token-store';
+import { createTokenManager } from './auth/token-manager';
+import { createVault, parseEncryptionKeys } from './auth/vault';
+import { clientCredentialsFor } from './connections/client-credentials';
+import type { ConnectionsContext } from './connections/context';
+import type { DocusignAppConfig } from './connections/docusign-app';
+import { docusignHosts } from './connectors/docusign/hosts';
+import { createLinkStateSigner } from './connectors/docusign/link-state';
+import { createDocusignOAuthClient, type DocusignOAuthClient } from './connectors/docusign/oauth';
 import type { Database } from './db/client';
 import type { GatewayEnv } from './http/context';
+import { importCursorKey } from './http/cursor';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { ApiError } from './http/errors';
 import { createJsonLogger, type Logger } from './http/logger';
@@ -9,27 +19,71 @@ import { accessLog } from './http/middleware/access-log';
 import { apiKeyAuth, VerifiedKeyCache } from './http/middleware/api-key-auth';
 import { requestId } from './http/middleware/request-id';
 import { createRouter } from './http/openapi';
+import {
+  createRateLimiter,
+  MemoryRateLimitStore,
+  type RateLimitStore,
+  rateLimitPerApiKey,
+} from './http/rate-limit';
+import { BUNDLED_MAPPINGS } from './mapping/bundled-mappings';
+import { createMappingCatalog } from './mapping/catalog';
+import { type MappingSet, mappingsFromObjects } from './mapping/definitions';
+import { createFunctionRegistry } from './mapping/functions';
 import { buildOpenApiDocument, registerSecurityScheme } from './openapi-document';
+import { registerLinkTokens } from './routes/connect/link-tokens';
+import { registerConnectPages } from './routes/connect/pages';
 import { registerHealth } from './routes/health';
+import { registerIntegratedAccounts } from './routes/integrated-accounts';
+import { registerMappingOverrides } from './routes/mapping-overrides';
 import { registerMeta } from './routes/meta';
+import { registerProxy } from './routes/proxy';
+import { registerUserDirectory } from './routes/unified/user-directory';
+import { createOverridesStore } from './unified/overrides-store';
+import { createUpstreamClient, type UpstreamClientDeps } from './upstream/client';
 
 /** The part of Config the app itself reads. */
 export interface AppConfig {
   publicUrl: string;
   bodyLimitBytes: number;
+  /** Per-API-key limit; omitted = 500 requests / 10 s. */
+  rateLimit?: { requests: number; windowSeconds: number };
 }
 
 /** Everything the app needs from the outside; tests pass fakes (clock, fetch, an in-memory database). */
 export interface AppDeps {
   config: AppConfig;
   db: Database;
+  /** `ENCRYPTION_KEYS` (credentials at rest) and `SIGNING_SECRET` (cursors, OAuth state). */
+  secrets: { encryptionKeys: string; signingSecret: string };
+  /** DocuSign environments and integration keys; defaults to demo and production without a code-grant key. */
+  docusign?: DocusignAppConfig;
   logger?: Logger;
   /** Milliseconds clock. */
   now?: () => number;
+  /** The fetch every DocuSign call uses (Node: undici with keep-alive; tests: the simulator). */
   fetch?: typeof fetch;
+  /** Retry/timeout/budget settings of the upstream client (tests shorten the waits). */
+  upstream?: UpstreamClientDeps['config'];
+  /** Sleep used between upstream retries (tests pass an instant one). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Refresh access tokens when less than this remains (default 5 minutes). */
+  tokenRefreshMarginMs?: number;
+  /** Where the per-API-key rate limit counts; default in memory (one process). */
+  rateLimitStore?: RateLimitStore;
   /** How long a verified API key is trusted before the database is asked again. */
   apiKeyCacheTtlMs?: number;
+  /** Mapping files (Node: `loadMappings('mappings')`); default: the copies bundled at build time. */
+  mappings?: MappingSet;
 }
+
+/** DocuSign's public environments, with no integration key for the code grant. */
+export const PUBLIC_DOCUSIGN_ENVIRONMENTS: DocusignAppConfig = {
+  defaultEnvironment: 'demo',
+  environments: {
+    demo: { ...docusignHosts('demo'), clientId: undefined, clientSecret: undefined },
+    production: { ...docusignHosts('production'), clientId: undefined, clientSecret: undefined },
+  },
+};
 
 // Paths that do not take an API key: health, the API description, the hosted connect page and its
 // OAuth callback (the end user's browser has no key), and DocuSign's inbound webhooks (signed instead).
@@ -49,6 +103,14 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
   const keyCache = new VerifiedKeyCache();
   const auth = apiKeyAuth({ db: deps.db, now, cacheTtlMs: deps.apiKeyCacheTtlMs }, keyCache);
+  const services = createServices(deps, logger, now);
+  const limiter = createRateLimiter({
+    store: deps.rateLimitStore ?? new MemoryRateLimitStore(),
+    limit: deps.config.rateLimit?.requests,
+    windowMs: deps.config.rateLimit ? deps.config.rateLimit.windowSeconds * 1000 : undefined,
+    now,
+  });
+  const limitPerKey = rateLimitPerApiKey(limiter);
 
   app.onError(createErrorHandler(logger));
   app.notFound(notFoundHandler);
@@ -64,16 +126,86 @@ export function createApp(deps: AppDeps) {
   );
   app.use('*', async (c, next) => {
     if (PUBLIC_PATHS.some((pattern) => pattern.test(c.req.path))) return next();
-    return auth(c, next);
+    return auth(c, async () => {
+      await limitPerKey(c, next);
+    });
   });
 
   registerSecurityScheme(app);
   registerHealth(app, { db: deps.db, now });
   registerMeta(app);
+  registerLinkTokens(app, services.connections);
+  registerConnectPages(app, services.connections);
+  registerIntegratedAccounts(app, services.connections, services.cursorKey);
+  registerProxy(app, services.connections);
+  registerUserDirectory(app, services.unified);
+  registerMappingOverrides(app, { ...services.unified, now });
 
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
   app.get('/docs', Scalar<GatewayEnv>({ url: '/openapi.json', pageTitle: 'DocuSign Unified Gateway' }));
-  return app;
+  // Entry points reach the token manager (scheduled refresh) and upstream client through `services`.
+  return Object.assign(app, { services: { tokens: services.tokens, upstream: services.upstream } });
+}
+
+/** The shared services behind the routes: vault, token manager, upstream client, signer. */
+function createServices(deps: AppDeps, logger: Logger, now: () => number) {
+  const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
+  const vault = createVault(parseEncryptionKeys(deps.secrets.encryptionKeys));
+  const docusign = deps.docusign ?? PUBLIC_DOCUSIGN_ENVIRONMENTS;
+  const oauthClients = new Map<string, DocusignOAuthClient>();
+  const oauthClient = (oauthBase: string) => {
+    let client = oauthClients.get(oauthBase);
+    if (!client) {
+      client = createDocusignOAuthClient({ oauthBase, fetch: fetchImpl, now });
+      oauthClients.set(oauthBase, client);
+    }
+    return client;
+  };
+  const tokens = createTokenManager({
+    store: createDbTokenStore(deps.db),
+    vault,
+    now,
+    refreshMarginMs: deps.tokenRefreshMarginMs,
+    oauth: (credentials) => oauthClient(credentials.oauthBase!),
+    clientCredentials: (row) => clientCredentialsFor(deps.db, vault, docusign, row.id),
+  });
+  const upstream = createUpstreamClient({
+    fetch: fetchImpl,
+    now,
+    sleep: deps.sleep,
+    config: deps.upstream,
+    logger,
+    tokens: {
+      getAccessToken: async (id, opts) =>
+        (await tokens.getAccessToken(id, { force: opts?.forceRefresh })).accessToken,
+    },
+  });
+  const signer = createLinkStateSigner({ secret: deps.secrets.signingSecret, now });
+  const cursorKey = importCursorKey(`cursor:${deps.secrets.signingSecret}`);
+  const connections: ConnectionsContext = {
+    db: deps.db,
+    vault,
+    signer,
+    docusign,
+    oauthClient,
+    upstream,
+    tokens,
+    publicUrl: deps.config.publicUrl,
+    now,
+  };
+  const catalog = createMappingCatalog(
+    deps.mappings ?? mappingsFromObjects(BUNDLED_MAPPINGS),
+    createFunctionRegistry(),
+  );
+  const unified = {
+    db: deps.db,
+    catalog,
+    overrides: createOverridesStore(deps.db),
+    upstream,
+    cursorKey,
+    now,
+  };
+  return { connections, cursorKey, tokens, upstream, vault, unified };
 }
 
 export type GatewayApp = ReturnType<typeof createApp>;

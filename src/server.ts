@@ -1,35 +1,77 @@
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { createRefreshScheduler } from './auth/refresh-scheduler';
 import { bootstrapEmptyDatabase } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
+import { docusignConfigFrom } from './connections/docusign-app';
 import { migrate } from './db/migrate';
-import { openDatabase } from './db/open';
+import { openConfiguredDatabase } from './db/open';
 import { createJsonLogger } from './http/logger';
+import { PostgresRateLimitStore } from './http/rate-limit-postgres';
 import { resolveLocalSecrets } from './local-secrets';
+import { loadMappings } from './mapping/load';
+import { connectSandbox } from './sandbox/connect-sandbox';
+import { startSandbox } from './sandbox/start-sandbox';
+import { createNodeFetch } from './upstream/node-fetch';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createJsonLogger(config.logLevel);
-  await resolveLocalSecrets(
+  const secrets = await resolveLocalSecrets(
     config.dataDir,
     { encryptionKeys: config.encryptionKeys, signingSecret: config.signingSecret },
     (names, file) =>
       logger.warn('generated local secrets; set them in the environment for production', { names, file }),
   );
-  const database = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: `${config.dataDir}/pglite` },
-  );
+  const database = await openConfiguredDatabase(config);
   const applied = await migrate(database.db);
   logger.info('database ready', { kind: database.kind, migrations_applied: applied });
   const firstKey = await bootstrapEmptyDatabase(database.db);
 
-  const app = createApp({ config, db: database.db, logger });
+  const docusign = docusignConfigFrom(config);
+  const sandbox = config.sandbox
+    ? await startSandbox({
+        port: config.sandboxPort,
+        host: config.host,
+        publicUrl: config.publicUrl,
+        dataDir: config.dataDir,
+      })
+    : null;
+  if (sandbox) {
+    docusign.environments.sandbox = sandbox.environment;
+    docusign.defaultEnvironment = 'sandbox';
+    logger.info('DocuSign sandbox running', { origin: sandbox.origin });
+  }
+  const upstreamFetch = createNodeFetch();
+  const app = createApp({
+    // Read at start so an edited mapping file takes effect on restart and a broken one stops the start.
+    mappings: loadMappings(fileURLToPath(new URL('../mappings', import.meta.url))),
+    config,
+    db: database.db,
+    logger,
+    secrets,
+    docusign,
+    fetch: upstreamFetch.fetch,
+    rateLimitStore: config.databaseUrl ? new PostgresRateLimitStore(database.db) : undefined,
+  });
+  const sandboxConnection = sandbox && firstKey ? await connectSandbox(app, firstKey.key, sandbox) : null;
+  const scheduler = createRefreshScheduler({
+    db: database.db,
+    tokens: app.services.tokens,
+    logger,
+    now: Date.now,
+    intervalMs: 60_000,
+    horizonMs: 15 * 60_000,
+  });
+  scheduler.start();
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = `http://${info.address === '::1' || info.address === '127.0.0.1' ? 'localhost' : info.address}:${info.port}`;
     logger.info('gateway listening', { url: base, docs: `${base}/docs` });
     if (firstKey) {
       console.log(`\nDevelopment API key (shown once; keep it): ${firstKey.key}\nTry:\n`);
-      console.log(`  curl -H "Authorization: Bearer ${firstKey.key}" ${base}/meta\n`);
+      const path = sandboxConnection ? `/integrated-accounts/${sandboxConnection}` : '/meta';
+      console.log(`  curl -H "Authorization: Bearer ${firstKey.key}" ${base}${path}\n`);
     }
   });
 
@@ -41,6 +83,9 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
+      await scheduler.stop();
+      await sandbox?.close();
+      await upstreamFetch.close();
       await database.close();
       process.exit(0);
     });

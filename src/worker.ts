@@ -5,6 +5,7 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { createApp } from './app';
+import { docusignConfigFrom } from './connections/docusign-app';
 import type { Database } from './db/client';
 import * as schema from './db/schema/index';
 import { createJsonLogger } from './http/logger';
@@ -14,20 +15,27 @@ export interface WorkerEnv {
   DATABASE_URL?: string;
   PUBLIC_URL?: string;
   BODY_LIMIT_BYTES?: string;
+  /** Secrets (set with `wrangler secret put`). */
+  ENCRYPTION_KEYS?: string;
+  SIGNING_SECRET?: string;
+  DOCUSIGN_ENVIRONMENT?: 'demo' | 'production';
+  DOCUSIGN_CLIENT_ID?: string;
+  DOCUSIGN_CLIENT_SECRET?: string;
 }
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const connectionString = env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL;
-    if (!connectionString) {
+    const encryptionKeys = env.ENCRYPTION_KEYS;
+    const signingSecret = env.SIGNING_SECRET;
+    if (!connectionString || !encryptionKeys || !signingSecret) {
+      const missing = [
+        connectionString ? null : 'HYPERDRIVE or DATABASE_URL',
+        encryptionKeys ? null : 'ENCRYPTION_KEYS',
+        signingSecret ? null : 'SIGNING_SECRET',
+      ].filter(Boolean);
       return Response.json(
-        {
-          error: {
-            code: 'internal',
-            message: 'No HYPERDRIVE binding or DATABASE_URL configured',
-            status: 500,
-          },
-        },
+        { error: { code: 'internal', message: `Worker is missing ${missing.join(', ')}`, status: 500 } },
         { status: 500 },
       );
     }
@@ -37,6 +45,14 @@ export default {
     const app = createApp({
       db,
       logger: createJsonLogger('info'),
+      secrets: { encryptionKeys, signingSecret },
+      docusign: docusignConfigFrom({
+        docusign: {
+          environment: env.DOCUSIGN_ENVIRONMENT ?? 'demo',
+          clientId: env.DOCUSIGN_CLIENT_ID,
+          clientSecret: env.DOCUSIGN_CLIENT_SECRET,
+        },
+      }),
       config: {
         publicUrl: env.PUBLIC_URL ?? new URL(request.url).origin,
         bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),

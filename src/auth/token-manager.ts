@@ -13,6 +13,8 @@ import type { Vault } from './vault';
 
 /** The app's DocuSign credentials for one connection: a secret for code-grant, a key for JWT-grant. */
 export interface ClientCredentials {
+  /** The account server that issued the connection's tokens; picks the OAuth client when `oauth` is a function. */
+  oauthBase?: string;
   clientId: string;
   clientSecret?: string;
   privateKeyPem?: string;
@@ -21,7 +23,10 @@ export interface ClientCredentials {
 export interface TokenManagerOptions {
   store: TokenStore;
   vault: Vault;
-  oauth: Pick<DocusignOAuthClient, 'refresh' | 'jwtGrant'>;
+  /** One OAuth client, or one per account server (connections may live on demo, production or a sandbox). */
+  oauth:
+    | Pick<DocusignOAuthClient, 'refresh' | 'jwtGrant'>
+    | ((credentials: ClientCredentials) => Pick<DocusignOAuthClient, 'refresh' | 'jwtGrant'>);
   /** Resolves the integration key and its secret or private key for a connection. */
   clientCredentials(row: TokenRow): Promise<ClientCredentials> | ClientCredentials;
   /** Epoch milliseconds. */
@@ -88,7 +93,9 @@ const REAUTH_ERRORS = new Set(['invalid_grant', 'consent_required']);
 
 /** Creates the token manager. */
 export function createTokenManager(options: TokenManagerOptions): TokenManager {
-  const { store, vault, oauth } = options;
+  const { store, vault } = options;
+  const oauthFor = (credentials: ClientCredentials) =>
+    typeof options.oauth === 'function' ? options.oauth(credentials) : options.oauth;
   const now = options.now ?? Date.now;
   const margin = options.refreshMarginMs ?? 5 * 60_000;
   const cooldownBase = options.cooldownMs ?? 30_000;
@@ -110,6 +117,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     rejectedToken: string | undefined,
     minValidityMs: number | undefined,
   ) => {
+    // Resolved before taking the lock: on PGlite (one connection) a query that `clientCredentials` makes
+    // outside the lock's transaction would wait for that transaction forever.
+    const unlocked = await store.read(id);
+    if (!unlocked) throw notFound(id);
+    assertUsable(unlocked);
+    const credentials = await options.clientCredentials(unlocked);
     const result = await store.withLock(id, async (locked) => {
       const { row } = locked;
       assertUsable(row);
@@ -126,7 +139,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         if (!force && current && current.expiresAt > now()) return current;
         throw coolingDown(row, row.refreshRetryAt - now());
       }
-      return obtainNewToken(locked, force ? null : current);
+      return obtainNewToken(locked, credentials, force ? null : current);
     });
     if (result === null) throw notFound(id);
     return result;
@@ -135,12 +148,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   /** `fallback`: a still-unexpired token to return if the refresh fails for a transient reason. */
   const obtainNewToken = async (
     locked: LockedTokenRow,
+    credentials: ClientCredentials,
     fallback: AccessToken | null,
   ): Promise<AccessToken> => {
     const { row } = locked;
     let token: DocusignTokenSet;
     try {
-      const credentials = await options.clientCredentials(row);
       token =
         row.grantType === 'jwt' ? await jwtToken(row, credentials) : await codeGrantToken(row, credentials);
     } catch (err) {
@@ -184,7 +197,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       throw new ApiError('needs_reauth', `Integrated account ${row.id} has no refresh token; reconnect it`);
     }
     const refreshToken = await vault.open(row.refreshTokenSealed, tokenAad(row.id, 'refresh_token'));
-    return oauth.refresh({
+    return oauthFor(credentials).refresh({
       refreshToken,
       clientId: credentials.clientId,
       clientSecret: credentials.clientSecret,
@@ -198,7 +211,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         `Integrated account ${row.id} is a JWT connection without a user id or key`,
       );
     }
-    return oauth.jwtGrant({
+    return oauthFor(credentials).jwtGrant({
       clientId: credentials.clientId,
       userId: row.docusignUserId,
       privateKeyPem: credentials.privateKeyPem,

@@ -56,7 +56,8 @@ export interface TokenStore {
    * Runs `fn` holding an exclusive lock on the row, re-read after the lock was granted (a waiter sees
    * the previous holder's writes). Writes made through the handle commit together when `fn` resolves;
    * when `fn` throws they still commit (a failure is recorded), then the error propagates.
-   * Resolves to null without calling `fn` when the account does not exist.
+   * Resolves to null without calling `fn` when the account does not exist. `fn` must not touch the
+   * database except through the handle: on PGlite a second query would wait for this transaction forever.
    */
   withLock<T>(id: string, fn: (locked: LockedTokenRow) => Promise<T>): Promise<T | null>;
 }

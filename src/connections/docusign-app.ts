@@ -1,4 +1,4 @@
-import type { DocusignHosts } from '../connectors/docusign/hosts';
+import { type DocusignHosts, docusignHosts } from '../connectors/docusign/hosts';
 
 /** Permission a connection grants the gateway's users: read only, or read and take actions. */
 export type Permission = 'read' | 'read_write';
@@ -28,4 +28,22 @@ export function scopesFor(permission: Permission): string[] {
     'group_read',
   ];
   return permission === 'read_write' ? [...read, 'user_write', 'account_write'] : read;
+}
+
+/** The public DocuSign environments with the integration key from the configuration (code grant on `demo`/`production`). */
+export function docusignConfigFrom(config: {
+  docusign: {
+    environment: 'demo' | 'production';
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+  };
+}): DocusignAppConfig {
+  const key = { clientId: config.docusign.clientId, clientSecret: config.docusign.clientSecret };
+  return {
+    defaultEnvironment: config.docusign.environment,
+    environments: {
+      demo: { ...docusignHosts('demo'), ...key },
+      production: { ...docusignHosts('production'), ...key },
+    },
+  };
 }

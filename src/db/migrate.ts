@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Database } from './client';
+import { rowsOf } from './rows';
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -35,10 +36,4 @@ export async function migrate(db: Database, migrationsFolder = MIGRATIONS_FOLDER
     }
   });
   return applied;
-}
-
-/** postgres.js returns an array of rows, PGlite an object with `rows`; this reads either. */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

@@ -26,3 +26,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return { db, kind: 'pglite', close: () => client.close() };
 }
+
+/** Opens the database the configuration names: `DATABASE_URL`, else the embedded one under `DATA_DIR`. */
+export function openConfiguredDatabase(config: { databaseUrl: string | undefined; dataDir: string }) {
+  return openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: `${config.dataDir}/pglite` },
+  );
+}

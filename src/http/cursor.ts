@@ -64,10 +64,25 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   }
 }
 
-/** Imports the HMAC key cursors are signed with (e.g. derived from the gateway's signing secret). */
-export function importCursorKey(secret: string | Uint8Array<ArrayBuffer>): Promise<CursorKey> {
+/**
+ * Derives the HMAC key cursors are signed with from the gateway's signing secret (HKDF-SHA256, RFC 5869, with a
+ * cursor-specific `info`), so the same secret can sign other things without a cursor ever verifying as them.
+ */
+export async function importCursorKey(secret: string | Uint8Array<ArrayBuffer>): Promise<CursorKey> {
   const raw = typeof secret === 'string' ? encoder.encode(secret) : secret;
-  return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  const master = await crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveKey']);
+  return crypto.subtle.deriveKey(
+    {
+      name: 'HKDF',
+      hash: 'SHA-256',
+      salt: new Uint8Array(0),
+      info: encoder.encode('docusign-gateway/list-cursor/v1'),
+    },
+    master,
+    { name: 'HMAC', hash: 'SHA-256', length: 256 },
+    false,
+    ['sign', 'verify'],
+  );
 }
 
 function canonical(value: unknown): string {
@@ -224,7 +239,8 @@ export async function fillPage<T>(options: {
 }): Promise<{ items: T[]; nextOffset: number | null }> {
   const { limit, maxPageSize, fetchPage } = options;
   if (!options.paged) {
-    const page = await fetchPage(0, limit);
+    // The whole list comes in one response; the size is only a hint the request builder ignores for `none`.
+    const page = await fetchPage(0, Number.MAX_SAFE_INTEGER);
     const items = page.items.slice(options.offset, options.offset + limit);
     const end = options.offset + items.length;
     return { items, nextOffset: end < page.items.length ? end : null };

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { rowsOf } from '../db/rows';
 import type { RateLimitStore } from './rate-limit';
 
 export interface PostgresRateLimitStoreOptions {
@@ -42,7 +43,7 @@ export class PostgresRateLimitStore implements RateLimitStore {
             where key = ${key} and window_start = ${windowStart}::bigint - ${windowMs}::bigint),
           0
         ) as previous_count`);
-    const row = firstRow<{ count: number | string; previous_count: number | string }>(result);
+    const row = rowsOf<{ count: number | string; previous_count: number | string }>(result)[0];
     if (!row) throw new Error('rate limit upsert returned no row');
     if (++this.hits % this.pruneEvery === 0) await this.prune(windowStart - windowMs);
     return { current: Number(row.count), previous: Number(row.previous_count) };
@@ -52,10 +53,4 @@ export class PostgresRateLimitStore implements RateLimitStore {
   async prune(before: number): Promise<void> {
     await this.db.execute(sql`delete from rate_limit_counters where window_start < ${before}::bigint`);
   }
-}
-
-// postgres.js returns an array of rows, PGlite an object with `rows`.
-function firstRow<T>(result: unknown): T | undefined {
-  if (Array.isArray(result)) return result[0] as T | undefined;
-  return (result as { rows?: T[] }).rows?.[0];
 }

@@ -1,6 +1,28 @@
 /**
  * Compiles a validated mapping file into closures, once. Mapping a record then runs a fixed tree of small
  * functions: no path parsing, enum lookup by name or interpretation of the spec happens per record.
+ *
+ * How a unified list route uses a compiled mapping (src/http/cursor.ts has the paging helpers):
+ * ```ts
+ * const m = catalog.compiled(model, resource, overrides, overridesVersion).method('list');
+ * const limit = parseLimit(query.limit);
+ * const binding = { environmentId, integratedAccountId, resource: `${model}/${resource}`,
+ *   filtersHash: await hashFilters(filters) };
+ * const pos = query.cursor ? await decodeCursor(query.cursor, key, binding, now) : { offset: 0, accountIndex: 0 };
+ * const rctx = { accountId: accounts[pos.accountIndex].id, organizationId, integratedAccountId };
+ * const page = await fillPage({
+ *   limit, offset: pos.offset, maxPageSize: m.maxPageSize, paged: (m.pagingStyle ?? 'none') !== 'none',
+ *   fetchPage: async (offset, size) =>
+ *     m.readPage(await upstream(m.buildRequest(filters, { ...rctx, page: { offset, size } })), offset),
+ * });
+ * const related = Object.fromEntries(await Promise.all(
+ *   m.related.map(async (r) => [r.name, await upstream(r.buildRequest(filters, rctx))])));
+ * const result = page.items.map((rec) => m.mapRecord(rec, { ...rctx, includeRemoteData, related }));
+ * const next = nextPosition(pos, page.nextOffset, accounts.length);
+ * const next_cursor = next && (await encodeCursor({ ...binding, ...next, expiresAt: now + ttl }, key));
+ * ```
+ * Get/create/update/actions: `buildRequest(params, rctx)`, then `readItemError(body)` (a bulk call's per-item
+ * error inside a 200 response: report it as upstream_error), then `mapRecord(readRecord(body), ctx)`.
  */
 import { ApiError } from '../http/errors';
 import { MappingError } from './errors';
@@ -43,7 +65,7 @@ export interface RequestContext {
 }
 
 /** A request for the upstream client; `path` is relative to the API base (`…/restapi` or `…/management`). */
-export interface UpstreamRequest {
+export interface MappedRequest {
   api: UpstreamApi;
   method: string;
   path: string;
@@ -70,12 +92,12 @@ export interface CompiledMethod {
   pagingStyle: PagingStyle | undefined;
   /** Largest page the upstream allows (undefined when not paged). */
   maxPageSize: number | undefined;
-  buildRequest(params: Record<string, unknown>, ctx: RequestContext): UpstreamRequest;
+  buildRequest(params: Record<string, unknown>, ctx: RequestContext): MappedRequest;
   /** Extra requests to make with this one; their bodies go to `MapContext.related` under the same names. */
   related: ReadonlyArray<{
     name: string;
     api: UpstreamApi;
-    buildRequest(params: Record<string, unknown>, ctx: RequestContext): UpstreamRequest;
+    buildRequest(params: Record<string, unknown>, ctx: RequestContext): MappedRequest;
   }>;
   /** Reads the records and paging position of a list response (`requestedOffset`: the offset asked for). */
   readPage(body: unknown, requestedOffset?: number): Page;
@@ -136,8 +158,8 @@ function compilePathSource(path: string): ValueFn {
     const get = compileGetter(segments.slice(2));
     return (_record, ctx) => (ctx.related === undefined ? undefined : get(ctx.related[String(name)]));
   }
-  const get = compileGetter(segments);
-  return (record) => get(record);
+  // A getter already has the shape of a ValueFn (it ignores ctx): no wrapper call per field.
+  return compileGetter(segments);
 }
 
 function compileSource(spec: Exclude<FieldSpec, string>, c: Compiler, where: string): ValueFn {
@@ -177,19 +199,19 @@ export function compileField(spec: FieldSpec, c: Compiler, where: string): Value
     const source = compilePathSource(spec);
     return (record, ctx) => {
       const v = source(record, ctx);
-      return isMissing(v) ? null : v;
+      return v === undefined || v === null || v === '' ? null : v;
     };
   }
   const source = compileSource(spec, c, where);
   const steps: Step[] = [];
   if (spec.find !== undefined) {
-    const where = compileGetter(spec.find.where);
+    const key = compileGetter(spec.find.where);
     const take = spec.find.take === undefined ? undefined : compileGetter(spec.find.take);
     const wanted = spec.find.equals;
     steps.push((value) => {
       if (!Array.isArray(value)) return undefined;
       for (let i = 0; i < value.length; i++) {
-        if (where(value[i]) === wanted) return take === undefined ? value[i] : take(value[i]);
+        if (key(value[i]) === wanted) return take === undefined ? value[i] : take(value[i]);
       }
       return undefined;
     });
@@ -318,6 +340,9 @@ function compileParam(spec: ParamSpec, name: string): ParamFn {
     }
     if (isMissing(v)) v = fallback;
     if (isMissing(v) && spec.required) {
+      // A missing runtime value is the gateway's fault, not the caller's.
+      if (spec.ctx !== undefined)
+        throw new ApiError('internal', `mapping request needs ${spec.ctx} from the runtime`);
       throw new ApiError('invalid_request', `${label} is required`, { param: label });
     }
     return v;
@@ -350,7 +375,7 @@ function compileRequest(
   api: UpstreamApi,
   spec: RequestSpec,
   paging: MethodSpec['paging'],
-): (params: Record<string, unknown>, ctx: RequestContext) => UpstreamRequest {
+): (params: Record<string, unknown>, ctx: RequestContext) => MappedRequest {
   const pathParts = compilePathTemplate(spec.path);
   const query = Object.entries(spec.query ?? {}).map(([k, p]) => [k, compileParam(p, k)] as const);
   const body =
@@ -373,7 +398,12 @@ function compileRequest(
           ? new ApiError('internal', `mapping request needs ${part.name} from the runtime`)
           : new ApiError('invalid_request', `${part.name} is required`, { param: part.name });
       }
-      path += encodeURIComponent(String(v));
+      const segment = encodeURIComponent(String(v));
+      // encodeURIComponent leaves dots alone, and a `.` or `..` segment would be folded into another path.
+      if (segment === '.' || segment === '..') {
+        throw new ApiError('invalid_request', `${part.name} is not a valid id`, { param: part.name });
+      }
+      path += segment;
     }
     const q: Record<string, string> = {};
     for (const [name, fn] of query) {
@@ -390,7 +420,7 @@ function compileRequest(
         q.take = size;
       }
     }
-    const request: UpstreamRequest = { api, method, path, query: q };
+    const request: MappedRequest = { api, method, path, query: q };
     if (body !== undefined) {
       const out: Record<string, unknown> = {};
       for (const [set, fn] of body) {

@@ -49,6 +49,47 @@
  * everything. `items` names the array of records in the response; without it the whole body is one record.
  * `max_page_size` is the largest page DocuSign allows (users and groups: 100).
  *
+ * ## Example
+ * ```yaml
+ * # yaml-language-server: $schema=../../mapping.schema.json
+ * version: 1
+ * model: user-directory
+ * resource: users
+ * fields:
+ *   id: userId                                   # shorthand for { path: userId }
+ *   is_admin: { path: isAdmin, type: boolean }   # "True" → true
+ *   status:
+ *     path: userStatus
+ *     enum: { map: { Active: active, Closed: deleted }, default: inactive }
+ *   groups: { path: groupList, array: { id: groupId, name: groupName } }
+ *   account_id: { ctx: accountId }
+ * methods:
+ *   list:
+ *     api: esignature
+ *     operation: Users_GetUsers
+ *     request:
+ *       method: GET
+ *       path: /v2.1/accounts/{accountId}/users
+ *       query: { email: { param: email }, additional_info: { const: 'true' } }
+ *     paging: { style: esignature_offset, items: users, max_page_size: 100 }
+ *   create:
+ *     api: esignature
+ *     request:
+ *       method: POST
+ *       path: /v2.1/accounts/{accountId}/users
+ *       body: { 'newUsers[0].userName': { param: name, required: true } }
+ *     response: { record: 'newUsers[0]', error_path: 'newUsers[0].errorDetails' }
+ * ```
+ *
+ * ## Customising
+ * To change a field for every customer, edit the YAML file. For one environment or one integrated account, store
+ * an override instead: `{ field: department, spec: { path: customSettings, find: { where: name, equals: department,
+ * take: value } } }` adds a field, `{ field: title, spec: jobTitle }` replaces one, `{ field: phones, spec: null }`
+ * removes one; the rest of the file still applies. A dotted `field` (`groups.kind`) reaches into an `array` or
+ * `object` map; `method` targets a method's own `response.fields`. Overrides are validated against this schema.
+ * When a mapping needs logic the format cannot express, register a function in src/mapping/functions.ts and
+ * name it with `fn:`; user text is never evaluated.
+ *
  * Overrides (src/mapping/overrides.ts) change one field of `fields` (or of a method's own `response.fields`)
  * without restating the rest. The JSON Schema of this format is `mappings/mapping.schema.json`
  * (`npx tsx scripts/write-mapping-schema.ts`), so editors validate and complete the YAML files.
@@ -159,13 +200,17 @@ const FIELD_NAME = z
   .string()
   .regex(/^[a-z_][a-z0-9_]*$/, 'unified field names are snake_case: lowercase letters, digits and _');
 
+// Paths are read and (for bodies) written with plain property access, so prototype keys are refused outright.
+const NO_PROTOTYPE_KEYS = /^(?!(?:.*[.\]])?(?:__proto__|prototype|constructor)(?:$|[.[]))/;
+
 const PATH = z
   .string()
   .min(1)
   .regex(
     /^(\$related\.)?[A-Za-z0-9_$-]+(\[\d+\])*(\.[A-Za-z0-9_$-]+(\[\d+\])*)*$/,
     'a dot path such as `groupList[0].groupName` or `billingPlan.planName`',
-  );
+  )
+  .regex(NO_PROTOTYPE_KEYS, '__proto__, prototype and constructor are not allowed in paths');
 
 const TRANSFORM = z.enum(TRANSFORM_NAMES);
 const TRANSFORMS = z.union([TRANSFORM, z.array(TRANSFORM).min(1)]);
@@ -280,7 +325,8 @@ const BODY_TARGET = z
   .regex(
     /^[A-Za-z0-9_]+(\[\d+\])*(\.[A-Za-z0-9_]+(\[\d+\])*)*$/,
     'a target path such as `newUsers[0].firstName`',
-  );
+  )
+  .regex(NO_PROTOTYPE_KEYS, '__proto__, prototype and constructor are not allowed in paths');
 
 export const REQUEST_SPEC = z
   .strictObject({

@@ -25,14 +25,14 @@ function yamlFiles(dir: string): string[] {
 
 /** Parses YAML text; a syntax error is a MappingError with the line and column. */
 export function parseMappingYaml(file: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const at = error.linePos?.[0];
     throw new MappingError(
       file,
       at ? `line ${at.line}, column ${at.col}` : '',
-      error.message.split('\n')[0]!,
+      error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
     );
   }
   return doc.toJS({ maxAliasCount: 100 });

@@ -2,6 +2,9 @@
 
 export type PathSegment = string | number;
 
+/** Segments that would reach or replace an object's prototype: never valid in a mapping path. */
+export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+
 /** Splits `a.b[0].c` (or `a.b.0.c`) into segments; digit-only segments are array indices. */
 export function parsePath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
@@ -9,6 +12,7 @@ export function parsePath(path: string): PathSegment[] {
     const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
     if (!match || (match[1] === '' && match[2] === '')) throw new Error(`invalid path "${path}"`);
     const name = match[1] ?? '';
+    if (FORBIDDEN_SEGMENTS.has(name)) throw new Error(`invalid path "${path}": "${name}" is not allowed`);
     if (name !== '') segments.push(/^\d+$/.test(name) ? Number(name) : name);
     for (const index of (match[2] ?? '').matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
   }

@@ -10,9 +10,51 @@ export function isMissing(value: unknown): boolean {
 
 const ISO_LIKE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number in `text[from..from+len)` if those are all ASCII digits, else -1. */
+function digits(text: string, from: number, len: number): number {
+  let n = 0;
+  for (let i = from; i < from + len; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+// DocuSign's usual shape, `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z`, is checked and rewritten as text: no Date round trip
+// (the hot path of a users page). Returns undefined for any other shape, null for an impossible date.
+function fastUtc(text: string): string | null | undefined {
+  const len = text.length;
+  if (len < 20 || text.charCodeAt(len - 1) !== 90 /* Z */) return undefined;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':')
+    return undefined;
+  let fraction = '000';
+  if (len > 20) {
+    if (text[19] !== '.' || len < 22 || len > 30 || digits(text, 20, len - 21) < 0) return undefined;
+    fraction = len - 21 >= 3 ? text.slice(20, 23) : text.slice(20, len - 1).padEnd(3, '0');
+  } else if (len !== 20) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const maxDay = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (day < 1 || day > maxDay || hour > 23 || minute > 59 || second > 59) return null;
+  return `${text.slice(0, 19)}.${fraction}Z`;
+}
+
 /** Normalises a date-time to ISO 8601 UTC (`2024-01-02T03:04:05.678Z`); unparseable values become null. */
 export function toIsoDateTime(value: unknown): string | null {
   if (isMissing(value)) return null;
+  if (typeof value === 'string') {
+    const fast = fastUtc(value);
+    if (fast !== undefined) return fast;
+  }
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (typeof value === 'number') {
     const d = new Date(value);

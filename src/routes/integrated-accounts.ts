@@ -143,7 +143,11 @@ const routes = {
 };
 
 /** The integrated accounts API. */
-export function registerIntegratedAccounts(app: Router, ctx: ConnectionsContext, cursorKey: CursorKey): void {
+export function registerIntegratedAccounts(
+  app: Router,
+  ctx: ConnectionsContext,
+  cursorKey: Promise<CursorKey>,
+): void {
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
     const environmentId = c.get('auth').environmentId;
@@ -170,7 +174,7 @@ export function registerIntegratedAccounts(app: Router, ctx: ConnectionsContext,
       resource: 'integrated-accounts',
       filtersHash: '',
     };
-    const position = cursor ? await decodeCursor(cursor, cursorKey, binding, ctx.now()) : { offset: 0 };
+    const position = cursor ? await decodeCursor(cursor, await cursorKey, binding, ctx.now()) : { offset: 0 };
     const rows = await listIntegratedAccounts(ctx.db, environmentId, {
       offset: position.offset,
       limit: limit + 1,
@@ -185,7 +189,7 @@ export function registerIntegratedAccounts(app: Router, ctx: ConnectionsContext,
               accountIndex: 0,
               expiresAt: ctx.now() + DEFAULT_CURSOR_TTL_MS,
             },
-            cursorKey,
+            await cursorKey,
           )
         : null;
     return c.json(

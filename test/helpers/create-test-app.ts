@@ -12,6 +12,12 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
   return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
+/** Fixed test secrets: a 32-byte AES key and a signing secret. */
+export const TEST_SECRETS = {
+  encryptionKeys: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
+  signingSecret: 'test-signing-secret-0123456789abcdef',
+};
+
 export interface TestAppOptions extends Partial<Omit<AppDeps, 'db' | 'config' | 'logger'>> {
   config?: Partial<AppDeps['config']>;
 }
@@ -23,6 +29,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
   await ensureEnvironment(database.db, 'env_test', 'test');
   const { key, id: apiKeyId } = await createApiKey(database.db, { environmentId: 'env_test', name: 'test' });
   const app = createApp({
+    secrets: TEST_SECRETS,
     ...options,
     db: database.db,
     logger,

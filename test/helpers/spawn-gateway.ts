@@ -34,7 +34,7 @@ export function spawnGateway(env: Record<string, string>) {
     exited,
     output: () => output,
     /** Resolves with the output once `pattern` appears in it (or rejects after `timeoutMs`). */
-    async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
+    async waitFor(pattern: RegExp, timeoutMs = 180_000): Promise<RegExpExecArray> {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         const match = pattern.exec(output);

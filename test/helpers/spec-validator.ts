@@ -170,6 +170,28 @@ export function validateAgainstSpec(
   return (validate.errors ?? []).map(formatError);
 }
 
+/** Validates a request body against the operation's `in: body` parameter schema (empty array = valid). */
+export function validateRequestAgainstSpec(
+  api: SpecApi,
+  operationId: string,
+  body: unknown,
+  options: ValidateOptions = {},
+): string[] {
+  const op = loadExtract(api).operations[operationId];
+  if (!op) return [`operation ${operationId} is not in the ${api} extract`];
+  const param = op.parameters.find((p) => p.in === 'body');
+  if (!param?.schema) return body === undefined ? [] : [`${operationId} takes no request body`];
+  const { ajv, id } = ajvFor(api, options);
+  const key = `${id}|${operationId}|request`;
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = ajv.compile(rewriteRefs(param.schema, id) as Record<string, unknown>);
+    compiled.set(key, validate);
+  }
+  if (validate(body)) return [];
+  return (validate.errors ?? []).map(formatError);
+}
+
 /** The result of matching a concrete request to a spec operation. */
 export interface OperationMatch {
   operationId: string;

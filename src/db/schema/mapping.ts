@@ -14,6 +14,8 @@ export const mappingOverrides = pgTable(
     integratedAccountId: text('integrated_account_id').notNull().default(''),
     model: text('model').notNull(),
     resource: text('resource').notNull(),
+    /** Empty = the resource's `fields`; else that method's own `response.fields`. */
+    method: text('method').notNull().default(''),
     field: text('field').notNull(),
     definition: jsonb('definition').$type<unknown>(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),

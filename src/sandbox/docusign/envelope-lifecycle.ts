@@ -93,6 +93,7 @@ export function sendEnvelope(sim: SimContext, account: SimAccount, e: SimEnvelop
   e.status = 'sent';
   e.sentMs = now;
   e.folderType = 'sentitems';
+  applyTransferRules(sim, account, e, 'before sent');
   applyTransferRules(sim, account, e, 'sent');
   sim.connect.publish(account, e, 'envelope-sent');
   activateNextRoutingOrder(sim, account, e, now);

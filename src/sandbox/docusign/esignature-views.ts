@@ -81,16 +81,24 @@ export function personInfoView(state: SimState, account: SimAccount, userId: str
   });
 }
 
-/** The `group` object. */
-export function groupView(account: SimAccount, g: SimGroup): Json {
+/** The `group` object; `usersCount` costs a member scan, so it is opt-out for embedded group lists. */
+export function groupView(account: SimAccount, g: SimGroup, withCount = true): Json {
   return compact({
     groupId: g.groupId,
     groupName: g.groupName,
     groupType: g.groupType,
     permissionProfileId: g.permissionProfileId,
-    usersCount: String(membersOfGroup(account, g).length),
+    usersCount: withCount ? String(countMembers(account, g)) : undefined,
     dsGroupId: g.dsGroupId,
   });
+}
+
+function countMembers(account: SimAccount, g: SimGroup): number {
+  if (g.groupType === 'customGroup') return membersOfGroup(account, g).length;
+  let n = 0;
+  for (const m of account.members)
+    if (m.status !== 'Closed' && (g.groupType === 'everyoneGroup' || m.isAdmin)) n++;
+  return n;
 }
 
 /** The full `userInformation` object. */
@@ -110,7 +118,7 @@ export function userInformationView(state: SimState, account: SimAccount, m: Sim
     permissionProfileName: profile?.permissionProfileName,
     jobTitle: m.jobTitle,
     company: m.company,
-    groupList: groupsOfMember(account, m).map((g) => groupView(account, g)),
+    groupList: groupsOfMember(account, m).map((g) => groupView(account, g, false)),
     createdDateTime: iso(user.createdMs),
     userAddedToAccountDateTime: iso(m.addedMs),
     userProfileLastModifiedDate: iso(m.modifiedMs),

@@ -6,7 +6,7 @@
 import type { Context, Hono } from 'hono';
 import { decodeJwt, importSPKI, jwtVerify } from 'jose';
 import type { SimContext, SimEnv } from './context';
-import { accountsOfUser } from './state';
+import { accountsOfUser, userIdsByEmail } from './state';
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -37,7 +37,7 @@ function consentPage(params: Record<string, string>, email: string, clientId: st
   <main>
     <h1>Allow access to your DocuSign account?</h1>
     <p>The application <strong>${escapeHtml(clientId)}</strong> asks for: <code>${escapeHtml(params.scope ?? 'signature')}</code>.</p>
-    <form method="post" action="/oauth/auth">
+    <form method="post" action="auth">
       ${hidden}
       <p><label for="email">Sign in as (email)</label>
       <input id="email" name="email" type="email" autocomplete="email" required value="${escapeHtml(email)}"></p>
@@ -117,10 +117,10 @@ export function registerOAuthRoutes(app: Hono<SimEnv>, sim: SimContext): void {
     const state = get('state') || undefined;
     if (get('decision') !== 'allow')
       return c.redirect(redirectWith(redirectUri, { error: 'access_denied', state }), 302);
-    const userId = sim.state.usersByEmail.get(get('email').toLowerCase())?.[0];
+    const userId = userIdsByEmail(sim.state, get('email'))[0];
     if (!userId) return c.html('<!doctype html><title>Error</title><h1>No user with that email</h1>', 400);
     const scope = get('scope') || 'signature';
-    sim.oauth.grantConsent(userId, client.clientId);
+    sim.oauth.grantConsent(userId, client.clientId, scope.split(/\s+/).filter(Boolean));
     const code = sim.oauth.createCode({
       clientId: client.clientId,
       userId,
@@ -247,6 +247,8 @@ async function jwtGrant(c: Context<SimEnv>, sim: SimContext, assertion: string):
     return oauthError(c, 400, 'invalid_grant', 'no_valid_keys_or_signatures');
   }
   if (!subject || !sim.state.users.has(subject)) return oauthError(c, 400, 'invalid_grant', 'user_not_found');
-  if (!sim.oauth.hasConsent(subject, client.clientId)) return oauthError(c, 400, 'consent_required');
+  // JWT impersonation needs the user's consent to the `impersonation` scope (DocuSign's documented rule).
+  if (!sim.oauth.hasConsent(subject, client.clientId, ['impersonation']))
+    return oauthError(c, 400, 'consent_required');
   return c.json(sim.oauth.issue(subject, client.clientId, scope, 'jwt'));
 }

@@ -54,7 +54,8 @@ export interface IssuedTokens {
 /** Token bookkeeping; tokens are opaque random strings. */
 export class OAuthStore {
   readonly clients = new Map<string, SimClient>();
-  private readonly consents = new Set<string>();
+  /** `${userId}|${clientId}` -> consented scopes. */
+  private readonly consents = new Map<string, Set<string>>();
   private readonly codes = new Map<string, AuthorizationCode>();
   private readonly access = new Map<string, AccessGrant>();
   private readonly refresh = new Map<string, RefreshGrant>();
@@ -68,16 +69,22 @@ export class OAuthStore {
     this.clients.set(client.clientId, { ...client, redirectUris: [...client.redirectUris] });
   }
 
-  grantConsent(userId: string, clientId: string): void {
-    this.consents.add(`${userId}|${clientId}`);
+  /** Records consent; without `scopes` the user consents to `signature` and `impersonation` (what JWT needs). */
+  grantConsent(userId: string, clientId: string, scopes: string[] = ['signature', 'impersonation']): void {
+    const key = `${userId}|${clientId}`;
+    const set = this.consents.get(key) ?? new Set<string>();
+    for (const s of scopes) set.add(s);
+    this.consents.set(key, set);
   }
 
   revokeConsent(userId: string, clientId: string): void {
     this.consents.delete(`${userId}|${clientId}`);
   }
 
-  hasConsent(userId: string, clientId: string): boolean {
-    return this.consents.has(`${userId}|${clientId}`);
+  /** Whether the user consented to every scope in `scopes`. */
+  hasConsent(userId: string, clientId: string, scopes: string[] = []): boolean {
+    const set = this.consents.get(`${userId}|${clientId}`);
+    return set !== undefined && scopes.every((s) => set.has(s));
   }
 
   /** Stores a one-time authorization code (valid 2 minutes). */

@@ -119,6 +119,8 @@ const TEMPLATE_NAMES = [
   'Handbook',
 ];
 const DAY = 86_400_000;
+// Shared by every seeded membership without custom groups (memberships replace, never mutate, `groupIds`).
+const NO_GROUPS: string[] = [];
 
 /** Builds a new empty account record. */
 export function emptyAccount(
@@ -244,7 +246,7 @@ function membership(
     addedMs: user.createdMs,
     modifiedMs: user.createdMs,
     jobTitle: TITLES[ctx.rng.int(TITLES.length)],
-    groupIds: [],
+    groupIds: NO_GROUPS,
   };
   if (status === 'Closed') m.closedMs = user.createdMs + DAY;
   addMembership(account, m);
@@ -511,7 +513,7 @@ export function seedState(
     if (customGroups.length > 0 && rng.int(3) !== 0) {
       const g = customGroups[rng.int(customGroups.length)]!;
       g.userIds.add(user.userId);
-      m.groupIds.push(g.groupId);
+      m.groupIds = [g.groupId];
     }
   }
   // The European account shares a few people with the primary one and has some of its own.

@@ -44,7 +44,7 @@ export function registerSigningRoutes(app: Hono<SimEnv>, sim: SimContext): void 
   <h1>${escapeHtml(envelope.emailSubject)}</h1>
   <p>${escapeHtml(envelope.emailBlurb)}</p>
   <h2>Documents</h2><ul>${docs}</ul>
-  <form method="post" action="/signing/${escapeHtml(c.req.param('token'))}">
+  <form method="post" action="${escapeHtml(c.req.param('token'))}">
     <button type="submit" name="decision" value="sign">Sign</button>
     <button type="submit" name="decision" value="decline">Decline</button>
   </form>

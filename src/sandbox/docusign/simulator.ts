@@ -50,6 +50,9 @@ export interface SimulatorOptions {
   jwtAccessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
   rateLimits?: RateLimitOptions;
+  /** Credentials of the default client (defaults are derived from the seed). */
+  clientId?: string;
+  clientSecret?: string;
   /** Redirect URIs registered for the default client. */
   redirectUris?: string[];
   /** PEM (SPKI) public key registered for the default client, enabling the JWT grant. */
@@ -78,7 +81,10 @@ export interface DocusignSimulator {
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** Fetch handler for a real HTTP server; `env.incoming.socket` is destroyed on reset faults. */
   serverFetch(req: Request, env?: unknown): Promise<Response>;
-  origin: string;
+  /** Current public origin (see `setOrigin`). */
+  readonly origin: string;
+  /** Changes the public origin, e.g. to the URL a real server listens on, so base_uri and links point back to it. */
+  setOrigin(origin: string): void;
   state: SimState;
   log: RequestLog;
   faults: FaultController;
@@ -86,8 +92,11 @@ export interface DocusignSimulator {
   actions: SimulatorActions;
   defaults: SeedDefaults;
   registerClient(client: SimClient): void;
-  grantConsent(userId: string, clientId: string): void;
+  /** Records consent (default scopes: signature and impersonation, which the JWT grant needs). */
+  grantConsent(userId: string, clientId: string, scopes?: string[]): void;
   revokeConsent(userId: string, clientId: string): void;
+  /** Invalidates every access and refresh token of a user for a client (next refresh: `invalid_grant`). */
+  revokeTokens(userId: string, clientId: string): void;
   /** Issues tokens as if the user had gone through the code grant (consent is recorded). */
   issueTokens(userId?: string, clientId?: string): IssuedTokens;
   /** Finds an account by GUID or external number. */
@@ -120,7 +129,12 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
     organization: undefined as unknown as SimState['organization'],
     nextNumericId: 10_000 + (hash32(`ids:${seed}`) % 80_000),
   };
-  const defaults = seedState(state, seed, { ...DEFAULT_SCALE, ...options.scale }, now());
+  const scale: Required<SeedScale> = { ...DEFAULT_SCALE };
+  for (const [k, v] of Object.entries(options.scale ?? {}))
+    if (typeof v === 'number') scale[k as keyof SeedScale] = v;
+  const defaults = seedState(state, seed, scale, now());
+  if (options.clientId) defaults.clientId = options.clientId;
+  if (options.clientSecret) defaults.clientSecret = options.clientSecret;
   for (const account of state.accounts.values()) {
     account.hmacKeys.push(
       createRandom(hash32(`${seed}:hmac:${account.accountId}`))
@@ -353,7 +367,12 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
 
   return {
     app,
-    origin,
+    get origin() {
+      return sim.origin;
+    },
+    setOrigin(next: string) {
+      sim.origin = next.replace(/\/+$/, '');
+    },
     state,
     log: sim.log,
     faults: sim.faults,
@@ -401,8 +420,9 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
       },
     },
     registerClient: (client) => oauth.registerClient(client),
-    grantConsent: (userId, clientId) => oauth.grantConsent(userId, clientId),
+    grantConsent: (userId, clientId, scopes) => oauth.grantConsent(userId, clientId, scopes),
     revokeConsent: (userId, clientId) => oauth.revokeConsent(userId, clientId),
+    revokeTokens: (userId, clientId) => oauth.revokeTokens(userId, clientId),
     issueTokens(userId = defaults.userId, clientId = defaults.clientId) {
       oauth.grantConsent(userId, clientId);
       return oauth.issue(userId, clientId, 'signature', 'authorization_code');

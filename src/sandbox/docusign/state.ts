@@ -42,7 +42,7 @@ export interface SimMembership {
   closedMs?: number;
   jobTitle?: string;
   company?: string;
-  /** Custom groups only; Everyone/Administrators membership is derived. */
+  /** Custom groups only (Everyone/Administrators are derived). Replace the array, never mutate it: seeded memberships share one. */
   groupIds: string[];
 }
 
@@ -272,8 +272,8 @@ export interface SimOrganization {
 export interface SimState {
   seed: number;
   users: Map<string, SimUser>;
-  /** lower-cased email -> userIds */
-  usersByEmail: Map<string, string[]>;
+  /** lower-cased email -> userId, or userIds when several people share an address (use `userIdsByEmail`). */
+  usersByEmail: Map<string, string | string[]>;
   accounts: Map<string, SimAccount>;
   organization: SimOrganization;
   /** Counter for ids that DocuSign hands out as numbers (groups, profiles, rules). */
@@ -290,27 +290,35 @@ export function findAccount(state: SimState, idOrNumber: string): SimAccount | u
   return undefined;
 }
 
+/** The userIds registered under an email address (case-insensitive). */
+export function userIdsByEmail(state: SimState, email: string): string[] {
+  const entry = state.usersByEmail.get(email.toLowerCase());
+  if (entry === undefined) return [];
+  return typeof entry === 'string' ? [entry] : entry;
+}
+
+function addEmail(state: SimState, email: string, userId: string): void {
+  // A single id is stored as a plain string: seeding 100k users should not allocate 100k arrays.
+  const key = email.toLowerCase();
+  const entry = state.usersByEmail.get(key);
+  if (entry === undefined) state.usersByEmail.set(key, userId);
+  else state.usersByEmail.set(key, [...(typeof entry === 'string' ? [entry] : entry), userId]);
+}
+
 /** Adds a person to the global indexes. */
 export function indexUser(state: SimState, user: SimUser): void {
   state.users.set(user.userId, user);
-  const key = user.email.toLowerCase();
-  const list = state.usersByEmail.get(key);
-  if (list) list.push(user.userId);
-  else state.usersByEmail.set(key, [user.userId]);
+  addEmail(state, user.email, user.userId);
 }
 
 /** Moves a person to a new email address in the index. */
 export function reindexEmail(state: SimState, user: SimUser, newEmail: string): void {
-  const old = state.usersByEmail.get(user.email.toLowerCase());
-  if (old) {
-    const i = old.indexOf(user.userId);
-    if (i >= 0) old.splice(i, 1);
-  }
+  const key = user.email.toLowerCase();
+  const rest = userIdsByEmail(state, key).filter((id) => id !== user.userId);
+  if (rest.length === 0) state.usersByEmail.delete(key);
+  else state.usersByEmail.set(key, rest.length === 1 ? rest[0]! : rest);
   user.email = newEmail;
-  const key = newEmail.toLowerCase();
-  const list = state.usersByEmail.get(key);
-  if (list) list.push(user.userId);
-  else state.usersByEmail.set(key, [user.userId]);
+  addEmail(state, newEmail, user.userId);
 }
 
 /** Accounts a person belongs to (any membership status). */

@@ -17,7 +17,7 @@ async function runScript(script: string, args: string[], env: Record<string, str
   try {
     const { stdout, stderr } = await run(tsx, [script, ...args], {
       env: { ...process.env, ...env },
-      timeout: 60_000,
+      timeout: 150_000,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -30,7 +30,7 @@ describe('configuration errors', () => {
   it.each([
     [{ PORT: 'abc' }, /^Invalid PORT: must be a number \(got "abc"\)$/],
     [{ DATABASE_URL: 'mysql://nope' }, /^Invalid DATABASE_URL: must be a URL like postgres:/],
-  ])('npm start with %o prints one clear line and exits 1', async (env, expected) => {
+  ])('npm start with %o prints one clear line and exits 1', { timeout: 120_000 }, async (env, expected) => {
     const result = await runScript('src/server.ts', [], {
       ...env,
       DATA_DIR: '/nonexistent-should-not-be-created',
@@ -62,7 +62,7 @@ describe('configuration errors', () => {
 });
 
 describe('npm run keys', () => {
-  it('creates, lists and revokes keys in the embedded database', async () => {
+  it('creates, lists and revokes keys in the embedded database', { timeout: 180_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'gw-keys-'));
     dirs.push(dataDir);
     const env = { DATA_DIR: dataDir };

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app';
-import { migrate, rowsOf } from '../../../src/db/migrate';
-import { createMemoryLogger } from '../../helpers/create-test-app';
+import { migrate } from '../../../src/db/migrate';
+import { rowsOf } from '../../../src/db/rows';
+import { createMemoryLogger, TEST_SECRETS } from '../../helpers/create-test-app';
 import { createTestDatabase, usingRealPostgres } from '../../helpers/database';
 
 describe(`migrations on ${usingRealPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
@@ -35,6 +36,7 @@ describe(`migrations on ${usingRealPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
     const app = createApp({
       db: database.db,
       logger: createMemoryLogger(),
+      secrets: TEST_SECRETS,
       config: { publicUrl: 'http://gateway.test', bodyLimitBytes: 1024 },
     });
     await database.close();

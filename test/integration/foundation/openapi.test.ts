@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app';
 import { renderOpenApiYaml } from '../../../src/openapi-yaml';
-import { createMemoryLogger, createTestApp, type TestApp } from '../../helpers/create-test-app';
+import { createMemoryLogger, createTestApp, TEST_SECRETS, type TestApp } from '../../helpers/create-test-app';
 import { json } from '../../helpers/http';
 
 let t: TestApp;
@@ -41,6 +41,7 @@ describe('GET /meta', () => {
     const app = createApp({
       db: t.db,
       logger: createMemoryLogger(),
+      secrets: TEST_SECRETS,
       config: { publicUrl: 'http://x', bodyLimitBytes: 1024 },
     });
     const ok = { 200: { description: 'ok' } };

@@ -12,7 +12,9 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it(`prints a working API key and curl line on first start (${usingRealPostgres ? 'DATABASE_URL' : 'embedded PGlite'}), then shuts down gracefully`, async () => {
+  it(`prints a working API key and curl line on first start (${usingRealPostgres ? 'DATABASE_URL' : 'embedded PGlite'}), then shuts down gracefully`, {
+    timeout: 240_000,
+  }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'gw-start-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const env: Record<string, string> = {

@@ -152,6 +152,9 @@ describe('mappings/docusign/user-directory/users.yaml', () => {
       ],
     });
     expect(() => create.buildRequest({ name: 'No Email' }, ctx)).toThrow(/email is required/);
+    expect(create.buildRequest({ name: 'N', email: 'n@x', group_id: '5501234' }, ctx).body).toEqual({
+      newUsers: [{ userName: 'N', email: 'n@x', groupList: [{ groupId: '5501234' }] }],
+    });
     const body = fixture('esignature.Users_PostUsers.201.json');
     expect(create.readItemError(body)).toBeNull();
     const user = create.mapRecord(create.readRecord(body), ctx);

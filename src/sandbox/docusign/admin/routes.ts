@@ -15,6 +15,7 @@ import {
   type SimMembership,
   type SimUser,
   type UserStatus,
+  userIdsByEmail,
 } from '../state';
 
 type Ctx = Context<SimEnv>;
@@ -162,7 +163,7 @@ function paging(c: Ctx, sim: SimContext, start: number, returned: number, total:
 }
 
 function usersByEmail(sim: SimContext, email: string): SimUser[] {
-  return (sim.state.usersByEmail.get(email.toLowerCase()) ?? []).map((id) => sim.state.users.get(id)!);
+  return userIdsByEmail(sim.state, email).map((id) => sim.state.users.get(id)!);
 }
 
 function inOrg(sim: SimContext, user: SimUser): boolean {

@@ -12,7 +12,7 @@ import {
 import { sendEnvelope, voidEnvelope } from '../envelope-lifecycle';
 import { envelopeView, iso } from '../esignature-views';
 import { envelopeFolder } from '../folder-index';
-import { addEnvelope, type SimAccount, type SimEnvelope, type SimUser } from '../state';
+import { addEnvelope, type SimAccount, type SimEnvelope, type SimUser, userIdsByEmail } from '../state';
 import { type Ctx, dateParam, EsignError, listParam, pageFields, readJson, str, truthy } from './common';
 
 const DATE_FIELD: Record<string, (e: SimEnvelope) => number | undefined> = {
@@ -116,7 +116,32 @@ function listEnvelopes(c: Ctx, sim: SimContext) {
   const statuses = listParam(c.req.query('status'));
   statuses.delete('any');
   const folders = listParam(c.req.query('folder_ids'));
-  const userId = c.req.query('user_id');
+  let userId = c.req.query('user_id');
+  const senderEmail = c.req.query('email');
+  const senderName = c.req.query('user_name');
+  if (senderEmail || senderName) {
+    // The spec: `email` and `user_name` go together and must name an existing account user (the sender).
+    const sender = userIdsByEmail(sim.state, senderEmail ?? '')
+      .map((id) => sim.state.users.get(id)!)
+      .find(
+        (u) =>
+          `${u.firstName} ${u.lastName}`.toLowerCase() === senderName?.toLowerCase() &&
+          account.membersById.has(u.userId),
+      );
+    if (!sender)
+      throw new EsignError(
+        'INVALID_REQUEST_PARAMETER',
+        'email and user_name must both name an existing account user.',
+      );
+    userId = sender.userId;
+  }
+  const userFilter = c.req.query('user_filter')?.toLowerCase();
+  if (userFilter && !['sender', 'recipient', 'recipient_only'].includes(userFilter)) {
+    throw new EsignError(
+      'INVALID_REQUEST_PARAMETER',
+      'user_filter must be sender, recipient or recipient_only.',
+    );
+  }
   const search = c.req.query('search_text')?.toLowerCase();
   const start = Number.parseInt(c.req.query('start_position') ?? '0', 10) || 0;
   const count = Math.min(Math.max(Number.parseInt(c.req.query('count') ?? '100', 10) || 100, 1), 1000);
@@ -132,9 +157,13 @@ function listEnvelopes(c: Ctx, sim: SimContext) {
     if (userId) {
       if (e.ownerUserId !== userId) return false;
     } else if (e.ownerUserId !== caller.userId && !isRecipient(e, caller)) {
-      // Without user_id, DocuSign lists the caller's own envelopes and those sent to them.
+      // Without user_id, DocuSign lists the caller's envelopes: sent by them or to them (see user_filter in the spec).
       return false;
     }
+    if (userFilter === 'sender' && e.ownerUserId !== caller.userId) return false;
+    if (userFilter === 'recipient' && !isRecipient(e, caller)) return false;
+    if (userFilter === 'recipient_only' && (!isRecipient(e, caller) || e.ownerUserId === caller.userId))
+      return false;
     if (inFolder && !inFolder(e)) return false;
     if (search && !e.emailSubject.toLowerCase().includes(search)) return false;
     return true;

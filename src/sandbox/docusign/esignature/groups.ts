@@ -158,7 +158,7 @@ export function registerGroupRoutes(app: Hono<SimEnv>, sim: SimContext): void {
         return { userId: id, errorDetails: { errorCode: 'INVALID_USERID', message: 'Invalid UserId.' } };
       if (add) {
         group.userIds.add(id);
-        if (!m.groupIds.includes(group.groupId)) m.groupIds.push(group.groupId);
+        if (!m.groupIds.includes(group.groupId)) m.groupIds = [...m.groupIds, group.groupId];
       } else {
         group.userIds.delete(id);
         m.groupIds = m.groupIds.filter((x) => x !== group.groupId);

@@ -10,6 +10,7 @@ import {
   reindexEmail,
   type SimMembership,
   type UserStatus,
+  userIdsByEmail,
 } from '../state';
 import {
   EsignError,
@@ -68,7 +69,7 @@ export function registerUserRoutes(app: Hono<SimEnv>, sim: SimContext): void {
 
     let candidates: SimMembership[];
     if (email) {
-      candidates = (sim.state.usersByEmail.get(email.toLowerCase()) ?? [])
+      candidates = userIdsByEmail(sim.state, email)
         .map((id) => account.membersById.get(id))
         .filter((m): m is SimMembership => m !== undefined);
     } else {
@@ -122,7 +123,7 @@ export function registerUserRoutes(app: Hono<SimEnv>, sim: SimContext): void {
           errorDetails: { errorCode: 'INVALID_REQUEST_BODY', message: 'email and userName are required.' },
         };
       }
-      const existingId = sim.state.usersByEmail.get(email.toLowerCase())?.[0];
+      const existingId = userIdsByEmail(sim.state, email)[0];
       if (existingId && account.membersById.has(existingId)) {
         return {
           email,

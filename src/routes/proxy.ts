@@ -1,0 +1,155 @@
+import { z } from '@hono/zod-openapi';
+import { proxy } from 'hono/proxy';
+import { selectDocusignAccount } from '../connections/account-selection';
+import type { ConnectionsContext } from '../connections/context';
+import { getIntegratedAccount } from '../connections/integrated-accounts';
+import { assertPermission, isReadMethod } from '../connections/permissions';
+import { ApiError } from '../http/errors';
+import { errorResponses, type Router } from '../http/openapi';
+import { type ProxyApi, resolveProxyTarget } from '../upstream/proxy-target';
+
+const ApiParam = z.enum(['esignature', 'admin']);
+
+// Request headers that describe the hop to the gateway, or carry the caller's credentials, never go upstream.
+const DROP_REQUEST_HEADERS = [
+  'authorization',
+  'cookie',
+  'host',
+  'x-integrated-account-id',
+  'x-docusign-account-id',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'forwarded',
+  'content-length',
+];
+// Response headers that are DocuSign's business with its own client, not ours.
+const DROP_RESPONSE_HEADERS = ['set-cookie', 'www-authenticate', 'proxy-authenticate', 'authentication-info'];
+const SELECTOR_PARAMS = ['integrated_account_id'];
+
+/**
+ * `/proxy/{api}/{path}`: forwards any DocuSign call 1:1 (method, query, body, status, headers) with the
+ * connection's token injected, streaming both bodies. Built on hono/proxy, through the one upstream client.
+ */
+export function registerProxy(app: Router, ctx: ConnectionsContext): void {
+  for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+    app.openAPIRegistry.registerPath({
+      method,
+      path: '/proxy/{api}/{path}',
+      tags: ['Proxy'],
+      summary: `Pass a ${method.toUpperCase()} through to DocuSign`,
+      description:
+        '`esignature` forwards to `{base_uri}/restapi/v2.1/accounts/{accountId}/{path}`, `admin` to `{admin_base}/{path}`. ' +
+        'The path may contain slashes. Writes need a `read_write` connection. DocuSign status, body and rate-limit headers are passed through.',
+      request: {
+        params: z.object({
+          api: ApiParam,
+          path: z
+            .string()
+            .openapi({ description: 'DocuSign path after the API prefix, e.g. `users/{userId}`' }),
+        }),
+        query: z.object({
+          integrated_account_id: z
+            .string()
+            .optional()
+            .openapi({ description: 'Or the x-integrated-account-id header' }),
+          account_id: z
+            .string()
+            .optional()
+            .openapi({ description: 'eSignature only: which DocuSign account of a sync-all connection' }),
+        }),
+      },
+      responses: {
+        200: { description: "DocuSign's response, passed through" },
+        ...errorResponses(400, 401, 403, 404, 429, 503),
+      },
+    });
+  }
+
+  app.all('/proxy/:api/*', async (c) => {
+    const api = ApiParam.safeParse(c.req.param('api'));
+    if (!api.success) {
+      throw new ApiError('invalid_request', 'The proxy API must be "esignature" or "admin"', {
+        param: 'api',
+      });
+    }
+    const { rawPath, search } = splitRawUrl(c.req.url, `/proxy/${api.data}/`);
+    const query = new URLSearchParams(search);
+    const integratedAccountId = c.req.header('x-integrated-account-id') ?? query.get('integrated_account_id');
+    if (!integratedAccountId) {
+      throw new ApiError(
+        'invalid_request',
+        'Name the connection: integrated_account_id query or x-integrated-account-id header',
+        {
+          param: 'integrated_account_id',
+        },
+      );
+    }
+    const row = await getIntegratedAccount(ctx.db, c.get('auth').environmentId, integratedAccountId);
+    assertPermission(row, isReadMethod(c.req.method) ? 'read' : 'write', `${c.req.method} through the proxy`);
+    // `account_id` is a real DocuSign query parameter on the Admin API, so it selects an account only for eSignature.
+    const selectors = api.data === 'esignature' ? [...SELECTOR_PARAMS, 'account_id'] : SELECTOR_PARAMS;
+    const requestedAccount =
+      c.req.header('x-docusign-account-id') ??
+      (api.data === 'esignature' ? query.get('account_id') : null) ??
+      undefined;
+    const account = selectDocusignAccount(row, requestedAccount);
+    const target = resolveProxyTarget({
+      api: api.data as ProxyApi,
+      rawPath,
+      search: withoutParams(search, selectors),
+      baseUri: account.base_uri,
+      accountId: account.id,
+      adminBase: row.adminBase,
+    });
+
+    const headers = new Headers(c.req.raw.headers);
+    for (const name of DROP_REQUEST_HEADERS) headers.delete(name);
+    const idempotencyKey = c.req.header('idempotency-key');
+    const response = await proxy(target, {
+      raw: c.req.raw,
+      headers,
+      customFetch: (request: Request) =>
+        ctx.upstream.request({
+          integratedAccountId: row.id,
+          budgetKey: account.id,
+          url: request.url,
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          idempotencyKey,
+          signal: c.req.raw.signal,
+        }),
+    });
+    for (const name of DROP_RESPONSE_HEADERS) response.headers.delete(name);
+    return response;
+  });
+}
+
+/** The still-encoded path after `prefix` and the query string, read from the URL as received. */
+function splitRawUrl(url: string, prefix: string): { rawPath: string; search: string } {
+  const afterOrigin = url.slice(url.indexOf('/', url.indexOf('//') + 2));
+  const queryAt = afterOrigin.indexOf('?');
+  const path = queryAt === -1 ? afterOrigin : afterOrigin.slice(0, queryAt);
+  const search = queryAt === -1 ? '' : afterOrigin.slice(queryAt);
+  if (!path.startsWith(prefix)) throw new ApiError('invalid_request', 'Proxy path must name a DocuSign path');
+  return { rawPath: path.slice(prefix.length), search };
+}
+
+/** Removes the gateway's own selector params from the query, keeping the rest byte for byte. */
+function withoutParams(search: string, names: string[]): string {
+  if (!search) return '';
+  const kept = search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !names.includes(safeDecode(pair.split('=')[0]!.replace(/\+/g, ' '))));
+  return kept.length ? `?${kept.join('&')}` : '';
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

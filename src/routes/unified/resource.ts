@@ -1,0 +1,222 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { getIntegratedAccount } from '../../connections/integrated-accounts';
+import { assertPermission } from '../../connections/permissions';
+import type { GatewayEnv } from '../../http/context';
+import { LIMIT_DEFAULT } from '../../http/cursor';
+import { errorResponses, type Router } from '../../http/openapi';
+import { listUnified, runUnified } from '../../unified/execute';
+import type { UnifiedRouteDeps } from './deps';
+
+/** Query parameters every unified route takes. */
+export const CommonQuery = z.object({
+  integrated_account_id: z.string().min(1).openapi({ description: 'The connection to use.' }),
+  account_id: z.string().min(1).optional().openapi({
+    description: 'One DocuSign account of a sync-all connection (lists walk all of them when omitted).',
+  }),
+  include_remote_data: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .openapi({ description: 'Add the DocuSign object each record came from as `remote_data`.' }),
+  response_format: z.enum(['unified', 'raw']).default('unified').openapi({
+    description: "`raw` returns DocuSign's records/body unmapped (lists keep the unified paging envelope).",
+  }),
+});
+
+const ListQuery = CommonQuery.extend({
+  limit: z.coerce.number().int().min(1).max(500).default(LIMIT_DEFAULT),
+  cursor: z.string().min(1).optional().openapi({ description: '`next_cursor` of the previous page.' }),
+});
+
+const IdParams = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+/** A unified object schema: the documented fields, plus any a mapping override adds. */
+export type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+export interface ActionSpec {
+  summary: string;
+  body?: ObjectSchema;
+  /** Response schema; defaults to the resource schema. */
+  response?: z.ZodType;
+  /** Whether the action changes DocuSign data (needs a read_write connection). */
+  write: boolean;
+}
+
+export interface UnifiedResourceSpec {
+  model: 'user-directory' | 'e-signature';
+  resource: string;
+  /** Tag and wording in the API reference, e.g. "Users". */
+  title: string;
+  schema: ObjectSchema;
+  list?: { filters: ObjectSchema };
+  get?: true;
+  create?: { body: ObjectSchema };
+  update?: { body: ObjectSchema };
+  delete?: true;
+  actions?: Record<string, ActionSpec>;
+}
+
+/** Registers the unified routes of one resource, all driven by its mapping file. */
+export function registerUnifiedResource(
+  app: Router,
+  deps: UnifiedRouteDeps,
+  spec: UnifiedResourceSpec,
+): void {
+  const base = `/unified/${spec.model}/${spec.resource}`;
+  const tags = [`${spec.model === 'user-directory' ? 'User Directory' : 'E-Signature'}: ${spec.title}`];
+  const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+  const record = spec.schema.extend({ remote_data: z.unknown().optional() }).catchall(z.unknown());
+  const caller = async (
+    c: Context<GatewayEnv>,
+    integratedAccountId: string,
+    access: 'read' | 'write',
+    what: string,
+  ) => {
+    const environmentId = c.get('auth').environmentId;
+    const row = await getIntegratedAccount(deps.db, environmentId, integratedAccountId);
+    assertPermission(row, access, what);
+    return { environmentId, row };
+  };
+  const output = (q: z.infer<typeof CommonQuery>) => ({
+    includeRemoteData: q.include_remote_data,
+    raw: q.response_format === 'raw',
+  });
+
+  if (spec.list) {
+    const listSchema = z
+      .object({ result: z.array(record), next_cursor: z.string().nullable(), result_count: z.number().int() })
+      .openapi(`${spec.schema.meta()?.id ?? spec.title}List`);
+    const filters = spec.list.filters;
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path: base,
+        tags,
+        summary: `List ${spec.title.toLowerCase()}`,
+        request: { query: ListQuery.extend(filters.shape) },
+        responses: {
+          200: { description: 'One page', content: json(listSchema) },
+          ...errorResponses(400, 401, 403, 404, 429, 502, 503),
+        },
+      }),
+      async (c) => {
+        const query = c.req.valid('query') as z.infer<typeof ListQuery> & Record<string, unknown>;
+        const who = await caller(c, query.integrated_account_id, 'read', `listing ${spec.resource}`);
+        const filterValues = Object.fromEntries(
+          Object.keys(filters.shape)
+            .filter((name) => query[name] !== undefined)
+            .map((name) => [name, query[name]]),
+        );
+        const page = await listUnified(deps, who, {
+          model: spec.model,
+          resource: spec.resource,
+          filters: filterValues,
+          limit: query.limit,
+          cursor: query.cursor,
+          requestedAccountId: query.account_id,
+          output: output(query),
+        });
+        return c.json(page, 200);
+      },
+    );
+  }
+
+  const single = (
+    method: 'get' | 'post' | 'patch' | 'delete',
+    path: string,
+    name: string,
+    options: { summary: string; body?: ObjectSchema; response: z.ZodType; write: boolean; status: 200 | 201 },
+  ) => {
+    app.openapi(
+      createRoute({
+        method,
+        path,
+        tags,
+        summary: options.summary,
+        request: {
+          ...(path.includes('{id}') ? { params: IdParams } : {}),
+          query: CommonQuery,
+          ...(options.body ? { body: { content: json(options.body), required: true } } : {}),
+        },
+        responses: {
+          [options.status]: { description: options.summary, content: json(options.response) },
+          ...errorResponses(400, 401, 403, 404, 429, 502, 503),
+        },
+      }),
+      // The route's response type varies per use of this helper; the handler is typed against the plain context.
+      (async (c: Context<GatewayEnv>) => {
+        const query = c.req.valid('query' as never) as z.infer<typeof CommonQuery>;
+        const id = path.includes('{id}') ? c.req.param('id') : undefined;
+        const body = options.body ? ((await c.req.json()) as Record<string, unknown>) : {};
+        const validBody = options.body ? options.body.parse(body) : {};
+        const who = await caller(
+          c,
+          query.integrated_account_id,
+          options.write ? 'write' : 'read',
+          `${name} on ${spec.resource}`,
+        );
+        const result = await runUnified(deps, who, {
+          model: spec.model,
+          resource: spec.resource,
+          method: name,
+          params: { ...validBody, ...(id ? { id } : {}) },
+          requestedAccountId: query.account_id,
+          output: output(query),
+        });
+        if (name === 'delete' && query.response_format !== 'raw') return c.json({ id }, 200);
+        return c.json(result as Record<string, unknown>, options.status);
+      }) as never,
+    );
+  };
+
+  const title = spec.title.toLowerCase();
+  if (spec.get)
+    single('get', `${base}/{id}`, 'get', {
+      summary: `Get one of the ${title}`,
+      response: record,
+      write: false,
+      status: 200,
+    });
+  if (spec.create) {
+    single('post', base, 'create', {
+      summary: `Create one of the ${title}`,
+      body: spec.create.body,
+      response: record,
+      write: true,
+      status: 201,
+    });
+  }
+  if (spec.update) {
+    single('patch', `${base}/{id}`, 'update', {
+      summary: `Update one of the ${title}`,
+      body: spec.update.body,
+      response: record,
+      write: true,
+      status: 200,
+    });
+  }
+  if (spec.delete) {
+    const Deleted = z.object({ id: z.string() });
+    single('delete', `${base}/{id}`, 'delete', {
+      summary: `Delete one of the ${title}`,
+      response: Deleted,
+      write: true,
+      status: 200,
+    });
+  }
+  for (const [name, action] of Object.entries(spec.actions ?? {})) {
+    single('post', `${base}/{id}/${name}`, name, {
+      summary: action.summary,
+      body: action.body,
+      response: action.response ?? record,
+      write: action.write,
+      status: 200,
+    });
+  }
+}

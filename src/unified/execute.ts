@@ -1,0 +1,220 @@
+import { selectDocusignAccount } from '../connections/account-selection';
+import { coveredAccounts, type IntegratedAccountRow } from '../connections/integrated-accounts';
+import type { DiscoveredAccount } from '../db/schema/index';
+import {
+  type CursorKey,
+  DEFAULT_CURSOR_TTL_MS,
+  decodeCursor,
+  encodeCursor,
+  fillPage,
+  hashFilters,
+  nextPosition,
+} from '../http/cursor';
+import { ApiError } from '../http/errors';
+import type { MappingCatalog } from '../mapping/catalog';
+import type { CompiledMethod, MappedRequest, RequestContext, UnifiedObject } from '../mapping/compile';
+import { mappedRequestUrl } from '../mapping/request-url';
+import type { UpstreamClient } from '../upstream/client';
+import type { OverridesStore } from './overrides-store';
+
+export interface UnifiedDeps {
+  catalog: MappingCatalog;
+  overrides: OverridesStore;
+  upstream: UpstreamClient;
+  cursorKey: Promise<CursorKey>;
+  now: () => number;
+}
+
+/** Who is asking and through which connection. */
+export interface UnifiedCaller {
+  environmentId: string;
+  row: IntegratedAccountRow;
+}
+
+export interface OutputOptions {
+  includeRemoteData: boolean;
+  /** `raw`: DocuSign's records or body, unmapped. */
+  raw: boolean;
+}
+
+/** A unified list page. */
+export interface UnifiedPage {
+  result: unknown[];
+  next_cursor: string | null;
+  result_count: number;
+}
+
+async function compiledMethod(
+  deps: UnifiedDeps,
+  caller: UnifiedCaller,
+  model: string,
+  resource: string,
+  name: string,
+) {
+  const { overrides, version } = await deps.overrides.applicable(
+    caller.environmentId,
+    caller.row.id,
+    model,
+    resource,
+  );
+  return deps.catalog.compiled(model, resource, overrides, version).method(name);
+}
+
+function requestContext(row: IntegratedAccountRow, account: DiscoveredAccount): RequestContext {
+  return {
+    accountId: account.id,
+    organizationId: row.organizationId ?? account.organization_id ?? undefined,
+    integratedAccountId: row.id,
+  };
+}
+
+/** Sends a mapped request through the upstream client and parses DocuSign's JSON answer. */
+export async function sendMapped(
+  deps: Pick<UnifiedDeps, 'upstream'>,
+  row: IntegratedAccountRow,
+  account: DiscoveredAccount,
+  req: MappedRequest,
+): Promise<unknown> {
+  if (req.api === 'admin' && !row.organizationId && !account.organization_id) {
+    throw new ApiError(
+      'not_supported',
+      'This needs the DocuSign Admin API, but the connection has no organization (the user is not an organization admin)',
+    );
+  }
+  const url = mappedRequestUrl(req, { baseUri: account.base_uri, adminBase: row.adminBase });
+  return deps.upstream.json<unknown>({
+    integratedAccountId: row.id,
+    budgetKey: account.id,
+    url,
+    method: req.method,
+    headers: req.body
+      ? { 'content-type': 'application/json', accept: 'application/json' }
+      : { accept: 'application/json' },
+    body: req.body ? JSON.stringify(req.body) : undefined,
+  });
+}
+
+async function relatedBodies(
+  deps: UnifiedDeps,
+  method: CompiledMethod,
+  row: IntegratedAccountRow,
+  account: DiscoveredAccount,
+  params: Record<string, unknown>,
+  ctx: RequestContext,
+): Promise<Record<string, unknown>> {
+  const entries = await Promise.all(
+    method.related.map(async (related) => [
+      related.name,
+      await sendMapped(deps, row, account, related.buildRequest(params, ctx)),
+    ]),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * A unified list: one opaque cursor walks the covered DocuSign accounts in turn, filling each page from as many
+ * upstream pages as `limit` needs. Each record carries `account_id`.
+ */
+export async function listUnified(
+  deps: UnifiedDeps,
+  caller: UnifiedCaller,
+  input: {
+    model: string;
+    resource: string;
+    filters: Record<string, unknown>;
+    limit: number;
+    cursor: string | undefined;
+    requestedAccountId: string | undefined;
+    output: OutputOptions;
+  },
+): Promise<UnifiedPage> {
+  const method = await compiledMethod(deps, caller, input.model, input.resource, 'list');
+  const accounts = input.requestedAccountId
+    ? [selectDocusignAccount(caller.row, input.requestedAccountId)]
+    : coveredAccounts(caller.row);
+  if (accounts.length === 0) selectDocusignAccount(caller.row, undefined); // throws the "no usable account" error
+  const binding = {
+    environmentId: caller.environmentId,
+    integratedAccountId: caller.row.id,
+    resource: `${input.model}/${input.resource}`,
+    filtersHash: await hashFilters({
+      ...input.filters,
+      account: input.requestedAccountId ?? null,
+      raw: input.output.raw,
+    }),
+  };
+  const key = await deps.cursorKey;
+  const position = input.cursor
+    ? await decodeCursor(input.cursor, key, binding, deps.now())
+    : { offset: 0, accountIndex: 0 };
+  const account = accounts[position.accountIndex];
+  if (!account)
+    throw new ApiError(
+      'invalid_request',
+      'cursor points past the connection’s accounts; restart the listing',
+    );
+  const ctx = requestContext(caller.row, account);
+  const page = await fillPage({
+    limit: input.limit,
+    offset: position.offset,
+    maxPageSize: method.maxPageSize,
+    paged: (method.pagingStyle ?? 'none') !== 'none',
+    fetchPage: async (offset, size) =>
+      method.readPage(
+        await sendMapped(
+          deps,
+          caller.row,
+          account,
+          method.buildRequest(input.filters, { ...ctx, page: { offset, size } }),
+        ),
+        offset,
+      ),
+  });
+  let result: unknown[];
+  if (input.output.raw) {
+    result = page.items;
+  } else {
+    const related = await relatedBodies(deps, method, caller.row, account, input.filters, ctx);
+    const mapCtx = { ...ctx, includeRemoteData: input.output.includeRemoteData, related };
+    result = page.items.map((record) => method.mapRecord(record, mapCtx));
+  }
+  const next = nextPosition(position, page.nextOffset, accounts.length);
+  const nextCursor = next
+    ? await encodeCursor({ ...binding, ...next, expiresAt: deps.now() + DEFAULT_CURSOR_TTL_MS }, key)
+    : null;
+  return { result, next_cursor: nextCursor, result_count: result.length };
+}
+
+/**
+ * Get, create, update, delete or a custom action: one mapped request (plus `related` ones), DocuSign's per-item
+ * error in a bulk answer reported as `upstream_error`, then the record mapped.
+ */
+export async function runUnified(
+  deps: UnifiedDeps,
+  caller: UnifiedCaller,
+  input: {
+    model: string;
+    resource: string;
+    method: string;
+    params: Record<string, unknown>;
+    requestedAccountId: string | undefined;
+    output: OutputOptions;
+  },
+): Promise<UnifiedObject | unknown> {
+  const method = await compiledMethod(deps, caller, input.model, input.resource, input.method);
+  const account = selectDocusignAccount(caller.row, input.requestedAccountId);
+  const ctx = requestContext(caller.row, account);
+  const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx));
+  const itemError = method.readItemError(body);
+  if (itemError) {
+    const message = typeof itemError.message === 'string' ? itemError.message : 'DocuSign refused the item';
+    throw new ApiError('upstream_error', `DocuSign: ${message}`, itemError, 400);
+  }
+  if (input.output.raw) return body;
+  const related = await relatedBodies(deps, method, caller.row, account, input.params, ctx);
+  return method.mapRecord(method.readRecord(body), {
+    ...ctx,
+    includeRemoteData: input.output.includeRemoteData,
+    related,
+  });
+}

@@ -1,0 +1,185 @@
+/**
+ * Checks the committed mapping files against the DocuSign spec extract: every method names a real operation with
+ * the same HTTP method and path, sends only query parameters and body fields the spec declares, and every response
+ * path a field reads exists in the schema of the record it is read from ("never invent DocuSign fields").
+ */
+import { describe, expect, it } from 'vitest';
+import type { FieldMap, FieldSpec, MappingFile, MethodSpec } from '../../../src/mapping/format';
+import { parsePath } from '../../../src/mapping/path';
+import { repoMappings } from '../../helpers/mappings';
+import { loadExtract, type SpecApi } from '../../helpers/spec-validator';
+
+type Schema = Record<string, unknown>;
+
+function resolve(api: SpecApi, schema: Schema | undefined): Schema | undefined {
+  let s = schema;
+  for (let i = 0; s && typeof s.$ref === 'string' && i < 20; i++) {
+    s = loadExtract(api).definitions[s.$ref.replace('#/definitions/', '')];
+  }
+  return s;
+}
+
+/** The schema at `path` under `schema`, or undefined when the spec does not define it. */
+function walk(api: SpecApi, schema: Schema | undefined, path: string): Schema | undefined {
+  let s = resolve(api, schema);
+  for (const seg of parsePath(path)) {
+    if (!s) return undefined;
+    if (typeof seg === 'number') s = s.type === 'array' ? resolve(api, s.items as Schema) : undefined;
+    else s = resolve(api, (s.properties as Record<string, Schema> | undefined)?.[seg]);
+  }
+  return s;
+}
+
+const elementOf = (api: SpecApi, s: Schema | undefined) =>
+  s?.type === 'array' ? resolve(api, s.items as Schema) : s;
+
+function operation(method: MethodSpec | { api: SpecApi; operation?: string }) {
+  const op = method.operation ? loadExtract(method.api).operations[method.operation] : undefined;
+  return op;
+}
+
+/** Schemas of the records a method maps. */
+function recordSchema(m: MethodSpec): Schema | undefined {
+  const op = operation(m);
+  const status = Object.keys(op?.responses ?? {}).find((s) => s.startsWith('2'));
+  const body = resolve(m.api, status ? (op?.responses[status] as Schema) : undefined);
+  if (m.paging) return m.paging.items ? elementOf(m.api, walk(m.api, body, m.paging.items)) : body;
+  return m.response?.record ? walk(m.api, body, m.response.record) : body;
+}
+
+interface Ctx {
+  api: SpecApi;
+  related: Record<string, Schema | undefined>;
+  file: string;
+}
+
+function checkPath(
+  c: Ctx,
+  schemas: (Schema | undefined)[],
+  path: string,
+  where: string,
+  problems: string[],
+): (Schema | undefined)[] {
+  if (path.startsWith('$related.')) {
+    const [, name, ...rest] = parsePath(path);
+    const found = walk(c.api, c.related[String(name)], rest.join('.'));
+    if (!found) problems.push(`${c.file} ${where}: ${path} is not in the related response`);
+    return [found];
+  }
+  const found = schemas.map((s) => walk(c.api, s, path));
+  if (!found.some(Boolean)) problems.push(`${c.file} ${where}: ${path} is not in the spec`);
+  return found;
+}
+
+function checkField(
+  c: Ctx,
+  schemas: (Schema | undefined)[],
+  spec: FieldSpec,
+  where: string,
+  problems: string[],
+): void {
+  if (typeof spec === 'string') {
+    checkPath(c, schemas, spec, where, problems);
+    return;
+  }
+  let source = schemas;
+  if (spec.path) source = checkPath(c, schemas, spec.path, where, problems);
+  if (spec.when) checkPath(c, schemas, spec.when, `${where}.when`, problems);
+  for (const [i, s] of (spec.first_of ?? []).entries())
+    checkField(c, schemas, s, `${where}.first_of[${i}]`, problems);
+  for (const [i, s] of (spec.list ?? []).entries())
+    checkField(c, schemas, s, `${where}.list[${i}]`, problems);
+  if (spec.find) {
+    const elements = source.map((s) => elementOf(c.api, s));
+    checkPath(c, elements, spec.find.where, `${where}.find.where`, problems);
+    if (spec.find.take) checkPath(c, elements, spec.find.take, `${where}.find.take`, problems);
+  }
+  if (spec.array)
+    checkMap(
+      c,
+      source.map((s) => elementOf(c.api, s)),
+      spec.array,
+      `${where}.array`,
+      problems,
+    );
+  if (spec.object) checkMap(c, source, spec.object, `${where}.object`, problems);
+}
+
+function checkMap(
+  c: Ctx,
+  schemas: (Schema | undefined)[],
+  map: FieldMap,
+  where: string,
+  problems: string[],
+): void {
+  for (const [name, spec] of Object.entries(map)) checkField(c, schemas, spec, `${where}.${name}`, problems);
+}
+
+function relatedSchemas(m: MethodSpec): Record<string, Schema | undefined> {
+  const out: Record<string, Schema | undefined> = {};
+  for (const [name, rel] of Object.entries(m.related ?? {})) {
+    const op = operation(rel);
+    out[name] = resolve(rel.api, op?.responses['200'] as Schema | undefined);
+  }
+  return out;
+}
+
+const files: [string, MappingFile][] = [...repoMappings().values()].map((l) => [l.file, l.def]);
+
+describe('mapping files against the DocuSign spec', () => {
+  it.each(files)(
+    '%s: every method and related request names a spec operation with the same method and path',
+    (_, def) => {
+      for (const [name, m] of Object.entries(def.methods)) {
+        for (const req of [
+          { api: m.api, operation: m.operation, request: m.request },
+          ...Object.values(m.related ?? {}),
+        ]) {
+          const op = operation(req);
+          expect(op, `${name}: ${req.operation}`).toBeDefined();
+          expect(req.request.method, name).toBe(op!.method);
+          const shape = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
+          expect(shape(req.request.path), name).toBe(shape(op!.path));
+          const queryNames = op!.parameters.filter((p) => p.in === 'query').map((p) => p.name);
+          for (const q of Object.keys(req.request.query ?? {}))
+            expect(queryNames, `${name} query ${q}`).toContain(q);
+          const bodySchema = op!.parameters.find((p) => p.in === 'body')?.schema as Schema | undefined;
+          for (const target of Object.keys(req.request.body ?? {})) {
+            expect(walk(req.api, bodySchema, target), `${name} body ${target}`).toBeDefined();
+          }
+        }
+      }
+    },
+  );
+
+  it.each(files)('%s: every path a field reads exists in the record schema', (file, def) => {
+    const problems: string[] = [];
+    const users = Object.values(def.methods).filter((m) => !m.response?.fields);
+    const c: Ctx = {
+      api: users[0]?.api ?? 'esignature',
+      related: Object.assign({}, ...users.map(relatedSchemas)),
+      file,
+    };
+    checkMap(c, users.map(recordSchema), def.fields, 'fields', problems);
+    for (const [name, m] of Object.entries(def.methods)) {
+      if (m.response?.fields) {
+        checkMap(
+          { ...c, api: m.api, related: relatedSchemas(m) },
+          [recordSchema(m)],
+          m.response.fields,
+          `methods.${name}`,
+          problems,
+        );
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the field check catches an invented DocuSign field', () => {
+    const problems: string[] = [];
+    const def = repoMappings().get('user-directory/users')!.def;
+    const c: Ctx = { api: 'esignature', related: {}, file: 'users.yaml' };
+    checkMap(c, [recordSchema(def.methods.list!)], { department: 'userDepartment' }, 'fields', problems);
+    expect(problems).toEqual(['users.yaml fields.department: userDepartment is not in the spec']);
+  });
+});
