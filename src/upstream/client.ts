@@ -10,7 +10,14 @@ import {
 
 /** Where the client gets DocuSign access tokens; implemented by the token manager. */
 export interface TokenSource {
-  getAccessToken(integratedAccountId: string, opts?: { forceRefresh?: boolean }): Promise<string>;
+  /**
+   * `forceRefresh`: DocuSign answered 401; `rejectedToken` is the token it rejected, so a source that sees a
+   * newer token already stored (another caller refreshed) can hand that out instead of refreshing again.
+   */
+  getAccessToken(
+    integratedAccountId: string,
+    opts?: { forceRefresh?: boolean; rejectedToken?: string },
+  ): Promise<string>;
 }
 
 /** Retry, timeout and budget settings of the upstream client. */
@@ -139,7 +146,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
       try {
         const token = await deps.tokens.getAccessToken(
           req.integratedAccountId,
-          forceRefresh ? { forceRefresh } : {},
+          forceRefresh ? { forceRefresh, rejectedToken: sentTokens.at(-1) } : {},
         );
         forceRefresh = false;
         sentTokens.push(token);
@@ -182,9 +189,18 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
           }
           const error = await upstreamErrorFromResponse(res, { redact: sentTokens, now: now() });
           if (!replayable && !refreshed) {
+            // The body cannot be sent again, but the next call must not meet the same rejected token.
+            await deps.tokens
+              .getAccessToken(req.integratedAccountId, { forceRefresh: true, rejectedToken: token })
+              .catch((err: unknown) => {
+                log?.warn('token refresh after upstream 401 failed', {
+                  integrated_account_id: req.integratedAccountId,
+                  error: err instanceof Error ? err.message : String(err),
+                });
+              });
             throw new ApiError(
               'upstream_error',
-              `${error.message} (the request body was a stream, so it was not retried with a fresh token)`,
+              `${error.message} (the request body was a stream, so it was not retried; the token has been refreshed, retry the call)`,
               error.details,
               502,
             );

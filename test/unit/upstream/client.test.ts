@@ -82,6 +82,7 @@ describe('upstream client: credentials', () => {
     });
     expect(body).toEqual({ users: [] });
     expect(tokens.forced).toBe(1);
+    expect(tokens.rejected).toEqual(['tok-1']);
     expect(upstream.calls.map((c) => c.headers.get('authorization'))).toEqual([
       'Bearer tok-1',
       'Bearer tok-2',
@@ -103,7 +104,7 @@ describe('upstream client: credentials', () => {
     expect(err.details).toEqual({ errorCode: 'USER_AUTHENTICATION_FAILED', message: 'no' });
   });
 
-  it('surfaces a 401 as an error without retrying when the body is a stream', async () => {
+  it('surfaces a 401 as an error without retrying when the body is a stream, but refreshes the token for next time', async () => {
     const { client, upstream, tokens } = setup([
       jsonResponse(401, { errorCode: 'USER_AUTHENTICATION_FAILED', message: 'no' }),
     ]);
@@ -117,9 +118,10 @@ describe('upstream client: credentials', () => {
       client.request({ integratedAccountId: 'ia_1', url: URL_, method: 'PUT', body: stream }),
     );
     expect(upstream.calls).toHaveLength(1);
-    expect(tokens.forced).toBe(0);
+    expect(tokens.forced).toBe(1);
     expect(err.code).toBe('upstream_error');
     expect(err.message).toMatch(/stream/);
+    expect(await tokens.getAccessToken('ia_1')).toBe('tok-2');
   });
 
   it('never puts the access token into an error, even when DocuSign echoes it', async () => {
