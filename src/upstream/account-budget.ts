@@ -69,13 +69,17 @@ export class AccountBudgets {
       for (;;) {
         const now = this.clock.now();
         this.refill(budget, now);
-        const wait = Math.max(
-          budget.notBefore - now,
-          budget.paceMs > 0 ? budget.lastStartAt + budget.paceMs - now : 0,
-          budget.tokens >= 1 ? 0 : ((1 - budget.tokens) * 1000) / this.config.refillPerSecond,
+        // Whole milliseconds, and a token "almost" there counts: fractional waits can vanish in float
+        // rounding against an epoch clock and would never let the loop end.
+        const wait = Math.ceil(
+          Math.max(
+            budget.notBefore - now,
+            budget.paceMs > 0 ? budget.lastStartAt + budget.paceMs - now : 0,
+            budget.tokens >= 1 - 1e-6 ? 0 : ((1 - budget.tokens) * 1000) / this.config.refillPerSecond,
+          ),
         );
         if (wait <= 0) {
-          budget.tokens -= 1;
+          budget.tokens = Math.max(0, budget.tokens - 1);
           budget.lastStartAt = now;
           return release;
         }
@@ -111,6 +115,12 @@ export class AccountBudgets {
       pace = Math.max(pace, this.config.burstWindowMs / Math.max(burstRemaining, 1));
     }
     budget.paceMs = pace;
+  }
+
+  /** Holds every request of `key` until `untilMs` (DocuSign answered 429 with a wait for this account). */
+  pause(key: string, untilMs: number): void {
+    const budget = this.budgets.get(key);
+    if (budget) budget.notBefore = Math.max(budget.notBefore, untilMs);
   }
 
   /** For tests and metrics: the current state of one key's budget. */

@@ -10,7 +10,14 @@ import {
 
 /** Where the client gets DocuSign access tokens; implemented by the token manager. */
 export interface TokenSource {
-  getAccessToken(integratedAccountId: string, opts?: { forceRefresh?: boolean }): Promise<string>;
+  /**
+   * `forceRefresh`: DocuSign answered 401; `rejectedToken` is the token it rejected, so a source that sees a
+   * newer token already stored (another caller refreshed) can hand that out instead of refreshing again.
+   */
+  getAccessToken(
+    integratedAccountId: string,
+    opts?: { forceRefresh?: boolean; rejectedToken?: string },
+  ): Promise<string>;
 }
 
 /** Retry, timeout and budget settings of the upstream client. */
@@ -79,6 +86,19 @@ export interface UpstreamClientDeps {
   logger?: Logger;
 }
 
+// Credentials of the gateway's own caller, and hop-by-hop headers (RFC 9110 §7.6.1), never go to DocuSign.
+const DROPPED_REQUEST_HEADERS = [
+  'authorization',
+  'cookie',
+  'proxy-authorization',
+  'host',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -107,7 +127,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
     const deadlineAt = startedAt + config.deadlineMs;
     const attemptTimeout = req.timeoutMs ?? config.attemptTimeoutMs;
     const baseHeaders = new Headers(req.headers);
-    baseHeaders.delete('authorization');
+    for (const name of DROPPED_REQUEST_HEADERS) baseHeaders.delete(name);
 
     let attempt = 0;
     let refreshed = false;
@@ -126,7 +146,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
       try {
         const token = await deps.tokens.getAccessToken(
           req.integratedAccountId,
-          forceRefresh ? { forceRefresh } : {},
+          forceRefresh ? { forceRefresh, rejectedToken: sentTokens.at(-1) } : {},
         );
         forceRefresh = false;
         sentTokens.push(token);
@@ -169,9 +189,18 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
           }
           const error = await upstreamErrorFromResponse(res, { redact: sentTokens, now: now() });
           if (!replayable && !refreshed) {
+            // The body cannot be sent again, but the next call must not meet the same rejected token.
+            await deps.tokens
+              .getAccessToken(req.integratedAccountId, { forceRefresh: true, rejectedToken: token })
+              .catch((err: unknown) => {
+                log?.warn('token refresh after upstream 401 failed', {
+                  integrated_account_id: req.integratedAccountId,
+                  error: err instanceof Error ? err.message : String(err),
+                });
+              });
             throw new ApiError(
               'upstream_error',
-              `${error.message} (the request body was a stream, so it was not retried with a fresh token)`,
+              `${error.message} (the request body was a stream, so it was not retried; the token has been refreshed, retry the call)`,
               error.details,
               502,
             );
@@ -183,6 +212,8 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
           const askedSeconds = retryAfterSecondsFromHeaders(res.headers, now());
           const askedMs = askedSeconds === undefined ? undefined : askedSeconds * 1000;
           lastFailure = `HTTP ${res.status}`;
+          // DocuSign's limits are per account: every request of this account waits, not just this one.
+          if (res.status === 429 && askedMs !== undefined) budgets.pause(budgetKey, now() + askedMs);
           if (askedMs !== undefined && askedMs > config.maxRetryAfterMs) {
             discard(res);
             throw rateLimitedOrUnavailable(res.status, askedSeconds ?? 1, lastFailure);

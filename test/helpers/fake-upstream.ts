@@ -51,15 +51,17 @@ export function countingTokens() {
   const source = {
     forced: 0,
     calls: 0,
-    async getAccessToken(_id: string, opts?: { forceRefresh?: boolean }) {
+    rejected: [] as string[],
+    async getAccessToken(_id: string, opts?: { forceRefresh?: boolean; rejectedToken?: string }) {
       source.calls++;
       if (opts?.forceRefresh) {
         source.forced++;
+        if (opts.rejectedToken) source.rejected.push(opts.rejectedToken);
         version++;
       }
       return `tok-${version}`;
     },
-  } satisfies TokenSource & { forced: number; calls: number };
+  } satisfies TokenSource & { forced: number; calls: number; rejected: string[] };
   return source;
 }
 

@@ -47,6 +47,14 @@ describe('AccountBudgets', () => {
     expect(clock.sleeps).toEqual([500]);
   });
 
+  it('drains a bucket with an awkward refill rate on an epoch clock without spinning', async () => {
+    const { b, clock } = budgets({ bucketCapacity: 2, refillPerSecond: 3, maxConcurrent: 100 });
+    for (let i = 0; i < 50; i++) (await b.acquire('k', 10_000))();
+    // 48 waits of one third of a second each, rounded up to whole milliseconds.
+    expect(clock.sleeps.length).toBeLessThanOrEqual(48);
+    expect(clock.sleeps.every((ms) => Number.isInteger(ms) && ms > 0 && ms <= 334)).toBe(true);
+  });
+
   it('refuses with rate_limited instead of waiting longer than allowed', async () => {
     const { b } = budgets({ bucketCapacity: 1, refillPerSecond: 0.1 });
     (await b.acquire('k', 1_000))();

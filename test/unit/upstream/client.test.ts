@@ -52,6 +52,24 @@ describe('upstream client: credentials', () => {
     expect(upstream.calls[0]!.headers.get('accept')).toBe('application/json');
   });
 
+  it('drops the caller’s cookies and hop-by-hop headers', async () => {
+    const { client, upstream } = setup([jsonResponse(200, {})]);
+    await client.request({
+      integratedAccountId: 'ia_1',
+      url: URL_,
+      method: 'GET',
+      headers: {
+        cookie: 'session=abc',
+        'proxy-authorization': 'Basic x',
+        connection: 'close',
+        te: 'trailers',
+      },
+    });
+    const sent = upstream.calls[0]!.headers;
+    for (const name of ['cookie', 'proxy-authorization', 'connection', 'te'])
+      expect(sent.has(name)).toBe(false);
+  });
+
   it('on a 401 forces exactly one token refresh and retries once with the new token', async () => {
     const { client, upstream, tokens } = setup([
       jsonResponse(401, { errorCode: 'USER_AUTHENTICATION_FAILED', message: 'expired' }),
@@ -64,6 +82,7 @@ describe('upstream client: credentials', () => {
     });
     expect(body).toEqual({ users: [] });
     expect(tokens.forced).toBe(1);
+    expect(tokens.rejected).toEqual(['tok-1']);
     expect(upstream.calls.map((c) => c.headers.get('authorization'))).toEqual([
       'Bearer tok-1',
       'Bearer tok-2',
@@ -85,7 +104,7 @@ describe('upstream client: credentials', () => {
     expect(err.details).toEqual({ errorCode: 'USER_AUTHENTICATION_FAILED', message: 'no' });
   });
 
-  it('surfaces a 401 as an error without retrying when the body is a stream', async () => {
+  it('surfaces a 401 as an error without retrying when the body is a stream, but refreshes the token for next time', async () => {
     const { client, upstream, tokens } = setup([
       jsonResponse(401, { errorCode: 'USER_AUTHENTICATION_FAILED', message: 'no' }),
     ]);
@@ -99,9 +118,10 @@ describe('upstream client: credentials', () => {
       client.request({ integratedAccountId: 'ia_1', url: URL_, method: 'PUT', body: stream }),
     );
     expect(upstream.calls).toHaveLength(1);
-    expect(tokens.forced).toBe(0);
+    expect(tokens.forced).toBe(1);
     expect(err.code).toBe('upstream_error');
     expect(err.message).toMatch(/stream/);
+    expect(await tokens.getAccessToken('ia_1')).toBe('tok-2');
   });
 
   it('never puts the access token into an error, even when DocuSign echoes it', async () => {
@@ -289,6 +309,28 @@ describe('upstream client: rate limits from DocuSign', () => {
     const waited = clock.sleeps.reduce((a, b) => a + b, 0);
     expect(waited).toBeGreaterThanOrEqual(3_000);
     expect(clock.t).toBeGreaterThanOrEqual(Number(reset) * 1000);
+  });
+
+  it('after a 429 with Retry-After, later requests of the same account wait too; other accounts do not', async () => {
+    const { client, clock, upstream } = setup([
+      new Response('', { status: 429, headers: { 'retry-after': '3' } }),
+      jsonResponse(200, {}),
+    ]);
+    const err = await caught(
+      client.request({
+        integratedAccountId: 'ia_1',
+        budgetKey: 'acct-a',
+        url: URL_,
+        method: 'POST',
+        body: '{}',
+      }),
+    );
+    expect(err.code).toBe('rate_limited');
+    await client.request({ integratedAccountId: 'ia_2', budgetKey: 'acct-b', url: URL_, method: 'GET' });
+    expect(clock.sleeps).toEqual([]);
+    await client.request({ integratedAccountId: 'ia_1', budgetKey: 'acct-a', url: URL_, method: 'GET' });
+    expect(clock.sleeps).toEqual([3_000]);
+    expect(upstream.calls).toHaveLength(3);
   });
 
   it('after retries, a 429 becomes rate_limited with a retry-after header', async () => {
