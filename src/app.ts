@@ -170,7 +170,7 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     now,
     refreshMarginMs: deps.tokenRefreshMarginMs,
     oauth: (credentials) => oauthClient(credentials.oauthBase!),
-    clientCredentials: (row) => clientCredentialsFor(deps.db, vault, docusign, row.id),
+    clientCredentials: (id) => clientCredentialsFor(deps.db, vault, docusign, id),
   });
   const upstream = createUpstreamClient({
     fetch: fetchImpl,

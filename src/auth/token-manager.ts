@@ -27,8 +27,11 @@ export interface TokenManagerOptions {
   oauth:
     | Pick<DocusignOAuthClient, 'refresh' | 'jwtGrant'>
     | ((credentials: ClientCredentials) => Pick<DocusignOAuthClient, 'refresh' | 'jwtGrant'>);
-  /** Resolves the integration key and its secret or private key for a connection. */
-  clientCredentials(row: TokenRow): Promise<ClientCredentials> | ClientCredentials;
+  /**
+   * Resolves the integration key and its secret or private key for a connection. Called before the row lock is
+   * taken, never inside it: on PGlite (one connection) a query outside the locking transaction would wait forever.
+   */
+  clientCredentials(integratedAccountId: string): Promise<ClientCredentials> | ClientCredentials;
   /** Epoch milliseconds. */
   now?: () => number;
   /** Refresh when less than this remains; default 5 minutes. */
@@ -91,6 +94,8 @@ export async function sealTokenSet(
 
 const REAUTH_ERRORS = new Set(['invalid_grant', 'consent_required']);
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 /** Creates the token manager. */
 export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const { store, vault } = options;
@@ -117,12 +122,13 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     rejectedToken: string | undefined,
     minValidityMs: number | undefined,
   ) => {
-    // Resolved before taking the lock: on PGlite (one connection) a query that `clientCredentials` makes
-    // outside the lock's transaction would wait for that transaction forever.
-    const unlocked = await store.read(id);
-    if (!unlocked) throw notFound(id);
-    assertUsable(unlocked);
-    const credentials = await options.clientCredentials(unlocked);
+    // A failure is kept and rethrown under the lock, so it is recorded like any other failed refresh.
+    const credentials: Settled<ClientCredentials> = await Promise.resolve()
+      .then(() => options.clientCredentials(id))
+      .then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
     const result = await store.withLock(id, async (locked) => {
       const { row } = locked;
       assertUsable(row);
@@ -148,12 +154,14 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   /** `fallback`: a still-unexpired token to return if the refresh fails for a transient reason. */
   const obtainNewToken = async (
     locked: LockedTokenRow,
-    credentials: ClientCredentials,
+    resolved: Settled<ClientCredentials>,
     fallback: AccessToken | null,
   ): Promise<AccessToken> => {
     const { row } = locked;
     let token: DocusignTokenSet;
     try {
+      if (!resolved.ok) throw resolved.error;
+      const credentials = resolved.value;
       token =
         row.grantType === 'jwt' ? await jwtToken(row, credentials) : await codeGrantToken(row, credentials);
     } catch (err) {

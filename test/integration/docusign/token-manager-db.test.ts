@@ -49,11 +49,11 @@ describe(`token manager on the database token store (${usingRealPostgres ? 'Post
       store: createDbTokenStore(db),
       vault,
       oauth: createDocusignOAuthClient({ oauthBase: ORIGIN, fetch: sim.fetch, now: () => clock.now }),
-      clientCredentials: async (row) => {
+      clientCredentials: async (id) => {
         const [account] = await db
           .select({ clientId: integratedAccounts.clientId })
           .from(integratedAccounts)
-          .where(eq(integratedAccounts.id, row.id));
+          .where(eq(integratedAccounts.id, id));
         return { clientId: account!.clientId, clientSecret: sim.defaults.clientSecret };
       },
       now: () => clock.now,
