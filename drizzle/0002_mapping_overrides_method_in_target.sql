@@ -1,0 +1,2 @@
+DROP INDEX "mapping_overrides_target_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "mapping_overrides_target_idx" ON "mapping_overrides" USING btree ("environment_id","integrated_account_id","model","resource","method","field");
