@@ -12,11 +12,14 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
         plan_name: 'billingPlan.planName',
         plan_classification: 'billingPlan.planClassification',
         billing_frequency: {
+          description:
+            'The spec names Monthly and Annually; the value is compared case-insensitively so "annually" maps too.',
           path: 'billingPlan.paymentCycle',
+          transform: 'lowercase',
           enum: {
             map: {
-              Monthly: 'monthly',
-              Annually: 'annually',
+              monthly: 'monthly',
+              annually: 'annually',
             },
           },
         },
@@ -229,6 +232,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
           response: {
             record: 'groups[0]',
             error_path: 'groups[0].errorDetails',
+            not_found_codes: ['INVALID_GROUP_ID'],
           },
         },
         delete: {
@@ -247,6 +251,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
           response: {
             record: 'groups[0]',
             error_path: 'groups[0].errorDetails',
+            not_found_codes: ['INVALID_GROUP_ID'],
             fields: {
               id: 'groupId',
             },
@@ -421,6 +426,9 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
                 const: 'user_count',
               },
             },
+          },
+          response: {
+            not_found_codes: ['INVALID_PERMISSION_PROFILE_ID'],
           },
         },
       },
@@ -621,6 +629,9 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               },
             },
           },
+          response: {
+            not_found_codes: ['INVALID_USERID'],
+          },
         },
         create: {
           api: 'esignature',
@@ -683,6 +694,9 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               },
             },
           },
+          response: {
+            not_found_codes: ['INVALID_USERID'],
+          },
         },
         close: {
           description:
@@ -702,6 +716,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
           response: {
             record: 'users[0]',
             error_path: 'users[0].errorDetails',
+            not_found_codes: ['INVALID_USERID'],
           },
         },
         delete: {
@@ -721,6 +736,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
           response: {
             record: 'users[0]',
             error_path: 'users[0].errorDetails',
+            not_found_codes: ['INVALID_USERID'],
             fields: {
               id: 'userId',
             },

@@ -105,6 +105,8 @@ export interface CompiledMethod {
   readRecord(body: unknown): unknown;
   /** The per-item error object of a bulk response (`response.error_path`), or null when there is none. */
   readItemError(body: unknown): Record<string, unknown> | null;
+  /** DocuSign error codes that mean "no such id" for this method (`response.not_found_codes`). */
+  notFoundCodes: ReadonlySet<string>;
   mapRecord: RecordMapper;
 }
 
@@ -511,6 +513,7 @@ function compileMethod(
       if (v === null || typeof v !== 'object') return null;
       return Object.values(v).some((x) => !isMissing(x)) ? (v as Record<string, unknown>) : null;
     },
+    notFoundCodes: new Set(spec.response?.not_found_codes ?? []),
     mapRecord,
   };
 }

@@ -366,6 +366,12 @@ export const RESPONSE_SPEC = z
     error_path: PATH.optional().describe(
       'Per-item error object in a 200 response of a bulk call (e.g. `users[0].errorDetails`).',
     ),
+    not_found_codes: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'DocuSign `errorCode`s (in an error answer or the per-item error) that mean the id does not exist; reported as 404 `not_found`.',
+      ),
   })
   .meta({ id: 'ResponseSpec' });
 export type ResponseSpec = z.infer<typeof RESPONSE_SPEC>;

@@ -4,11 +4,16 @@ import type { Database } from '../db/client';
 import { ApiError } from '../http/errors';
 import { errorResponses, type Router } from '../http/openapi';
 import type { MappingCatalog } from '../mapping/catalog';
+import { describeIssues } from '../mapping/definitions';
 import { applyOverrides, MAPPING_OVERRIDE_INPUT, type MappingOverride } from '../mapping/overrides';
 import type { OverridesStore } from '../unified/overrides-store';
 
 const Params = z.object({
-  model: z.enum(['user-directory', 'e-signature']).openapi({ param: { name: 'model', in: 'path' } }),
+  // A plain string (not an enum) so an unknown model is a 404 from the catalog, like an unknown resource.
+  model: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'model', in: 'path' }, example: 'user-directory' }),
   resource: z
     .string()
     .min(1)
@@ -119,7 +124,7 @@ export function registerMappingOverrides(
       const integratedAccountId = await scopeOf(environmentId, c.req.valid('query').integrated_account_id);
       const parsed = MAPPING_OVERRIDE_INPUT.safeParse(c.req.valid('json'));
       if (!parsed.success) {
-        const issues = parsed.error.issues.map((issue) => ({
+        const issues = describeIssues(parsed.error.issues).map((issue) => ({
           path: issue.path.map(String),
           message: issue.message,
         }));

@@ -204,11 +204,18 @@ export async function runUnified(
   const method = await compiledMethod(deps, caller, input.model, input.resource, input.method);
   const account = selectDocusignAccount(caller.row, input.requestedAccountId);
   const ctx = requestContext(caller.row, account);
-  const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx));
+  const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx)).catch(
+    (err: unknown) => {
+      throw asNotFound(err, method, input) ?? err;
+    },
+  );
   const itemError = method.readItemError(body);
   if (itemError) {
     const message = typeof itemError.message === 'string' ? itemError.message : 'DocuSign refused the item';
-    throw new ApiError('upstream_error', `DocuSign: ${message}`, itemError, 400);
+    throw (
+      asNotFound(itemError, method, input) ??
+      new ApiError('upstream_error', `DocuSign: ${message}`, itemError, 400)
+    );
   }
   if (input.output.raw) return body;
   const related = await relatedBodies(deps, method, caller.row, account, input.params, ctx);
@@ -217,4 +224,22 @@ export async function runUnified(
     includeRemoteData: input.output.includeRemoteData,
     related,
   });
+}
+
+/**
+ * DocuSign answers an unknown id with a 400 and a code such as INVALID_USERID (or that code as a bulk call's
+ * per-item error); the mapping lists those codes so the caller gets a 404 with DocuSign's error in `details`.
+ */
+function asNotFound(
+  failure: unknown,
+  method: CompiledMethod,
+  input: { resource: string; params: Record<string, unknown> },
+): ApiError | undefined {
+  const details = failure instanceof ApiError ? failure.details : failure;
+  if (failure instanceof ApiError && failure.code !== 'upstream_error') return undefined;
+  const code =
+    details && typeof details === 'object' ? (details as Record<string, unknown>).errorCode : undefined;
+  if (typeof code !== 'string' || !method.notFoundCodes.has(code)) return undefined;
+  const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
+  return new ApiError('not_found', `No ${input.resource} record${id} in this DocuSign account`, details, 404);
 }

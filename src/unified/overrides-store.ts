@@ -39,7 +39,10 @@ export function createOverridesStore(db: Database) {
           ...(row.method ? { method: row.method } : {}),
           spec: row.definition as FieldSpec | null,
         })),
-        version: rows.map((row) => `${row.id}@${row.updatedAt.getTime()}`).join(','),
+        // The spec is part of the version: two changes within one clock tick must not reuse a stale compile.
+        version: rows
+          .map((row) => `${row.id}@${row.updatedAt.getTime()}:${JSON.stringify(row.definition)}`)
+          .join(','),
       };
     },
 

@@ -26,6 +26,7 @@ export const mappingOverrides = pgTable(
       t.integratedAccountId,
       t.model,
       t.resource,
+      t.method,
       t.field,
     ),
     index('mapping_overrides_lookup_idx').on(t.environmentId, t.model, t.resource),

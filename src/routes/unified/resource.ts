@@ -43,8 +43,14 @@ const IdParams = z.object({
     .openapi({ param: { name: 'id', in: 'path' } }),
 });
 
-/** A unified object schema: the documented fields, plus any a mapping override adds. */
+/** An object schema (request bodies, list filters). */
 export type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * A unified record schema, named with `.openapi(name)` so routes reference it; it should document `remote_data`
+ * and allow extra fields (a mapping override can add some).
+ */
+export type RecordSchema = z.ZodObject<z.ZodRawShape, z.core.$ZodObjectConfig>;
 
 export interface ActionSpec {
   summary: string;
@@ -60,7 +66,7 @@ export interface UnifiedResourceSpec {
   resource: string;
   /** Tag and wording in the API reference, e.g. "Users". */
   title: string;
-  schema: ObjectSchema;
+  schema: RecordSchema;
   list?: { filters: ObjectSchema };
   get?: true;
   create?: { body: ObjectSchema };
@@ -78,7 +84,7 @@ export function registerUnifiedResource(
   const base = `/unified/${spec.model}/${spec.resource}`;
   const tags = [`${spec.model === 'user-directory' ? 'User Directory' : 'E-Signature'}: ${spec.title}`];
   const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
-  const record = spec.schema.extend({ remote_data: z.unknown().optional() }).catchall(z.unknown());
+  const record = spec.schema;
   const caller = async (
     c: Context<GatewayEnv>,
     integratedAccountId: string,

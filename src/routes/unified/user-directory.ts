@@ -4,97 +4,102 @@ import type { UnifiedRouteDeps } from './deps';
 import { registerUnifiedResource } from './resource';
 
 const Ref = z.object({ id: z.string(), name: z.string().nullable() });
+
+/** A unified record: its documented fields, `remote_data` on request, and any field a mapping override adds. */
+function unifiedObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z
+    .object({
+      ...shape,
+      remote_data: z
+        .unknown()
+        .optional()
+        .openapi({ description: 'The DocuSign object, with include_remote_data=true.' }),
+    })
+    .catchall(z.unknown());
+}
 const dateTime = z.string().nullable().openapi({ format: 'date-time' });
 
-export const UserSchema = z
-  .object({
-    id: z.string(),
-    first_name: z.string().nullable(),
-    last_name: z.string().nullable(),
-    name: z.string().nullable(),
-    title: z.string().nullable(),
-    username: z.string().nullable(),
-    emails: z.array(z.object({ email: z.string(), type: z.string(), is_primary: z.boolean() })),
-    phones: z.array(z.object({ number: z.string(), type: z.string() })),
-    status: z.enum(['active', 'inactive', 'invited', 'deleted']),
-    roles: z.array(Ref),
-    groups: z.array(Ref).nullable(),
-    is_admin: z.boolean().nullable(),
-    user_type: z.string().nullable(),
-    last_login_at: dateTime,
-    created_at: dateTime,
-    updated_at: dateTime,
-    account_id: z.string(),
-  })
-  .openapi('User', {
-    example: {
-      id: '4f1c5b3e-7a2d-4c8e-9b6f-0d1e2f3a4b5c',
-      first_name: 'Ada',
-      last_name: 'Lovelace',
-      name: 'Ada Lovelace',
-      title: 'Engineer',
-      username: 'ada@example.com',
-      emails: [{ email: 'ada@example.com', type: 'work', is_primary: true }],
-      phones: [],
-      status: 'active',
-      roles: [{ id: '12345', name: 'DocuSign Sender' }],
-      groups: [{ id: '67890', name: 'Everyone' }],
-      is_admin: false,
-      user_type: 'CompanyUser',
-      last_login_at: '2026-11-20T09:12:00.000Z',
-      created_at: '2025-03-01T10:00:00.000Z',
-      updated_at: null,
-      account_id: 'a087eaf3-00b3-49c9-8706-c4ebfb2627fd',
-    },
-  });
+export const UserSchema = unifiedObject({
+  id: z.string(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  name: z.string().nullable(),
+  title: z.string().nullable(),
+  username: z.string().nullable(),
+  emails: z.array(z.object({ email: z.string(), type: z.string(), is_primary: z.boolean() })),
+  phones: z.array(z.object({ number: z.string(), type: z.string() })),
+  status: z.enum(['active', 'inactive', 'invited', 'deleted']),
+  roles: z.array(Ref),
+  groups: z.array(Ref).nullable(),
+  is_admin: z.boolean().nullable(),
+  user_type: z.string().nullable(),
+  last_login_at: dateTime,
+  created_at: dateTime,
+  updated_at: dateTime,
+  account_id: z.string(),
+}).openapi('User', {
+  example: {
+    id: '4f1c5b3e-7a2d-4c8e-9b6f-0d1e2f3a4b5c',
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+    name: 'Ada Lovelace',
+    title: 'Engineer',
+    username: 'ada@example.com',
+    emails: [{ email: 'ada@example.com', type: 'work', is_primary: true }],
+    phones: [],
+    status: 'active',
+    roles: [{ id: '12345', name: 'DocuSign Sender' }],
+    groups: [{ id: '67890', name: 'Everyone' }],
+    is_admin: false,
+    user_type: 'CompanyUser',
+    last_login_at: '2026-11-20T09:12:00.000Z',
+    created_at: '2025-03-01T10:00:00.000Z',
+    updated_at: null,
+    account_id: 'a087eaf3-00b3-49c9-8706-c4ebfb2627fd',
+  },
+});
 
-export const RoleSchema = z
-  .object({
-    id: z.string(),
-    name: z.string().nullable(),
-    description: z.string().nullable(),
-    type: z.string(),
-    is_default: z.boolean(),
-    applicable_in: z.array(z.string()),
-    is_admin: z.boolean().nullable(),
-    user_count: z.number().int().nullable(),
-    updated_at: dateTime,
-    updated_by: z.string().nullable(),
-    account_id: z.string(),
-  })
-  .openapi('Role');
+export const RoleSchema = unifiedObject({
+  id: z.string(),
+  name: z.string().nullable(),
+  description: z.string().nullable(),
+  type: z.string(),
+  is_default: z.boolean(),
+  applicable_in: z.array(z.string()),
+  is_admin: z.boolean().nullable(),
+  user_count: z.number().int().nullable(),
+  updated_at: dateTime,
+  updated_by: z.string().nullable(),
+  account_id: z.string(),
+}).openapi('Role');
 
-export const GroupSchema = z
-  .object({
-    id: z.string(),
-    name: z.string().nullable(),
-    type: z.string().nullable(),
-    member_count: z.number().int().nullable(),
-    role: z.object({ id: z.string() }).nullable(),
-    members: z
-      .array(z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }))
-      .nullable(),
-    account_id: z.string(),
-  })
-  .openapi('Group');
+export const GroupSchema = unifiedObject({
+  id: z.string(),
+  name: z.string().nullable(),
+  type: z.string().nullable(),
+  member_count: z.number().int().nullable(),
+  role: z.object({ id: z.string() }).nullable(),
+  members: z
+    .array(z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }))
+    .nullable(),
+  account_id: z.string(),
+}).openapi('Group');
 
-export const LicenseSchema = z
-  .object({
-    id: z.string().nullable(),
-    name: z.string().nullable(),
-    description: z.string().nullable(),
-    assigned_quantity: z.number().int().nullable(),
-    available_quantity: z.number().int().nullable(),
-    total_quantity: z.number().int().nullable(),
-    is_paid: z.boolean(),
-    currency: z.string().nullable(),
-    unit_amount: z.number().nullable(),
-    status: z.string(),
-    start_date: dateTime,
-    end_date: dateTime,
-    account_id: z.string(),
-  })
-  .openapi('License');
+export const LicenseSchema = unifiedObject({
+  id: z.string().nullable(),
+  name: z.string().nullable(),
+  description: z.string().nullable(),
+  assigned_quantity: z.number().int().nullable(),
+  available_quantity: z.number().int().nullable(),
+  total_quantity: z.number().int().nullable(),
+  is_paid: z.boolean(),
+  currency: z.string().nullable(),
+  unit_amount: z.number().nullable(),
+  status: z.string(),
+  start_date: dateTime,
+  end_date: dateTime,
+  account_id: z.string(),
+}).openapi('License');
 
 const InvoiceSchema = z
   .object({
@@ -118,23 +123,21 @@ const InvoiceSchema = z
   })
   .openapi('Invoice');
 
-export const BillingSchema = z
-  .object({
-    id: z.string().nullable(),
-    plan_name: z.string().nullable(),
-    plan_classification: z.string().nullable(),
-    billing_frequency: z.string().nullable(),
-    currency: z.string().nullable(),
-    total_amount: z.number().nullable(),
-    per_seat_amount: z.number().nullable(),
-    included_seats: z.number().int().nullable(),
-    payment_method: z.string().nullable(),
-    start_date: z.string().nullable(),
-    end_date: z.string().nullable(),
-    invoices: z.array(InvoiceSchema).nullable(),
-    account_id: z.string(),
-  })
-  .openapi('Billing');
+export const BillingSchema = unifiedObject({
+  id: z.string().nullable(),
+  plan_name: z.string().nullable(),
+  plan_classification: z.string().nullable(),
+  billing_frequency: z.string().nullable(),
+  currency: z.string().nullable(),
+  total_amount: z.number().nullable(),
+  per_seat_amount: z.number().nullable(),
+  included_seats: z.number().int().nullable(),
+  payment_method: z.string().nullable(),
+  start_date: z.string().nullable(),
+  end_date: z.string().nullable(),
+  invoices: z.array(InvoiceSchema).nullable(),
+  account_id: z.string(),
+}).openapi('Billing');
 
 const CreateUserSchema = z
   .object({

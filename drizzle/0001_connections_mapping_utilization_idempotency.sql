@@ -51,6 +51,16 @@ CREATE TABLE "link_tokens" (
 	CONSTRAINT "link_tokens_token_hash_unique" UNIQUE("token_hash")
 );
 --> statement-breakpoint
+CREATE TABLE "idempotency_keys" (
+	"environment_id" text NOT NULL,
+	"key" text NOT NULL,
+	"request_hash" text NOT NULL,
+	"status" integer,
+	"body" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "idempotency_keys_environment_id_key_pk" PRIMARY KEY("environment_id","key")
+);
+--> statement-breakpoint
 CREATE TABLE "mapping_overrides" (
 	"id" text PRIMARY KEY NOT NULL,
 	"environment_id" text NOT NULL,
@@ -94,5 +104,5 @@ ALTER TABLE "link_tokens" ADD CONSTRAINT "link_tokens_environment_id_environment
 CREATE INDEX "events_environment_created_idx" ON "events" USING btree ("environment_id","created_at");--> statement-breakpoint
 CREATE INDEX "integrated_accounts_environment_idx" ON "integrated_accounts" USING btree ("environment_id");--> statement-breakpoint
 CREATE INDEX "integrated_accounts_expiry_idx" ON "integrated_accounts" USING btree ("status","access_token_expires_at");--> statement-breakpoint
-CREATE UNIQUE INDEX "mapping_overrides_target_idx" ON "mapping_overrides" USING btree ("environment_id","integrated_account_id","model","resource","field");--> statement-breakpoint
+CREATE UNIQUE INDEX "mapping_overrides_target_idx" ON "mapping_overrides" USING btree ("environment_id","integrated_account_id","model","resource","method","field");--> statement-breakpoint
 CREATE INDEX "mapping_overrides_lookup_idx" ON "mapping_overrides" USING btree ("environment_id","model","resource");
