@@ -67,3 +67,74 @@ export async function machineLine(): Promise<string> {
   const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? 'unknown CPU';
   return `machine: ${availableParallelism()} cores, ${model}, Node ${process.version}, ${new Date().toISOString()}`;
 }
+
+export interface Variant {
+  name: string;
+  origin: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** Current RSS of the server under test, in MB. */
+  rssMb: () => Promise<number>;
+}
+
+export interface VariantSummary {
+  name: string;
+  rounds: LoadResult[];
+  /** Best round (highest req/s; lowest p50/p99): other work on the machine only ever makes numbers worse. */
+  best: { rps: number; p50Ms: number; p99Ms: number };
+  median: { rps: number; p50Ms: number; p99Ms: number };
+  errors: number;
+  peakRssMb: number;
+}
+
+/** Runs `rounds` rounds, alternating the variants' order each round, and summarises each variant. */
+export async function compareRounds(
+  variants: Variant[],
+  options: { rounds: number; connections: number; durationMs: number; warmupMs: number },
+): Promise<VariantSummary[]> {
+  const results = variants.map(() => [] as LoadResult[]);
+  const rss = variants.map(() => 0);
+  for (let round = 1; round <= options.rounds; round++) {
+    const order = variants.map((_, i) => i);
+    if (round % 2 === 0) order.reverse();
+    for (const i of order) {
+      const v = variants[i]!;
+      const r = await runLoad({ ...options, origin: v.origin, path: v.path, headers: v.headers });
+      rss[i] = Math.max(rss[i]!, await v.rssMb());
+      results[i]!.push(r);
+      console.log(
+        `round ${round} ${v.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +
+          `${r.requests} requests, ${r.errors} errors`,
+      );
+    }
+  }
+  return variants.map((v, i) => {
+    const rs = results[i]!;
+    return {
+      name: v.name,
+      rounds: rs,
+      best: {
+        rps: Math.max(...rs.map((r) => r.rps)),
+        p50Ms: Math.min(...rs.map((r) => r.p50Ms)),
+        p99Ms: Math.min(...rs.map((r) => r.p99Ms)),
+      },
+      median: {
+        rps: median(rs.map((r) => r.rps)),
+        p50Ms: median(rs.map((r) => r.p50Ms)),
+        p99Ms: median(rs.map((r) => r.p99Ms)),
+      },
+      errors: rs.reduce((n, r) => n + r.errors, 0),
+      peakRssMb: rss[i]!,
+    };
+  });
+}
+
+/** One results line per variant: best and median of the rounds, errors, peak server RSS. */
+export function printSummary(s: VariantSummary): void {
+  const f = (x: { rps: number; p50Ms: number; p99Ms: number }) =>
+    `${x.rps.toFixed(0)} req/s, p50 ${x.p50Ms.toFixed(1)} ms, p99 ${x.p99Ms.toFixed(1)} ms`;
+  console.log(
+    `${s.name}: best of ${s.rounds.length} rounds ${f(s.best)}; median ${f(s.median)}; ` +
+      `errors ${s.errors}; peak server RSS ${s.peakRssMb.toFixed(0)} MB`,
+  );
+}
