@@ -68,6 +68,8 @@ export interface AppDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Refresh access tokens when less than this remains (default 5 minutes). */
   tokenRefreshMarginMs?: number;
+  /** How long an access token read from the database is reused in this process (default 5 s; 0: read every call). */
+  tokenReuseMs?: number;
   /** Where the per-API-key rate limit counts; default in memory (one process). */
   rateLimitStore?: RateLimitStore;
   /** How long a verified API key is trusted before the database is asked again. */
@@ -166,6 +168,7 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     vault,
     now,
     refreshMarginMs: deps.tokenRefreshMarginMs,
+    reuseMs: deps.tokenReuseMs ?? 5_000,
     oauth: (credentials) => oauthClient(credentials.oauthBase!),
     clientCredentials: (row) => clientCredentialsFor(deps.db, vault, docusign, row.id),
   });
