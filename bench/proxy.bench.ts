@@ -20,19 +20,30 @@ const g = gateway.info;
 
 const [a, b] = await compareRounds(
   [
-    { name: '(a) bare Hono + undici', origin: bare.info.origin, path: `/users?${QUERY}`, rssMb: bare.rssMb },
+    {
+      name: '(a) bare Hono + undici',
+      origin: bare.info.origin,
+      path: `/users?${QUERY}`,
+      rssMb: bare.rssMb,
+      cpuMs: bare.cpuMs,
+    },
     {
       name: '(b) gateway /proxy',
       origin: g.origin,
       path: `/proxy/esignature/users?${QUERY}&integrated_account_id=${g.integratedAccountId}`,
       headers: { authorization: `Bearer ${g.apiKey}` },
       rssMb: gateway.rssMb,
+      cpuMs: gateway.cpuMs,
     },
   ],
   { rounds: 6, connections: 32, durationMs: 4000, warmupMs: 1000 },
 );
 printSummary(a!);
 printSummary(b!);
+console.log(
+  `server CPU per request: gateway ${b!.cpuMsPerRequest.toFixed(2)} ms vs bare ${a!.cpuMsPerRequest.toFixed(2)} ms ` +
+    `(capacity ratio bare/gateway ${(a!.cpuMsPerRequest / b!.cpuMsPerRequest).toFixed(2)}; informational)`,
+);
 const rpsRatio = b!.best.rps / a!.best.rps;
 const p99Ratio = b!.best.p99Ms / a!.best.p99Ms;
 const rpsOk = rpsRatio >= 0.9 && a!.errors + b!.errors === 0;

@@ -21,6 +21,7 @@ const [a, b] = await compareRounds(
       origin: bare.info.origin,
       path: '/users?limit=100',
       rssMb: bare.rssMb,
+      cpuMs: bare.cpuMs,
     },
     {
       name: '(b) gateway unified list',
@@ -28,12 +29,17 @@ const [a, b] = await compareRounds(
       path: `/unified/user-directory/users?limit=100&integrated_account_id=${g.integratedAccountId}`,
       headers: { authorization: `Bearer ${g.apiKey}` },
       rssMb: gateway.rssMb,
+      cpuMs: gateway.cpuMs,
     },
   ],
   { rounds: 6, connections: 16, durationMs: 4000, warmupMs: 1000 },
 );
 printSummary(a!);
 printSummary(b!);
+console.log(
+  `server CPU per request: gateway ${b!.cpuMsPerRequest.toFixed(2)} ms vs bare ${a!.cpuMsPerRequest.toFixed(2)} ms ` +
+    `(capacity ratio bare/gateway ${(a!.cpuMsPerRequest / b!.cpuMsPerRequest).toFixed(2)}; informational)`,
+);
 const ratio = b!.best.rps / a!.best.rps;
 const ok = ratio >= 0.8 && a!.errors + b!.errors === 0;
 console.log(

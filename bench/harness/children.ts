@@ -16,6 +16,8 @@ const MB = 1024 * 1024;
 
 export interface Child<Info> {
   info: Info;
+  /** CPU time (user + system) the child has used so far, in ms. */
+  cpuMs(): Promise<number>;
   /** Current RSS of the child in MB. */
   rssMb(): Promise<number>;
   /** GC in the child, then sample its RSS until `stop()`; returns baseline, peak and growth in MB. */
@@ -60,6 +62,10 @@ export async function startChild<Info>(role: string, options: unknown): Promise<
   });
   return {
     info,
+    cpuMs: async () => {
+      const m = await ask(child, { cmd: 'cpu' }, 'cpu');
+      return m.type === 'cpu' ? m.micros / 1000 : Number.NaN;
+    },
     rssMb: async () => {
       const m = await ask(child, { cmd: 'rss' }, 'rss');
       return m.type === 'rss' ? m.now / MB : Number.NaN;

@@ -3,6 +3,8 @@ import { Pool } from 'undici';
 
 export interface LoadResult {
   requests: number;
+  /** Requests answered including the warm-up (for CPU time per request). */
+  totalRequests: number;
   errors: number;
   rps: number;
   p50Ms: number;
@@ -21,6 +23,7 @@ export async function runLoad(options: {
   const pool = new Pool(options.origin, { connections: options.connections, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
+  let total = 0;
   let measuring = false;
   let stopAt = Number.POSITIVE_INFINITY;
   let started = 0;
@@ -29,6 +32,7 @@ export async function runLoad(options: {
       const t0 = performance.now();
       const res = await pool.request({ path: options.path, method: 'GET', headers: options.headers });
       await res.body.arrayBuffer();
+      total++;
       if (!measuring) continue;
       if (res.statusCode !== 200) errors++;
       latencies.push(performance.now() - t0);
@@ -46,6 +50,7 @@ export async function runLoad(options: {
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
     requests: latencies.length,
+    totalRequests: total,
     errors,
     rps: (latencies.length / elapsed) * 1000,
     p50Ms: at(0.5),
@@ -75,6 +80,8 @@ export interface Variant {
   headers?: Record<string, string>;
   /** Current RSS of the server under test, in MB. */
   rssMb: () => Promise<number>;
+  /** CPU time the server under test has used so far, in ms. */
+  cpuMs: () => Promise<number>;
 }
 
 export interface VariantSummary {
@@ -85,6 +92,8 @@ export interface VariantSummary {
   median: { rps: number; p50Ms: number; p99Ms: number };
   errors: number;
   peakRssMb: number;
+  /** Server CPU time per request over all rounds (warm-up included), ms: hardly affected by other work. */
+  cpuMsPerRequest: number;
 }
 
 /** Runs `rounds` rounds, alternating the variants' order each round, and summarises each variant. */
@@ -94,12 +103,16 @@ export async function compareRounds(
 ): Promise<VariantSummary[]> {
   const results = variants.map(() => [] as LoadResult[]);
   const rss = variants.map(() => 0);
+  const cpu = variants.map(() => ({ ms: 0, requests: 0 }));
   for (let round = 1; round <= options.rounds; round++) {
     const order = variants.map((_, i) => i);
     if (round % 2 === 0) order.reverse();
     for (const i of order) {
       const v = variants[i]!;
+      const cpuBefore = await v.cpuMs();
       const r = await runLoad({ ...options, origin: v.origin, path: v.path, headers: v.headers });
+      cpu[i]!.ms += (await v.cpuMs()) - cpuBefore;
+      cpu[i]!.requests += r.totalRequests;
       rss[i] = Math.max(rss[i]!, await v.rssMb());
       results[i]!.push(r);
       console.log(
@@ -125,6 +138,7 @@ export async function compareRounds(
       },
       errors: rs.reduce((n, r) => n + r.errors, 0),
       peakRssMb: rss[i]!,
+      cpuMsPerRequest: cpu[i]!.ms / cpu[i]!.requests,
     };
   });
 }
@@ -135,6 +149,6 @@ export function printSummary(s: VariantSummary): void {
     `${x.rps.toFixed(0)} req/s, p50 ${x.p50Ms.toFixed(1)} ms, p99 ${x.p99Ms.toFixed(1)} ms`;
   console.log(
     `${s.name}: best of ${s.rounds.length} rounds ${f(s.best)}; median ${f(s.median)}; ` +
-      `errors ${s.errors}; peak server RSS ${s.peakRssMb.toFixed(0)} MB`,
+      `errors ${s.errors}; server CPU ${s.cpuMsPerRequest.toFixed(2)} ms/request; peak server RSS ${s.peakRssMb.toFixed(0)} MB`,
   );
 }

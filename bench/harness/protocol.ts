@@ -30,9 +30,16 @@ export interface GatewayInfo {
   integratedAccountId: string;
 }
 
-export type ChildRequest = { cmd: 'rss-start' } | { cmd: 'rss-stop' } | { cmd: 'rss' } | { cmd: 'stop' };
+export type ChildRequest =
+  | { cmd: 'rss-start' }
+  | { cmd: 'rss-stop' }
+  | { cmd: 'rss' }
+  | { cmd: 'cpu' }
+  | { cmd: 'stop' };
 
 export type ChildMessage =
   | { type: 'ready'; info: unknown }
   | { type: 'rss-started' }
-  | { type: 'rss'; baseline: number; peak: number; now: number };
+  | { type: 'rss'; baseline: number; peak: number; now: number }
+  /** user + system CPU time of the child so far, microseconds. */
+  | { type: 'cpu'; micros: number };

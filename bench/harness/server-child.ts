@@ -286,6 +286,9 @@ async function main(): Promise<void> {
       send({ type: 'rss', baseline, peak, now: rss });
     } else if (m.cmd === 'rss') {
       send({ type: 'rss', baseline: 0, peak: 0, now: process.memoryUsage().rss });
+    } else if (m.cmd === 'cpu') {
+      const cpu = process.cpuUsage();
+      send({ type: 'cpu', micros: cpu.user + cpu.system });
     } else if (m.cmd === 'stop') {
       await started.close();
       process.exit(0);
