@@ -1,8 +1,12 @@
 /**
- * A 50 MB document download from the DocuSign simulator (a real HTTP server in a child process) through the
- * upstream client's `request()`, read chunk by chunk. Target: RSS growth of the reading process well under 20 MB.
- * Baselines in the same run: the same download through undici's fetch directly (throughput), and through
- * `request()` but buffered with `arrayBuffer()` (shows the RSS measure does see a buffered body).
+ * A 50 MB document download from the DocuSign simulator (a real HTTP server in a child process).
+ * Part 1, the upstream client: through `request()`, read chunk by chunk; target RSS growth of the reading process
+ * well under 20 MB. Baselines in the same run: the same download through undici's fetch directly (throughput), and
+ * through `request()` but buffered with `arrayBuffer()` (shows the RSS measure does see a buffered body).
+ * Part 2, the gateway: the same 50 MB document through `GET /proxy/esignature/envelopes/…/documents/…` of a real
+ * gateway server (child process, JWT connection), downloaded by this process; the gateway's own RSS is sampled
+ * every 2 ms after a forced GC. Target: gateway RSS growth < 20 MB. Baseline: the direct download from the simulator.
+ * Run: `npm run bench -- proxy-stream`.
  */
 import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +15,8 @@ import { serve } from '@hono/node-server';
 import { createDocusignSimulator } from '../src/sandbox/docusign';
 import { createUpstreamClient } from '../src/upstream/client';
 import { createNodeFetch } from '../src/upstream/node-fetch';
+import { startSimAndGateway } from './harness/children';
+import { machineLine } from './harness/load';
 
 const SIZE = 50 * 1024 * 1024;
 const TARGET_GROWTH_MB = 20;
@@ -45,6 +51,7 @@ if (process.argv.includes('--server')) {
 }
 
 async function main(): Promise<void> {
+  console.log(await machineLine());
   const child = fork(fileURLToPath(import.meta.url), ['--server'], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -93,7 +100,59 @@ async function main(): Promise<void> {
   await nodeFetch.close();
   child.send('stop');
   await new Promise((r) => child.once('exit', r));
-  process.exit(ok ? 0 : 1);
+  const gatewayOk = await throughGateway();
+  process.exit(ok && gatewayOk ? 0 : 1);
+}
+
+/** Part 2: the document through the gateway's `/proxy`, the gateway's RSS sampled in its own process. */
+async function throughGateway(): Promise<boolean> {
+  const { sim, gateway } = await startSimAndGateway({ users: 5, documentBytes: SIZE });
+  const nodeFetch = createNodeFetch();
+  const g = gateway.info;
+  const direct = {
+    url: `${sim.info.origin}/restapi/v2.1/accounts/${sim.info.accountId}/${sim.info.documentPath}`,
+    headers: { authorization: `Bearer ${sim.info.token}` },
+  };
+  const proxied = {
+    url: `${g.origin}/proxy/esignature/${sim.info.documentPath}?integrated_account_id=${g.integratedAccountId}`,
+    headers: { authorization: `Bearer ${g.apiKey}` },
+  };
+  const download = async (target: { url: string; headers: Record<string, string> }) => {
+    const res = await nodeFetch.fetch(target.url, { headers: target.headers });
+    if (res.status !== 200) throw new Error(`${target.url}: ${res.status}`);
+    return drain(res.body!, () => {});
+  };
+  await download(direct);
+  await download(proxied);
+  const directSpeeds: number[] = [];
+  const proxiedSpeeds: number[] = [];
+  let growthMb = 0;
+  let bytes = 0;
+  for (let i = 0; i < RUNS; i++) {
+    let t0 = performance.now();
+    await download(direct);
+    directSpeeds.push(SIZE / 1024 / 1024 / ((performance.now() - t0) / 1000));
+    const tracking = await gateway.trackRss();
+    t0 = performance.now();
+    bytes = await download(proxied);
+    proxiedSpeeds.push(SIZE / 1024 / 1024 / ((performance.now() - t0) / 1000));
+    const rss = await tracking.stop();
+    growthMb = Math.max(growthMb, rss.growthMb);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(
+    `direct from the simulator (baseline): ${(SIZE / 1024 / 1024).toFixed(0)} MB x ${RUNS}, median ${med(directSpeeds).toFixed(0)} MB/s`,
+  );
+  console.log(
+    `gateway /proxy, streamed: ${(bytes / 1024 / 1024).toFixed(0)} MB x ${RUNS}, median ${med(proxiedSpeeds).toFixed(0)} MB/s ` +
+      `(${(med(proxiedSpeeds) / med(directSpeeds)).toFixed(2)}x direct), worst gateway peak RSS growth ${growthMb.toFixed(1)} MB`,
+  );
+  const ok = bytes === SIZE && growthMb < TARGET_GROWTH_MB;
+  console.log(`${ok ? 'PASS' : 'FAIL'}: gateway /proxy RSS growth < ${TARGET_GROWTH_MB} MB for a 50 MB body`);
+  await nodeFetch.close();
+  await gateway.stop();
+  await sim.stop();
+  return ok;
 }
 
 async function drain(body: ReadableStream<Uint8Array>, sample: () => void): Promise<number> {

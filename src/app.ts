@@ -69,6 +69,10 @@ export interface AppDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Refresh access tokens when less than this remains (default 5 minutes). */
   tokenRefreshMarginMs?: number;
+  /** How long an access token read from the database is reused in this process (default 5 s; 0: read every call). */
+  tokenReuseMs?: number;
+  /** How long the mapping overrides of a resource are reused in this process (default 5 s; 0: read every call). */
+  overridesReuseMs?: number;
   /** Where the per-API-key rate limit counts; default in memory (one process). */
   rateLimitStore?: RateLimitStore;
   /** How long a verified API key is trusted before the database is asked again. */
@@ -169,6 +173,7 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     vault,
     now,
     refreshMarginMs: deps.tokenRefreshMarginMs,
+    reuseMs: deps.tokenReuseMs ?? 5_000,
     oauth: (credentials) => oauthClient(credentials.oauthBase!),
     clientCredentials: (id) => clientCredentialsFor(deps.db, vault, docusign, id),
   });
@@ -203,7 +208,7 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
   const unified = {
     db: deps.db,
     catalog,
-    overrides: createOverridesStore(deps.db),
+    overrides: createOverridesStore(deps.db, { reuseMs: deps.overridesReuseMs ?? 5_000, now }),
     upstream,
     cursorKey,
     now,

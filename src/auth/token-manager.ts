@@ -36,6 +36,11 @@ export interface TokenManagerOptions {
   now?: () => number;
   /** Refresh when less than this remains; default 5 minutes. */
   refreshMarginMs?: number;
+  /**
+   * Reuse a token read from the store for this long in this process without reading the store again (default 0:
+   * every call reads it). A forced refresh (DocuSign answered 401) always goes to the store.
+   */
+  reuseMs?: number;
   /** First cooldown after a failed refresh, doubled per further failure; default 30 s. */
   cooldownMs?: number;
   /** Cap of the cooldown; default 10 minutes. */
@@ -106,6 +111,14 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const cooldownBase = options.cooldownMs ?? 30_000;
   const cooldownMax = options.maxCooldownMs ?? 10 * 60_000;
   const inFlight = new Map<string, Promise<AccessToken>>();
+  const reuseMs = options.reuseMs ?? 0;
+  const reusable = new Map<string, { token: AccessToken; until: number }>();
+  const remember = (id: string, token: AccessToken) => {
+    if (reuseMs <= 0) return;
+    // Bounded: past this many connections, start over rather than grow.
+    if (reusable.size >= 10_000) reusable.clear();
+    reusable.set(id, { token, until: now() + reuseMs });
+  };
 
   const openAccess = async (row: TokenRow): Promise<AccessToken | null> => {
     if (!row.accessTokenSealed || row.expiresAt === null) return null;
@@ -230,11 +243,16 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const getAccessToken = async (id: string, opts: GetAccessTokenOptions = {}): Promise<AccessToken> => {
     const force = opts.force ?? false;
     if (!force) {
+      const hot = reusable.get(id);
+      if (hot && now() < hot.until && isFresh(hot.token, opts.minValidityMs)) return hot.token;
       const row = await store.read(id);
       if (!row) throw notFound(id);
       assertUsable(row);
       const current = await openAccess(row);
-      if (current && isFresh(current, opts.minValidityMs)) return current;
+      if (current && isFresh(current, opts.minValidityMs)) {
+        remember(id, current);
+        return current;
+      }
       // Cooling down after a failed refresh: no lock, no token endpoint.
       if (row.refreshRetryAt !== null && now() < row.refreshRetryAt) {
         if (current && current.expiresAt > now()) return current;
@@ -244,9 +262,13 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     // Concurrent callers in this process share one refresh, forced or not.
     const pending = inFlight.get(id);
     if (pending) return pending;
-    const promise = refreshUnderLock(id, force, opts.rejectedToken, opts.minValidityMs).finally(() =>
-      inFlight.delete(id),
-    );
+    reusable.delete(id);
+    const promise = refreshUnderLock(id, force, opts.rejectedToken, opts.minValidityMs)
+      .then((token) => {
+        remember(id, token);
+        return token;
+      })
+      .finally(() => inFlight.delete(id));
     inFlight.set(id, promise);
     return promise;
   };

@@ -299,4 +299,50 @@ describe('token manager', () => {
     store.put({ ...(await codeGrantRow('ia_2', T0 + HOUR)), status: 'validation_error' });
     await expect(manager().getAccessToken('ia_2')).rejects.toMatchObject({ code: 'conflict' });
   });
+
+  describe('reuse in the process (reuseMs)', () => {
+    const reusing = (): TokenManager =>
+      createTokenManager({
+        store,
+        vault,
+        oauth: server.client(),
+        clientCredentials: () => ({ clientId: 'ik', clientSecret: 'secret', privateKeyPem: 'pem' }),
+        now: () => clock.now,
+        refreshMarginMs: 5 * 60_000,
+        reuseMs: 5_000,
+      });
+
+    it('reuses a token read from the store until reuseMs has passed, then reads the store again', async () => {
+      store.put(await codeGrantRow('ia_1', T0 + HOUR));
+      const tm = reusing();
+      expect((await tm.getAccessToken('ia_1')).accessToken).toBe('at-0');
+      // A change in the store (another process) is not seen while the token is reused...
+      store.put({ ...(await codeGrantRow('ia_1', T0 + HOUR)), status: 'needs_reauth' });
+      expect((await tm.getAccessToken('ia_1')).accessToken).toBe('at-0');
+      // ...and is seen once reuseMs has passed.
+      clock.now = T0 + 5_001;
+      await expect(tm.getAccessToken('ia_1')).rejects.toMatchObject({ code: 'needs_reauth' });
+    });
+
+    it('does not reuse by default', async () => {
+      store.put(await codeGrantRow('ia_1', T0 + HOUR));
+      const tm = manager();
+      await tm.getAccessToken('ia_1');
+      store.put({ ...(await codeGrantRow('ia_1', T0 + HOUR)), status: 'needs_reauth' });
+      await expect(tm.getAccessToken('ia_1')).rejects.toMatchObject({ code: 'needs_reauth' });
+    });
+
+    it('never reuses a token inside the refresh margin, and a forced refresh goes to the store', async () => {
+      store.put(await codeGrantRow('ia_1', T0 + 6 * 60_000));
+      const tm = reusing();
+      expect((await tm.getAccessToken('ia_1')).accessToken).toBe('at-0');
+      clock.now = T0 + 61_000 + 1; // the token is now inside the 5-minute margin
+      expect((await tm.getAccessToken('ia_1')).accessToken).toBe('at-1');
+      expect((await tm.getAccessToken('ia_1')).accessToken).toBe('at-1');
+      expect(server.refreshCalls).toEqual(['rt-0']);
+      const forced = await tm.getAccessToken('ia_1', { force: true, rejectedToken: 'at-1' });
+      expect(forced.accessToken).toBe('at-2');
+      expect((await tm.getAccessToken('ia_1')).accessToken).toBe('at-2');
+    });
+  });
 });

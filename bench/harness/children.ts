@@ -1,0 +1,106 @@
+/** Starts and talks to the benches' server children (see `server-child.ts`). */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
+import type {
+  ChildMessage,
+  ChildRequest,
+  GatewayInfo,
+  GatewayOptions,
+  SimInfo,
+  SimOptions,
+} from './protocol';
+
+const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
+const MB = 1024 * 1024;
+
+export interface Child<Info> {
+  info: Info;
+  /** CPU time (user + system) the child has used so far, in ms. */
+  cpuMs(): Promise<number>;
+  /** Current RSS of the child in MB. */
+  rssMb(): Promise<number>;
+  /** GC in the child, then sample its RSS until `stop()`; returns baseline, peak and growth in MB. */
+  trackRss(): Promise<{ stop(): Promise<{ baselineMb: number; peakMb: number; growthMb: number }> }>;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+// No child may outlive the bench, whatever happens.
+process.on('exit', () => {
+  for (const child of live) child.kill();
+});
+
+function ask(
+  child: ChildProcess,
+  request: ChildRequest,
+  answer: ChildMessage['type'],
+): Promise<ChildMessage> {
+  return new Promise((resolve) => {
+    const onMessage = (m: ChildMessage) => {
+      if (m.type !== answer) return;
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
+    child.send(request);
+  });
+}
+
+/** Forks one server child with `--expose-gc` and waits until it listens. */
+export async function startChild<Info>(role: string, options: unknown): Promise<Child<Info>> {
+  const child = fork(CHILD, [role, JSON.stringify(options)], {
+    execArgv: ['--expose-gc', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  live.add(child);
+  const info = await new Promise<Info>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${role} child exited (${code}) before it was ready`)));
+    child.on('message', (m: ChildMessage) => {
+      if (m.type === 'ready') resolve(m.info as Info);
+    });
+  });
+  return {
+    info,
+    cpuMs: async () => {
+      const m = await ask(child, { cmd: 'cpu' }, 'cpu');
+      return m.type === 'cpu' ? m.micros / 1000 : Number.NaN;
+    },
+    rssMb: async () => {
+      const m = await ask(child, { cmd: 'rss' }, 'rss');
+      return m.type === 'rss' ? m.now / MB : Number.NaN;
+    },
+    trackRss: async () => {
+      await ask(child, { cmd: 'rss-start' }, 'rss-started');
+      return {
+        stop: async () => {
+          const m = await ask(child, { cmd: 'rss-stop' }, 'rss');
+          if (m.type !== 'rss') throw new Error('unexpected answer');
+          return { baselineMb: m.baseline / MB, peakMb: m.peak / MB, growthMb: (m.peak - m.baseline) / MB };
+        },
+      };
+    },
+    stop: async () => {
+      child.removeAllListeners('exit');
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send({ cmd: 'stop' } satisfies ChildRequest);
+      await exited;
+      live.delete(child);
+    },
+  };
+}
+
+/** A simulator server and a gateway server connected to it through the JWT grant. */
+export async function startSimAndGateway(
+  sim: Omit<SimOptions, 'publicKeyPem'>,
+): Promise<{ sim: Child<SimInfo>; gateway: Child<GatewayInfo> }> {
+  const pair = await generateKeyPair('RS256', { extractable: true });
+  const publicKeyPem = await exportSPKI(pair.publicKey);
+  const privateKeyPem = await exportPKCS8(pair.privateKey);
+  const simChild = await startChild<SimInfo>('sim', { ...sim, publicKeyPem } satisfies SimOptions);
+  const gateway = await startChild<GatewayInfo>('gateway', {
+    sim: simChild.info,
+    privateKeyPem,
+  } satisfies GatewayOptions);
+  return { sim: simChild, gateway };
+}

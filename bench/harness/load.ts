@@ -1,0 +1,154 @@
+/** An in-process load generator: `connections` keep-alive sockets (undici Pool), one request in flight on each. */
+import { Pool } from 'undici';
+
+export interface LoadResult {
+  requests: number;
+  /** Requests answered including the warm-up (for CPU time per request). */
+  totalRequests: number;
+  errors: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Sends GET `path` as fast as the server answers for `durationMs`, after `warmupMs` not counted. */
+export async function runLoad(options: {
+  origin: string;
+  path: string;
+  headers?: Record<string, string>;
+  connections: number;
+  durationMs: number;
+  warmupMs: number;
+}): Promise<LoadResult> {
+  const pool = new Pool(options.origin, { connections: options.connections, pipelining: 1 });
+  const latencies: number[] = [];
+  let errors = 0;
+  let total = 0;
+  let measuring = false;
+  let stopAt = Number.POSITIVE_INFINITY;
+  let started = 0;
+  const worker = async () => {
+    while (performance.now() < stopAt) {
+      const t0 = performance.now();
+      const res = await pool.request({ path: options.path, method: 'GET', headers: options.headers });
+      await res.body.arrayBuffer();
+      total++;
+      if (!measuring) continue;
+      if (res.statusCode !== 200) errors++;
+      latencies.push(performance.now() - t0);
+    }
+  };
+  const workers = Array.from({ length: options.connections }, worker);
+  await new Promise((r) => setTimeout(r, options.warmupMs));
+  measuring = true;
+  started = performance.now();
+  stopAt = started + options.durationMs;
+  await Promise.all(workers);
+  const elapsed = performance.now() - started;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    requests: latencies.length,
+    totalRequests: total,
+    errors,
+    rps: (latencies.length / elapsed) * 1000,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+  };
+}
+
+/** Median of a list of numbers. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** The bench's machine line: cores, CPU model, Node version, date. */
+export async function machineLine(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const { availableParallelism } = await import('node:os');
+  const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
+  const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? 'unknown CPU';
+  return `machine: ${availableParallelism()} cores, ${model}, Node ${process.version}, ${new Date().toISOString()}`;
+}
+
+export interface Variant {
+  name: string;
+  origin: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** Current RSS of the server under test, in MB. */
+  rssMb: () => Promise<number>;
+  /** CPU time the server under test has used so far, in ms. */
+  cpuMs: () => Promise<number>;
+}
+
+export interface VariantSummary {
+  name: string;
+  rounds: LoadResult[];
+  /** Best round (highest req/s; lowest p50/p99): other work on the machine only ever makes numbers worse. */
+  best: { rps: number; p50Ms: number; p99Ms: number };
+  median: { rps: number; p50Ms: number; p99Ms: number };
+  errors: number;
+  peakRssMb: number;
+  /** Server CPU time per request over all rounds (warm-up included), ms: hardly affected by other work. */
+  cpuMsPerRequest: number;
+}
+
+/** Runs `rounds` rounds, alternating the variants' order each round, and summarises each variant. */
+export async function compareRounds(
+  variants: Variant[],
+  options: { rounds: number; connections: number; durationMs: number; warmupMs: number },
+): Promise<VariantSummary[]> {
+  const results = variants.map(() => [] as LoadResult[]);
+  const rss = variants.map(() => 0);
+  const cpu = variants.map(() => ({ ms: 0, requests: 0 }));
+  for (let round = 1; round <= options.rounds; round++) {
+    const order = variants.map((_, i) => i);
+    if (round % 2 === 0) order.reverse();
+    for (const i of order) {
+      const v = variants[i]!;
+      const cpuBefore = await v.cpuMs();
+      const r = await runLoad({ ...options, origin: v.origin, path: v.path, headers: v.headers });
+      cpu[i]!.ms += (await v.cpuMs()) - cpuBefore;
+      cpu[i]!.requests += r.totalRequests;
+      rss[i] = Math.max(rss[i]!, await v.rssMb());
+      results[i]!.push(r);
+      console.log(
+        `round ${round} ${v.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +
+          `${r.requests} requests, ${r.errors} errors`,
+      );
+    }
+  }
+  return variants.map((v, i) => {
+    const rs = results[i]!;
+    return {
+      name: v.name,
+      rounds: rs,
+      best: {
+        rps: Math.max(...rs.map((r) => r.rps)),
+        p50Ms: Math.min(...rs.map((r) => r.p50Ms)),
+        p99Ms: Math.min(...rs.map((r) => r.p99Ms)),
+      },
+      median: {
+        rps: median(rs.map((r) => r.rps)),
+        p50Ms: median(rs.map((r) => r.p50Ms)),
+        p99Ms: median(rs.map((r) => r.p99Ms)),
+      },
+      errors: rs.reduce((n, r) => n + r.errors, 0),
+      peakRssMb: rss[i]!,
+      cpuMsPerRequest: cpu[i]!.ms / cpu[i]!.requests,
+    };
+  });
+}
+
+/** One results line per variant: best and median of the rounds, errors, peak server RSS. */
+export function printSummary(s: VariantSummary): void {
+  const f = (x: { rps: number; p50Ms: number; p99Ms: number }) =>
+    `${x.rps.toFixed(0)} req/s, p50 ${x.p50Ms.toFixed(1)} ms, p99 ${x.p99Ms.toFixed(1)} ms`;
+  console.log(
+    `${s.name}: best of ${s.rounds.length} rounds ${f(s.best)}; median ${f(s.median)}; ` +
+      `errors ${s.errors}; server CPU ${s.cpuMsPerRequest.toFixed(2)} ms/request; peak server RSS ${s.peakRssMb.toFixed(0)} MB`,
+  );
+}

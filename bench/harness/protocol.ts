@@ -1,0 +1,45 @@
+/** Messages between a bench and its server children (`server-child.ts`). */
+
+export interface SimOptions {
+  users: number;
+  publicKeyPem: string;
+  /** Replace the first envelope document with this many bytes (streaming bench). */
+  documentBytes?: number;
+}
+
+export interface SimInfo {
+  origin: string;
+  accountId: string;
+  /** An access token issued by the simulator, for the baselines that skip the gateway's auth. */
+  token: string;
+  clientId: string;
+  clientSecret: string;
+  userId: string;
+  /** eSignature path (after the account) of the large document, when `documentBytes` was set. */
+  documentPath?: string;
+}
+
+export interface GatewayOptions {
+  sim: SimInfo;
+  privateKeyPem: string;
+}
+
+export interface GatewayInfo {
+  origin: string;
+  apiKey: string;
+  integratedAccountId: string;
+}
+
+export type ChildRequest =
+  | { cmd: 'rss-start' }
+  | { cmd: 'rss-stop' }
+  | { cmd: 'rss' }
+  | { cmd: 'cpu' }
+  | { cmd: 'stop' };
+
+export type ChildMessage =
+  | { type: 'ready'; info: unknown }
+  | { type: 'rss-started' }
+  | { type: 'rss'; baseline: number; peak: number; now: number }
+  /** user + system CPU time of the child so far, microseconds. */
+  | { type: 'cpu'; micros: number };

@@ -1,0 +1,303 @@
+/**
+ * Child processes of the HTTP benches, one role each (`sim`, `gateway`, `bare-proxy`, `bare-unified`), started by
+ * `startChild` in `children.ts`. Each listens on a loopback port, reports how to reach it over IPC, answers RSS probes
+ * (`rss-start` forces a GC and starts sampling its own RSS every 2 ms; `rss-stop` returns baseline and peak), and
+ * exits on `stop`. Run as a child only: `tsx --expose-gc bench/harness/server-child.ts <role> <json options>`.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createApp } from '../../src/app';
+import { createApiKey, ensureEnvironment } from '../../src/auth/api-keys';
+import { migrate } from '../../src/db/migrate';
+import { openDatabase } from '../../src/db/open';
+import { createJsonLogger } from '../../src/http/logger';
+import { createDocusignSimulator } from '../../src/sandbox/docusign';
+import { createNodeFetch } from '../../src/upstream/node-fetch';
+import type {
+  ChildMessage,
+  ChildRequest,
+  GatewayInfo,
+  GatewayOptions,
+  SimInfo,
+  SimOptions,
+} from './protocol';
+
+const [role, rawOptions] = process.argv.slice(2);
+const options = JSON.parse(rawOptions ?? '{}') as Record<string, unknown>;
+
+type FetchHandler = (req: Request, env?: unknown) => Response | Promise<Response>;
+
+function listen(fetchHandler: FetchHandler): Promise<{ origin: string; close: () => Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+      resolve({
+        origin: `http://127.0.0.1:${info.port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/** The simulator with rate limits out of the way, the default app consented, optionally a large document. */
+async function startSim(o: SimOptions) {
+  const sim = createDocusignSimulator({
+    seed: 7,
+    scale: { users: o.users, envelopes: 5, templates: 1, groups: 4 },
+    defaultClientPublicKeyPem: o.publicKeyPem,
+    rateLimits: { hourly: 1e12, burst: 1e12 },
+  });
+  sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
+  const accountId = sim.defaults.accountIds[0]!;
+  let documentPath: string | undefined;
+  if (o.documentBytes) {
+    const account = sim.account(accountId)!;
+    const envelope = [...account.envelopesById.values()].find((e) => e.documents.length > 0)!;
+    const doc = envelope.documents[0]!;
+    const bytes = new Uint8Array(o.documentBytes);
+    bytes.set(new TextEncoder().encode('%PDF-1.4\n'));
+    for (let i = 9; i < bytes.length; i += 4096) bytes[i] = i & 0xff;
+    doc.bytes = bytes;
+    documentPath = `envelopes/${envelope.envelopeId}/documents/${doc.documentId}`;
+  }
+  // The request log keeps every entry; a load test would grow it without bound, so keep it empty.
+  setInterval(() => {
+    sim.log.entries.length = 0;
+  }, 1000).unref();
+  const server = await listen(sim.serverFetch);
+  sim.setOrigin(server.origin);
+  const info: SimInfo = {
+    origin: server.origin,
+    accountId,
+    token: sim.issueTokens().access_token,
+    clientId: sim.defaults.clientId,
+    clientSecret: sim.defaults.clientSecret,
+    userId: sim.defaults.userId,
+    documentPath,
+  };
+  return { info, close: server.close };
+}
+
+/**
+ * The gateway as `src/server.ts` runs it (node-server, undici keep-alive fetch) on in-memory PGlite, logging at
+ * `warn` (no access line per request, so stdout stays quiet), its own per-key and per-account limits raised so they
+ * do not throttle the load. One JWT connection is created through the public API.
+ */
+async function startGateway(o: GatewayOptions) {
+  const database = await openDatabase({ pgliteDir: 'memory' });
+  await migrate(database.db);
+  await ensureEnvironment(database.db, 'env_bench', 'bench');
+  const { key } = await createApiKey(database.db, { environmentId: 'env_bench', name: 'bench' });
+  const upstreamFetch = createNodeFetch();
+  const app = createApp({
+    config: {
+      publicUrl: 'http://127.0.0.1',
+      bodyLimitBytes: 1024 * 1024,
+      rateLimit: { requests: 1e9, windowSeconds: 10 },
+    },
+    db: database.db,
+    logger: createJsonLogger('warn'),
+    secrets: {
+      encryptionKeys: `bench1:${Buffer.alloc(32, 3).toString('base64')}`,
+      signingSecret: 'bench-signing-secret-0123456789abcdef',
+    },
+    docusign: {
+      defaultEnvironment: 'sandbox',
+      environments: {
+        sandbox: {
+          oauthBase: o.sim.origin,
+          adminBase: `${o.sim.origin}/management`,
+          clientId: o.sim.clientId,
+          clientSecret: o.sim.clientSecret,
+        },
+      },
+    },
+    fetch: upstreamFetch.fetch,
+    upstream: { budget: { maxConcurrent: 1e6, bucketCapacity: 1e12, refillPerSecond: 1e12 } },
+  });
+  const res = await app.request('/integrated-accounts', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth_type: 'jwt',
+      integration_key: o.sim.clientId,
+      user_id: o.sim.userId,
+      private_key: o.privateKeyPem,
+      permission: 'read',
+    }),
+  });
+  const body = (await res.json()) as { id?: string; status?: string };
+  if (res.status !== 201 || body.status !== 'active' || !body.id) {
+    throw new Error(`bench connection failed: ${res.status} ${JSON.stringify(body)}`);
+  }
+  const server = await listen(app.fetch);
+  const info: GatewayInfo = { origin: server.origin, apiKey: key, integratedAccountId: body.id };
+  return {
+    info,
+    close: async () => {
+      await server.close();
+      await upstreamFetch.close();
+      await database.close();
+    },
+  };
+}
+
+/** Baseline (a) of the proxy bench: Hono + undici forwarding GET /users with a fixed token, nothing else. */
+async function startBareProxy(o: SimInfo) {
+  const upstreamFetch = createNodeFetch();
+  const base = `${o.origin}/restapi/v2.1/accounts/${o.accountId}`;
+  const app = new Hono();
+  app.get('/users', async (c) => {
+    const search = c.req.url.slice(c.req.url.indexOf('?'));
+    const res = await upstreamFetch.fetch(`${base}/users${search}`, {
+      headers: { authorization: `Bearer ${o.token}`, accept: 'application/json' },
+    });
+    return new Response(res.body, { status: res.status, headers: res.headers });
+  });
+  const server = await listen(app.fetch);
+  return { info: { origin: server.origin }, close: server.close };
+}
+
+interface DocusignUser {
+  userId?: string;
+  userName?: string;
+  firstName?: string;
+  lastName?: string;
+  jobTitle?: string;
+  title?: string;
+  email?: string;
+  userStatus?: string;
+  permissionProfileId?: string;
+  permissionProfileName?: string;
+  groupList?: Array<{ groupId?: string; groupName?: string }>;
+  isAdmin?: string;
+  userType?: string;
+  lastLogin?: string;
+  createdDateTime?: string;
+  userAddedToAccountDateTime?: string;
+  userProfileLastModifiedDate?: string;
+  workAddress?: { phone?: string };
+  homeAddress?: { phone?: string };
+}
+
+const STATUS: Record<string, string> = {
+  Active: 'active',
+  ActivationRequired: 'invited',
+  ActivationSent: 'invited',
+  Disabled: 'inactive',
+  Closed: 'deleted',
+};
+
+const isoOrNull = (value: string | undefined) => (value ? new Date(value).toISOString() : null);
+
+/** users.yaml's fields, written by hand (names split on the first space when first/last are missing). */
+function mapUser(u: DocusignUser, accountId: string) {
+  const name = u.userName ?? null;
+  const space = name ? name.indexOf(' ') : -1;
+  const phones: Array<{ number: string; type: string }> = [];
+  if (u.workAddress?.phone) phones.push({ number: u.workAddress.phone, type: 'work' });
+  if (u.homeAddress?.phone) phones.push({ number: u.homeAddress.phone, type: 'home' });
+  return {
+    id: u.userId ?? null,
+    first_name: u.firstName ?? (name && space > 0 ? name.slice(0, space) : name),
+    last_name: u.lastName ?? (name && space > 0 ? name.slice(space + 1) : null),
+    name,
+    title: u.jobTitle ?? u.title ?? null,
+    username: u.email ?? null,
+    emails: u.email ? [{ email: u.email, type: 'work', is_primary: true }] : [],
+    phones,
+    status: STATUS[u.userStatus ?? ''] ?? 'inactive',
+    roles: u.permissionProfileId
+      ? [{ id: u.permissionProfileId, name: u.permissionProfileName ?? null }]
+      : [],
+    groups: u.groupList
+      ? u.groupList.map((g) => ({ id: g.groupId ?? null, name: g.groupName ?? null }))
+      : null,
+    is_admin: u.isAdmin === undefined ? null : u.isAdmin.toLowerCase() === 'true',
+    user_type: u.userType ?? null,
+    last_login_at: isoOrNull(u.lastLogin),
+    created_at: isoOrNull(u.createdDateTime ?? u.userAddedToAccountDateTime),
+    updated_at: isoOrNull(u.userProfileLastModifiedDate),
+    account_id: accountId,
+  };
+}
+
+/** Baseline of the unified-list bench: one DocuSign users page fetched and mapped by hand, offset as the cursor. */
+async function startBareUnified(o: SimInfo) {
+  const upstreamFetch = createNodeFetch();
+  const base = `${o.origin}/restapi/v2.1/accounts/${o.accountId}`;
+  const app = new Hono();
+  app.get('/users', async (c) => {
+    const limit = Number(c.req.query('limit') ?? 100);
+    const offset = Number(c.req.query('cursor') ?? 0);
+    const res = await upstreamFetch.fetch(
+      `${base}/users?additional_info=true&count=${limit}&start_position=${offset}`,
+      { headers: { authorization: `Bearer ${o.token}`, accept: 'application/json' } },
+    );
+    const page = (await res.json()) as { users?: DocusignUser[]; totalSetSize?: string };
+    const result = (page.users ?? []).map((u) => mapUser(u, o.accountId));
+    const next = offset + result.length;
+    return c.json({
+      result,
+      next_cursor: next < Number(page.totalSetSize ?? 0) ? String(next) : null,
+      result_count: result.length,
+    });
+  });
+  const server = await listen(app.fetch);
+  return { info: { origin: server.origin }, close: server.close };
+}
+
+async function main(): Promise<void> {
+  const started =
+    role === 'sim'
+      ? await startSim(options as unknown as SimOptions)
+      : role === 'gateway'
+        ? await startGateway(options as unknown as GatewayOptions)
+        : role === 'bare-proxy'
+          ? await startBareProxy(options as unknown as SimInfo)
+          : role === 'bare-unified'
+            ? await startBareUnified(options as unknown as SimInfo)
+            : null;
+  if (!started) throw new Error(`unknown role ${role}`);
+
+  let timer: NodeJS.Timeout | undefined;
+  let baseline = 0;
+  let peak = 0;
+  process.on('message', async (m: ChildRequest) => {
+    if (m.cmd === 'rss-start') {
+      globalThis.gc?.();
+      await new Promise((r) => setTimeout(r, 50));
+      globalThis.gc?.();
+      baseline = process.memoryUsage().rss;
+      peak = baseline;
+      timer = setInterval(() => {
+        const rss = process.memoryUsage().rss;
+        if (rss > peak) peak = rss;
+      }, 2);
+      send({ type: 'rss-started' });
+    } else if (m.cmd === 'rss-stop') {
+      clearInterval(timer);
+      const rss = process.memoryUsage().rss;
+      if (rss > peak) peak = rss;
+      send({ type: 'rss', baseline, peak, now: rss });
+    } else if (m.cmd === 'rss') {
+      send({ type: 'rss', baseline: 0, peak: 0, now: process.memoryUsage().rss });
+    } else if (m.cmd === 'cpu') {
+      const cpu = process.cpuUsage();
+      send({ type: 'cpu', micros: cpu.user + cpu.system });
+    } else if (m.cmd === 'stop') {
+      await started.close();
+      process.exit(0);
+    }
+  });
+  send({ type: 'ready', info: started.info });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+/**
+ * `/proxy` overhead under load. Simulator, gateway and a bare Hono + undici passthrough each run as real HTTP
+ * servers on loopback (child processes); this process generates the load (undici Pool, CONNECTIONS sockets, one
+ * request in flight on each). (a) bare: GET /users forwarded with a fixed bearer token, no auth, no logging;
+ * (b) gateway: GET /proxy/esignature/users with an API key and a JWT connection (PGlite in memory, log level
+ * `warn`, so no access line per request). Rounds alternate a/b; targets use each variant's best round (other work
+ * on the machine only slows a round down), medians are printed too.
+ * Targets: (b) req/s >= 90% of (a), (b) p99 <= 1.5x (a). Run: `npm run bench -- proxy.bench`.
+ */
+import { startChild, startSimAndGateway } from './harness/children';
+import { compareRounds, machineLine, printSummary } from './harness/load';
+import type { SimInfo } from './harness/protocol';
+
+const QUERY = 'count=25';
+
+console.log(await machineLine());
+const { sim, gateway } = await startSimAndGateway({ users: 500 });
+const bare = await startChild<{ origin: string }>('bare-proxy', sim.info satisfies SimInfo);
+const g = gateway.info;
+
+const [a, b] = await compareRounds(
+  [
+    {
+      name: '(a) bare Hono + undici',
+      origin: bare.info.origin,
+      path: `/users?${QUERY}`,
+      rssMb: bare.rssMb,
+      cpuMs: bare.cpuMs,
+    },
+    {
+      name: '(b) gateway /proxy',
+      origin: g.origin,
+      path: `/proxy/esignature/users?${QUERY}&integrated_account_id=${g.integratedAccountId}`,
+      headers: { authorization: `Bearer ${g.apiKey}` },
+      rssMb: gateway.rssMb,
+      cpuMs: gateway.cpuMs,
+    },
+  ],
+  { rounds: 6, connections: 32, durationMs: 4000, warmupMs: 1000 },
+);
+printSummary(a!);
+printSummary(b!);
+console.log(
+  `server CPU per request: gateway ${b!.cpuMsPerRequest.toFixed(2)} ms vs bare ${a!.cpuMsPerRequest.toFixed(2)} ms ` +
+    `(capacity ratio bare/gateway ${(a!.cpuMsPerRequest / b!.cpuMsPerRequest).toFixed(2)}; informational)`,
+);
+const rpsRatio = b!.best.rps / a!.best.rps;
+const p99Ratio = b!.best.p99Ms / a!.best.p99Ms;
+const rpsOk = rpsRatio >= 0.9 && a!.errors + b!.errors === 0;
+const p99Ok = p99Ratio <= 1.5;
+console.log(
+  `${rpsOk ? 'PASS' : 'FAIL'}: gateway req/s ${(rpsRatio * 100).toFixed(0)}% of bare (target >= 90%; median rounds ${((b!.median.rps / a!.median.rps) * 100).toFixed(0)}%)`,
+);
+console.log(
+  `${p99Ok ? 'PASS' : 'FAIL'}: gateway p99 ${p99Ratio.toFixed(2)}x bare (target <= 1.5x; median rounds ${(b!.median.p99Ms / a!.median.p99Ms).toFixed(2)}x)`,
+);
+
+await Promise.all([bare.stop(), gateway.stop()]);
+await sim.stop();
+process.exit(rpsOk && p99Ok ? 0 : 1);
