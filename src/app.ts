@@ -185,7 +185,8 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     logger,
     tokens: {
       getAccessToken: async (id, opts) =>
-        (await tokens.getAccessToken(id, { force: opts?.forceRefresh })).accessToken,
+        (await tokens.getAccessToken(id, { force: opts?.forceRefresh, rejectedToken: opts?.rejectedToken }))
+          .accessToken,
     },
   });
   const signer = createLinkStateSigner({ secret: deps.secrets.signingSecret, now });

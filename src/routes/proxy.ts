@@ -7,6 +7,7 @@ import { assertPermission, isReadMethod } from '../connections/permissions';
 import { ApiError } from '../http/errors';
 import { errorResponses, type Router } from '../http/openapi';
 import { type ProxyApi, resolveProxyTarget } from '../upstream/proxy-target';
+import { replayableBody } from '../upstream/replayable-body';
 
 const ApiParam = z.enum(['esignature', 'admin']);
 
@@ -105,8 +106,10 @@ export function registerProxy(app: Router, ctx: ConnectionsContext): void {
 
     const headers = new Headers(c.req.raw.headers);
     for (const name of DROP_REQUEST_HEADERS) headers.delete(name);
+    // Small bodies are buffered so the upstream client may replay them (retries, the 401 refresh); large ones stream.
+    const body = await replayableBody(c.req.raw);
     const response = await proxy(target, {
-      raw: c.req.raw,
+      method: c.req.method,
       headers,
       customFetch: (request: Request) =>
         ctx.upstream.request({
@@ -115,7 +118,7 @@ export function registerProxy(app: Router, ctx: ConnectionsContext): void {
           url: request.url,
           method: request.method,
           headers: request.headers,
-          body: request.body,
+          body,
           signal: c.req.raw.signal,
         }),
     });
