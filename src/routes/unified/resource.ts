@@ -104,7 +104,7 @@ export function registerUnifiedResource(
   if (spec.list) {
     const listSchema = z
       .object({ result: z.array(record), next_cursor: z.string().nullable(), result_count: z.number().int() })
-      .openapi(`${spec.schema.meta()?.id ?? spec.title}List`);
+      .openapi(`${spec.title}List`);
     const filters = spec.list.filters;
     app.openapi(
       createRoute({
