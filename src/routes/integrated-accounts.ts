@@ -243,10 +243,7 @@ export function registerIntegratedAccounts(
     if (!row.privateKeySealed || !row.docusignUserId) {
       throw new ApiError('invalid_request', 'This JWT connection has no stored key; create it again');
     }
-    const privateKeyPem = await ctx.vault.open(
-      row.privateKeySealed,
-      `integrated_account:${row.id}:private_key`,
-    );
+    const privateKeyPem = await ctx.vault.open(row.privateKeySealed, credentialAad(row.id, 'private_key'));
     const refreshed = await connectWithJwt(ctx, {
       id: row.id,
       environmentId,

@@ -95,7 +95,7 @@ export const ConnectPage: FC<{ action: string; values: ConnectFormValues; error?
       <button type="submit">Continue to DocuSign</button>
     </form>
     <script
-      // biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script of ours; JSX would escape its arrows.
+      // A constant script of ours: JSX would HTML-escape its arrows, so it is inserted as is.
       dangerouslySetInnerHTML={{
         __html: `
       // The two account choices exclude each other; the server enforces it too.
