@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coveredAccounts, getIntegratedAccount } from '../../../src/connections/integrated-accounts';
 import type { SimAccount } from '../../../src/sandbox/docusign/state';
+import { readSyncState, syncAccount } from '../../../src/unified/utilization-store';
 import { createUtilizationSync } from '../../../src/unified/utilization-sync';
 import { type ConnectedApp, createConnectedApp } from '../../helpers/connected-app';
 import { json } from '../../helpers/http';
@@ -246,5 +248,25 @@ describe('utilization daily job', () => {
     expect(t.sim.log.count(isEnvelopeList)).toBe(0);
     // A second run the same day has nothing to do.
     expect(await job.runOnce()).toMatchObject({ synced: 0 });
+  });
+});
+
+describe('utilization sync in several processes', () => {
+  it('lets one process sync an account while another sees it busy, and fetches the history once', async () => {
+    const fresh = await t.connect();
+    const row = await getIntegratedAccount(t.db, t.environmentId, fresh);
+    const target = coveredAccounts(row)[0]!;
+    const processDeps = (holder: string) => ({ db: t.db, upstream: t.app.services.upstream, now, holder });
+    t.sim.log.clear();
+    const outcomes = await Promise.all([
+      syncAccount(processDeps('process-a'), row, target),
+      syncAccount(processDeps('process-b'), row, target),
+    ]);
+    expect(outcomes.sort()).toEqual(['busy', 'synced']);
+    // One users list and one envelope list per user: the history was fetched once.
+    expect(t.sim.log.count(isEnvelopeList)).toBe(account.members.length);
+    const state = await readSyncState(t.db, fresh, target.id);
+    expect(state).toMatchObject({ syncedThrough: dayOf(clock), leaseUntil: null, leaseHolder: null });
+    expect(await syncAccount(processDeps('process-b'), row, target)).toBe('up_to_date');
   });
 });
