@@ -29,7 +29,11 @@ const UtilizationQuery = z.object({
   period_start: isoDay
     .optional()
     .openapi({ description: 'First day (UTC, inclusive); default: 29 days before period_end.' }),
-  period_end: isoDay.optional().openapi({ description: 'Last day (UTC, inclusive); default: today.' }),
+  period_end: isoDay
+    .optional()
+    .openapi({
+      description: 'Last day (UTC, inclusive), at most today; default: yesterday (the last complete day).',
+    }),
   granularity: z.enum(['period', 'month', 'week', 'day']).default('period').openapi({
     description:
       '`period`: one row per user for the whole range; `month`, `week` (ISO, Monday first) or `day`: one row per user and period, clipped to the range.',
@@ -72,7 +76,8 @@ const DESCRIPTION = `Envelopes sent and templates created per user and period, f
 
 The first call for an account computes ${HISTORY_DAYS} days of history from DocuSign and stores daily aggregates;
 later calls and the daily job fetch only the days after the last sync. Complete UTC days come from the stored
-aggregates; the current day, when the period includes it, is read live from DocuSign. \`period_start\` may be at
+aggregates; the current day, when the period includes it, is read live from DocuSign (one envelope list per user),
+which is why the default period is the 30 complete days ending yesterday. \`period_start\` may be at
 most ${HISTORY_DAYS} days ago, the range at most ${HISTORY_DAYS} days, and \`period_end\` not after today.`;
 
 /** Registers `GET /unified/user-directory/utilization`. */
@@ -102,7 +107,8 @@ export function registerUtilization(app: Router, deps: UnifiedRouteDeps): void {
       const row = await getIntegratedAccount(deps.db, environmentId, query.integrated_account_id);
       assertPermission(row, 'read', 'reading utilization');
       const today = dayOf(deps.now());
-      const periodEnd = query.period_end ?? today;
+      // Default: the last 30 complete days, all served from stored aggregates (today would be read live).
+      const periodEnd = query.period_end ?? addDays(today, -1);
       const periodStart = query.period_start ?? addDays(periodEnd, -29);
       const bad = (param: string, message: string) => new ApiError('invalid_request', message, { param });
       if (periodStart > periodEnd) throw bad('period_start', 'period_start must not be after period_end');

@@ -164,8 +164,15 @@ describe('GET /unified/user-directory/utilization', () => {
   });
 
   it('pages with a cursor bound to the filters', async () => {
+    t.sim.log.clear();
     const first = await json(await t.request(url({ limit: '5' })));
     expect(first.result).toHaveLength(5);
+    // The default period: the 30 complete days ending yesterday, all from stored aggregates.
+    expect(first.result[0]).toMatchObject({
+      period_start: dayOf(clock - 30 * DAY),
+      period_end: dayOf(clock - DAY),
+    });
+    expect(t.sim.log.count(isEnvelopeList)).toBe(0);
     const second = await json(await t.request(url({ limit: '5', cursor: first.next_cursor })));
     expect(second.result[0].user_id).not.toBe(first.result[0].user_id);
     const wrong = await t.request(url({ limit: '5', granularity: 'week', cursor: first.next_cursor }));
