@@ -29,11 +29,9 @@ const UtilizationQuery = z.object({
   period_start: isoDay
     .optional()
     .openapi({ description: 'First day (UTC, inclusive); default: 29 days before period_end.' }),
-  period_end: isoDay
-    .optional()
-    .openapi({
-      description: 'Last day (UTC, inclusive), at most today; default: yesterday (the last complete day).',
-    }),
+  period_end: isoDay.optional().openapi({
+    description: 'Last day (UTC, inclusive), at most today; default: yesterday (the last complete day).',
+  }),
   granularity: z.enum(['period', 'month', 'week', 'day']).default('period').openapi({
     description:
       '`period`: one row per user for the whole range; `month`, `week` (ISO, Monday first) or `day`: one row per user and period, clipped to the range.',
