@@ -93,8 +93,10 @@ CREATE TABLE "utilization_daily" (
 CREATE TABLE "utilization_sync_state" (
 	"integrated_account_id" text NOT NULL,
 	"account_id" text NOT NULL,
-	"synced_through" date NOT NULL,
-	"first_synced_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"synced_through" date,
+	"lease_until" timestamp with time zone,
+	"lease_holder" text,
+	"first_synced_at" timestamp with time zone,
 	"last_synced_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "utilization_sync_state_integrated_account_id_account_id_pk" PRIMARY KEY("integrated_account_id","account_id")
 );

@@ -13,6 +13,7 @@ import { resolveLocalSecrets } from './local-secrets';
 import { loadMappings } from './mapping/load';
 import { connectSandbox } from './sandbox/connect-sandbox';
 import { startSandbox } from './sandbox/start-sandbox';
+import { createUtilizationSync } from './unified/utilization-sync';
 import { createNodeFetch } from './upstream/node-fetch';
 
 async function main(): Promise<void> {
@@ -65,6 +66,16 @@ async function main(): Promise<void> {
     horizonMs: 15 * 60_000,
   });
   scheduler.start();
+  // Daily utilization aggregates: hourly checks, so a day is picked up soon after it ends (UTC) in any process.
+  const utilizationSync = createUtilizationSync({
+    db: database.db,
+    upstream: app.services.upstream,
+    now: Date.now,
+    holder: `utilization-sync-${process.pid}-${crypto.randomUUID()}`,
+    logger,
+    intervalMs: 60 * 60_000,
+  });
+  utilizationSync.start();
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = `http://${info.address === '::1' || info.address === '127.0.0.1' ? 'localhost' : info.address}:${info.port}`;
     logger.info('gateway listening', { url: base, docs: `${base}/docs` });
@@ -84,6 +95,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await scheduler.stop();
+      await utilizationSync.stop();
       await sandbox?.close();
       await upstreamFetch.close();
       await database.close();

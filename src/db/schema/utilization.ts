@@ -21,9 +21,15 @@ export const utilizationSyncState = pgTable(
   {
     integratedAccountId: text('integrated_account_id').notNull(),
     accountId: text('account_id').notNull(),
-    /** Aggregates are complete for every day before this one (UTC). */
-    syncedThrough: date('synced_through', { mode: 'string' }).notNull(),
-    firstSyncedAt: timestamp('first_synced_at', { withTimezone: true }).notNull().default(sql`now()`),
+    /** Aggregates are complete for every day before this one (UTC); null until the first sync finishes. */
+    syncedThrough: date('synced_through', { mode: 'string' }),
+    /**
+     * A sync in progress holds the account until this time (a lease taken with one conditional upsert), so
+     * several processes never fetch the same days twice and no transaction stays open across DocuSign calls.
+     */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    leaseHolder: text('lease_holder'),
+    firstSyncedAt: timestamp('first_synced_at', { withTimezone: true }),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.integratedAccountId, t.accountId] })],

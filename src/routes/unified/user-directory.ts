@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import type { Router } from '../../http/openapi';
 import type { UnifiedRouteDeps } from './deps';
+import { registerEnvelopeTransfers } from './envelope-transfers';
 import { registerUnifiedResource } from './resource';
+import { registerUtilization } from './utilization';
 
 const Ref = z.object({ id: z.string(), name: z.string().nullable() });
 
@@ -162,6 +164,8 @@ const UpdateUserSchema = CreateUserSchema.omit({ email: true }).partial().openap
 
 /** Registers `/unified/user-directory/*` (except utilization and envelope transfers, which have their own files). */
 export function registerUserDirectory(app: Router, deps: UnifiedRouteDeps): void {
+  registerUtilization(app, deps);
+  registerEnvelopeTransfers(app, deps);
   registerUnifiedResource(app, deps, {
     model: 'user-directory',
     resource: 'users',
