@@ -81,8 +81,10 @@ async function main(): Promise<void> {
     logger.info('gateway listening', { url: base, docs: `${base}/docs` });
     if (firstKey) {
       console.log(`\nDevelopment API key (shown once; keep it): ${firstKey.key}\nTry:\n`);
-      const path = sandboxConnection ? `/integrated-accounts/${sandboxConnection}` : '/meta';
-      console.log(`  curl -H "Authorization: Bearer ${firstKey.key}" ${base}${path}\n`);
+      const path = sandboxConnection
+        ? `/unified/user-directory/users?integrated_account_id=${sandboxConnection}&limit=3`
+        : '/meta';
+      console.log(`  curl -H "Authorization: Bearer ${firstKey.key}" "${base}${path}"\n`);
     }
   });
 

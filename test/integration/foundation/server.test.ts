@@ -12,15 +12,18 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it(`prints a working API key and curl line on first start (${usingRealPostgres ? 'DATABASE_URL' : 'embedded PGlite'}), then shuts down gracefully`, {
+  it(`prints a working API key and a curl line that lists sandbox users on first start (${usingRealPostgres ? 'DATABASE_URL' : 'embedded PGlite'}), then shuts down gracefully`, {
     timeout: 240_000,
   }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'gw-start-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    // No DocuSign credentials: the built-in sandbox starts and the printed curl lists its users.
     const env: Record<string, string> = {
       DATA_DIR: dataDir,
       PORT: String(await freePort()),
-      SANDBOX: 'false',
+      SANDBOX_PORT: String(await freePort()),
+      DOCUSIGN_CLIENT_ID: '',
+      DOCUSIGN_CLIENT_SECRET: '',
     };
     if (usingRealPostgres) {
       const database = await createTestDatabase({ migrate: false });
@@ -30,10 +33,14 @@ describe('npm start', () => {
     const gateway = spawnGateway(env);
     cleanups.push(async () => gateway.child.kill('SIGKILL'));
     const [, key] = await gateway.waitFor(/Development API key[^:]*: (dgw_\S+)/);
-    const [, curlUrl] = await gateway.waitFor(/curl -H "Authorization: Bearer dgw_\S+" (http:\/\/\S+)/);
+    const [, curlUrl] = await gateway.waitFor(/curl -H "Authorization: Bearer dgw_\S+" "(http:\/\/[^"]+)"/);
+    expect(curlUrl).toContain('/unified/user-directory/users?integrated_account_id=ia_');
     const res = await fetch(curlUrl!, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ provider: 'docusign' });
+    const body = await json(res);
+    expect(body.result).toHaveLength(3);
+    expect(body.result[0]).toMatchObject({ status: expect.any(String), account_id: expect.any(String) });
+    expect(typeof body.next_cursor).toBe('string');
     const journal = JSON.parse(await readFile('drizzle/meta/_journal.json', 'utf8')) as {
       entries: unknown[];
     };
