@@ -1,0 +1,98 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esignatureBase } from '../../../src/connectors/docusign/accounts';
+import { integratedAccounts } from '../../../src/db/schema/index';
+import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { usingRealPostgres } from '../../helpers/database';
+import {
+  createConnectSimulator,
+  createFakeClock,
+  inProcessTransport,
+  simulatorDocusignConfig,
+  walkCodeGrant,
+} from '../../helpers/docusign-connect';
+import { createGatewayInstances, type GatewayInstance } from '../../helpers/gateway-instances';
+import { json } from '../../helpers/http';
+
+const GATEWAY = 'http://gateway.test';
+const CALLS = 100;
+const HOUR = 3_600_000;
+
+let clock: ReturnType<typeof createFakeClock>;
+let sim: DocusignSimulator;
+let gateways: Awaited<ReturnType<typeof createGatewayInstances>>;
+
+beforeAll(async () => {
+  clock = createFakeClock();
+  sim = createConnectSimulator({ gatewayUrl: GATEWAY, now: clock.now, accessTokenTtlSeconds: 3600 });
+  gateways = await createGatewayInstances(2, {
+    publicUrl: GATEWAY,
+    now: clock.now,
+    fetch: sim.fetch,
+    docusign: simulatorDocusignConfig(sim),
+    // The per-account budget would queue 100 calls behind 8 slots; this test is about tokens, not pacing.
+    upstream: { budget: { maxConcurrent: CALLS, bucketCapacity: CALLS * 2 } },
+  });
+});
+
+afterAll(async () => {
+  await gateways.close();
+});
+
+/** Connects through the hosted page with the code grant and returns the integrated account id. */
+async function connect(gateway: GatewayInstance, accountId: string): Promise<string> {
+  const res = await gateway.request('/link-tokens', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ return_url: 'https://app.example.com/done' }),
+  });
+  const { link_url } = await json(res);
+  const { callback } = await walkCodeGrant(inProcessTransport(gateway.app, GATEWAY, sim), link_url, {
+    accountId,
+  });
+  const location = new URL(callback.headers.get('location')!);
+  expect(location.searchParams.get('status')).toBe('active');
+  return location.searchParams.get('integrated_account_id')!;
+}
+
+describe(`token refresh under concurrency (${usingRealPostgres ? 'two gateway instances on PostgreSQL' : 'one instance on PGlite'})`, () => {
+  it('spends the refresh token exactly once for 100 concurrent calls on an expired access token', async () => {
+    const [first] = gateways.instances;
+    const accountId = sim.defaults.accountIds[0]!;
+    const id = await connect(first!, accountId);
+    const [before] = await gateways.db
+      .select({ expiresAt: integratedAccounts.accessTokenExpiresAt })
+      .from(integratedAccounts)
+      .where(eq(integratedAccounts.id, id));
+
+    clock.advance(HOUR + 60_000);
+    sim.log.clear();
+    const url = esignatureBase({ baseUri: sim.origin, accountId });
+    const results = await Promise.all(
+      Array.from({ length: CALLS }, async (_, i) => {
+        const gateway = gateways.instances[i % gateways.instances.length]!;
+        const res = await gateway.app.services.upstream.request({
+          integratedAccountId: id,
+          method: 'GET',
+          url,
+        });
+        const body = (await res.json()) as { accountIdGuid?: string };
+        return { status: res.status, accountId: body.accountIdGuid };
+      }),
+    );
+
+    expect(results.filter((r) => r.status === 200)).toHaveLength(CALLS);
+    expect(results.every((r) => r.accountId === accountId)).toBe(true);
+    expect(sim.log.count({ grantType: 'refresh_token' })).toBe(1);
+    expect(sim.log.count({ grantType: 'refresh_token', status: 200 })).toBe(1);
+    // Nobody called DocuSign with the expired token.
+    expect(sim.log.count({ api: 'esignature', status: 401 })).toBe(0);
+    expect(sim.log.count({ api: 'esignature', status: 200 })).toBe(CALLS);
+
+    const [after] = await gateways.db.select().from(integratedAccounts).where(eq(integratedAccounts.id, id));
+    expect(after!.status).toBe('active');
+    expect(after!.accessTokenExpiresAt!.getTime()).toBeGreaterThan(clock.now() + HOUR - 120_000);
+    expect(after!.accessTokenExpiresAt!.getTime()).toBeGreaterThan(before!.expiresAt!.getTime());
+    expect(after!.refreshFailures).toBe(0);
+  });
+});
