@@ -1,0 +1,300 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { esignatureBase } from '../../../src/connectors/docusign/accounts';
+import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createTestApp, type TestApp } from '../../helpers/create-test-app';
+import {
+  createConnectSimulator,
+  createFakeClock,
+  createRsaKeyPair,
+  simulatorDocusignConfig,
+} from '../../helpers/docusign-connect';
+import { json } from '../../helpers/http';
+
+const GATEWAY = 'http://gateway.test';
+
+let clock: ReturnType<typeof createFakeClock>;
+let sim: DocusignSimulator;
+let t: TestApp;
+let privateKeyPem: string;
+/** eSignature calls still to be answered with 401 (as DocuSign does for a revoked token). */
+let rejectNextEsignature = 0;
+
+beforeAll(async () => {
+  clock = createFakeClock();
+  const keys = await createRsaKeyPair();
+  privateKeyPem = keys.privateKeyPem;
+  sim = createConnectSimulator({ gatewayUrl: GATEWAY, now: clock.now, publicKeyPem: keys.publicKeyPem });
+  sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
+  t = await createTestApp({
+    now: clock.now,
+    fetch: async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (rejectNextEsignature > 0 && url.includes('/restapi/')) {
+        rejectNextEsignature--;
+        return Response.json(
+          { errorCode: 'USER_AUTHENTICATION_FAILED', message: 'revoked' },
+          { status: 401 },
+        );
+      }
+      return sim.fetch(input, init);
+    },
+    docusign: simulatorDocusignConfig(sim),
+    config: { publicUrl: GATEWAY },
+  });
+});
+
+beforeEach(() => {
+  sim.log.clear();
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+function post(path: string, body: unknown) {
+  return t.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+function jwtBody(overrides: Record<string, unknown> = {}) {
+  return {
+    auth_type: 'jwt',
+    integration_key: sim.defaults.clientId,
+    user_id: sim.defaults.userId,
+    private_key: privateKeyPem,
+    ...overrides,
+  };
+}
+
+async function expectInvalid(res: Response, message: RegExp | string) {
+  expect(res.status).toBe(400);
+  const body = await json(res);
+  expect(body.error.code).toBe('invalid_request');
+  expect(body.error.status).toBe(400);
+  if (typeof message === 'string') expect(body.error.message).toContain(message);
+  else expect(body.error.message).toMatch(message);
+  return body.error;
+}
+
+describe('POST /integrated-accounts (JWT grant)', () => {
+  it('connects the default account with read permission', async () => {
+    const res = await post('/integrated-accounts', jwtBody({ metadata: { team: 'sales' } }));
+    expect(res.status).toBe(201);
+    const account = await json(res);
+    expect(account).toMatchObject({
+      status: 'active',
+      auth_type: 'jwt',
+      permission: 'read',
+      docusign_environment: 'sandbox',
+      scope: { account_id: sim.defaults.accountIds[0] },
+      organization_id: sim.defaults.organizationId,
+      metadata: { team: 'sales' },
+    });
+    expect(account.granted_scopes).toEqual(expect.arrayContaining(['signature', 'impersonation']));
+    expect(sim.log.count({ grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer', status: 200 })).toBe(1);
+  });
+
+  it('connects all accounts with read_write', async () => {
+    const res = await post('/integrated-accounts', jwtBody({ all_accounts: true, permission: 'read_write' }));
+    expect(res.status).toBe(201);
+    expect(await json(res)).toMatchObject({
+      status: 'active',
+      permission: 'read_write',
+      scope: { all_accounts: true },
+    });
+  });
+
+  it('answers a 401 with one fresh assertion and one retry', async () => {
+    const account = await json(await post('/integrated-accounts', jwtBody()));
+    sim.log.clear();
+    rejectNextEsignature = 1;
+    const res = await t.app.services.upstream.request({
+      integratedAccountId: account.id,
+      method: 'GET',
+      url: esignatureBase({ baseUri: sim.origin, accountId: sim.defaults.accountIds[0]! }),
+    });
+    expect(res.status).toBe(200);
+    await res.body?.cancel();
+    expect(sim.log.count({ grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer' })).toBe(1);
+    expect(sim.log.count({ api: 'esignature', status: 200 })).toBe(1);
+    expect(rejectNextEsignature).toBe(0);
+  });
+
+  it('rejects missing fields with 400 naming each of them', async () => {
+    const error = await expectInvalid(
+      await post('/integrated-accounts', { auth_type: 'jwt' }),
+      'Invalid json',
+    );
+    expect(error.message).toContain('integration_key');
+    expect(error.message).toContain('user_id');
+    expect(error.message).toContain('private_key');
+    expect(error.details.map((issue: { path: string[] }) => issue.path[0])).toEqual(
+      expect.arrayContaining(['integration_key', 'user_id', 'private_key']),
+    );
+  });
+
+  it('rejects both account_id and all_accounts', async () => {
+    await expectInvalid(
+      await post(
+        '/integrated-accounts',
+        jwtBody({ account_id: sim.defaults.accountIds[0], all_accounts: true }),
+      ),
+      'Choose either account_id or all_accounts, not both',
+    );
+  });
+
+  it('rejects a bad PEM before calling DocuSign, without echoing the key', async () => {
+    const notAKey = '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END PRIVATE KEY-----';
+    const error = await expectInvalid(
+      await post('/integrated-accounts', jwtBody({ private_key: notAKey })),
+      /private key/,
+    );
+    expect(JSON.stringify(error)).not.toContain('bm90IGEga2V5IGF0IGFsbA');
+    await expectInvalid(
+      await post('/integrated-accounts', jwtBody({ private_key: 'hello' })),
+      'private key is not a PEM block',
+    );
+    expect(sim.log.count({ api: 'oauth' })).toBe(0);
+  });
+
+  it('rejects an unknown docusign_environment, naming the known ones', async () => {
+    const error = await expectInvalid(
+      await post('/integrated-accounts', jwtBody({ docusign_environment: 'staging' })),
+      'Unknown docusign_environment "staging"; this gateway knows: sandbox',
+    );
+    expect(error.details).toMatchObject({ param: 'docusign_environment' });
+  });
+
+  it('turns consent_required into a 400 whose details.consent_url is the consent URL', async () => {
+    const otherUser = [...sim.state.users.keys()].find((id) => id !== sim.defaults.userId)!;
+    const error = await expectInvalid(
+      await post('/integrated-accounts', jwtBody({ user_id: otherUser })),
+      'has not consented',
+    );
+    expect(error.details.oauth_error).toBe('consent_required');
+    const consent = new URL(error.details.consent_url);
+    expect(`${consent.origin}${consent.pathname}`).toBe(`${sim.origin}/oauth/auth`);
+    expect(consent.searchParams.get('response_type')).toBe('code');
+    expect(consent.searchParams.get('client_id')).toBe(sim.defaults.clientId);
+    expect(consent.searchParams.get('redirect_uri')).toBe(`${GATEWAY}/oauth/callback`);
+    expect(consent.searchParams.get('scope')?.split(' ')).toEqual(
+      expect.arrayContaining(['signature', 'impersonation']),
+    );
+    // The URL really is the simulator's consent page for this app.
+    const page = await sim.fetch(consent.toString());
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Allow access to your DocuSign account?');
+  });
+
+  it('rejects an integration key DocuSign does not know', async () => {
+    await expectInvalid(
+      await post(
+        '/integrated-accounts',
+        jwtBody({ integration_key: '11111111-2222-4333-8444-555555555555' }),
+      ),
+      'DocuSign refused the JWT grant',
+    );
+  });
+});
+
+describe('POST /link-tokens', () => {
+  it('rejects a return_url that is not http(s) and an unknown docusign_environment', async () => {
+    await expectInvalid(await post('/link-tokens', { return_url: 'javascript:alert(1)' }), 'return_url');
+    await expectInvalid(
+      await post('/link-tokens', { docusign_environment: 'nowhere' }),
+      'Unknown docusign_environment "nowhere"',
+    );
+    await expectInvalid(await post('/link-tokens', { expires_in_seconds: 5 }), 'expires_in_seconds');
+  });
+});
+
+describe('GET/PATCH/DELETE /integrated-accounts/{id}', () => {
+  it('changes permission and scope, refuses both scopes or a foreign account, deletes', async () => {
+    const created = await json(await post('/integrated-accounts', jwtBody({ all_accounts: true })));
+    const patch = (body: unknown) =>
+      t.request(`/integrated-accounts/${created.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    const narrowed = await patch({ account_id: sim.defaults.accountIds[1], permission: 'read_write' });
+    expect(narrowed.status).toBe(200);
+    expect(await json(narrowed)).toMatchObject({
+      permission: 'read_write',
+      scope: { account_id: sim.defaults.accountIds[1] },
+    });
+    await expectInvalid(
+      await patch({ account_id: sim.defaults.accountIds[0], all_accounts: true }),
+      'Choose either account_id or all_accounts, not both',
+    );
+    await expectInvalid(
+      await patch({ account_id: 'not-an-account' }),
+      "is not among this connection's accounts",
+    );
+    expect(await json(await patch({ all_accounts: true }))).toMatchObject({ scope: { all_accounts: true } });
+
+    const removed = await t.request(`/integrated-accounts/${created.id}`, { method: 'DELETE' });
+    expect(await json(removed)).toEqual({ id: created.id });
+    const gone = await t.request(`/integrated-accounts/${created.id}`);
+    expect(gone.status).toBe(404);
+    expect((await json(gone)).error.code).toBe('not_found');
+  });
+
+  it('re-authorizes a JWT connection with a fresh grant', async () => {
+    const created = await json(await post('/integrated-accounts', jwtBody()));
+    sim.log.clear();
+    const res = await t.request(`/integrated-accounts/${created.id}/reauthorize`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ id: created.id, status: 'active', auth_type: 'jwt' });
+    expect(sim.log.count({ grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer', status: 200 })).toBe(1);
+  });
+});
+
+describe('GET /integrated-accounts paging', () => {
+  it('walks pages with next_cursor and rejects a tampered or expired cursor with 400', async () => {
+    for (let i = 0; i < 3; i++) expect((await post('/integrated-accounts', jwtBody())).status).toBe(201);
+    const all = await json(await t.request('/integrated-accounts?limit=500'));
+    expect(all.next_cursor).toBeNull();
+    const total = all.result_count;
+    expect(total).toBeGreaterThanOrEqual(3);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { result: Array<{ id: string }>; next_cursor: string | null; result_count: number } =
+        await json(
+          await t.request(
+            `/integrated-accounts?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          ),
+        );
+      expect(page.result_count).toBe(page.result.length);
+      seen.push(...page.result.map((a) => a.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(all.result.map((a: { id: string }) => a.id));
+
+    const first = await json(await t.request('/integrated-accounts?limit=1'));
+    const good: string = first.next_cursor;
+    const flipped = `${good.slice(0, 10)}${good[10] === 'A' ? 'B' : 'A'}${good.slice(11)}`;
+    await expectInvalid(
+      await t.request(`/integrated-accounts?cursor=${encodeURIComponent(flipped)}`),
+      /cursor/i,
+    );
+    await expectInvalid(await t.request('/integrated-accounts?cursor=garbage'), /cursor/i);
+
+    clock.advance(25 * 3_600_000);
+    await expectInvalid(
+      await t.request(`/integrated-accounts?cursor=${encodeURIComponent(good)}`),
+      /cursor/i,
+    );
+  });
+
+  it('rejects a limit outside 1–500', async () => {
+    await expectInvalid(await t.request('/integrated-accounts?limit=0'), 'limit');
+    await expectInvalid(await t.request('/integrated-accounts?limit=501'), 'limit');
+  });
+});
