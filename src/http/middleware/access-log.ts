@@ -10,10 +10,15 @@ export function accessLog(logger: Logger, now: () => number) {
     await next();
     logger.info('request', {
       method: c.req.method,
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       status: c.res.status,
       duration_ms: Math.round((now() - started) * 100) / 100,
       request_id: c.get('requestId'),
     });
   });
+}
+
+/** The path without bearer capabilities: a hosted connect link's token lets whoever holds it connect an account. */
+function loggablePath(path: string): string {
+  return path.replace(/^\/link\/[^/]+/, '/link/[redacted]');
 }
