@@ -15,19 +15,20 @@ export interface GatewayInstance {
 
 /**
  * Builds `count` gateway instances on one fresh database, as separate processes would see it: on real PostgreSQL
- * each instance gets its own connection pool; on PGlite (one connection, one process) a single instance is built.
+ * each instance gets its own connection pool; on PGlite (one connection, one process) they share the one handle,
+ * unless `pgliteSingle` asks for a single instance there.
  */
 export async function createGatewayInstances(
   count: number,
-  deps: Partial<Omit<AppDeps, 'db' | 'logger' | 'config'>> & { publicUrl: string },
+  deps: Partial<Omit<AppDeps, 'db' | 'logger' | 'config'>> & { publicUrl: string; pgliteSingle?: boolean },
 ) {
   const database = await createTestDatabase();
   await ensureEnvironment(database.db, 'env_test', 'test');
   const { key } = await createApiKey(database.db, { environmentId: 'env_test', name: 'test' });
   const extraHandles: DatabaseHandle[] = [];
   const instances: GatewayInstance[] = [];
-  const { publicUrl, ...rest } = deps;
-  for (let i = 0; i < (usingRealPostgres ? count : 1); i++) {
+  const { publicUrl, pgliteSingle, ...rest } = deps;
+  for (let i = 0; i < (usingRealPostgres || !pgliteSingle ? count : 1); i++) {
     let db = database.db;
     if (i > 0 && database.url) {
       const handle = await openDatabase({ url: database.url, maxConnections: 20 });

@@ -55,7 +55,7 @@ async function connect(gateway: GatewayInstance, accountId: string): Promise<str
   return location.searchParams.get('integrated_account_id')!;
 }
 
-describe(`token refresh under concurrency (${usingRealPostgres ? 'two gateway instances on PostgreSQL' : 'one instance on PGlite'})`, () => {
+describe(`token refresh under concurrency (two gateway instances on ${usingRealPostgres ? 'PostgreSQL, one pool each' : 'one PGlite'})`, () => {
   it('spends the refresh token exactly once for 100 concurrent calls on an expired access token', async () => {
     const [first] = gateways.instances;
     const accountId = sim.defaults.accountIds[0]!;
