@@ -181,6 +181,32 @@ describe('authorization code grant through the hosted connect page', () => {
     expect(sim.log.count({ grantType: 'authorization_code' })).toBe(1);
   });
 
+  it('completes a callback delivered twice at once exactly once', async () => {
+    const before = (await json(await t.request('/integrated-accounts'))).result.length;
+    const linkUrl = await createLink();
+    const submitted = await transport(linkUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'permission=read',
+      redirect: 'manual',
+    });
+    const authorize = new URL(submitted.headers.get('location')!);
+    const consent = new URLSearchParams(authorize.searchParams);
+    consent.set('email', sim.defaults.userEmail);
+    consent.set('decision', 'allow');
+    const decided = await sim.fetch(`${sim.origin}/oauth/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: consent.toString(),
+      redirect: 'manual',
+    });
+    const callbackUrl = decided.headers.get('location')!;
+    const answers = await Promise.all([transport(callbackUrl), transport(callbackUrl)]);
+    expect(answers.map((res) => res.status).sort()).toEqual([200, 410]);
+    expect(sim.log.count({ grantType: 'authorization_code' })).toBe(1);
+    expect((await json(await t.request('/integrated-accounts'))).result).toHaveLength(before + 1);
+  });
+
   it('refuses an expired link and an unknown link with a clear page', async () => {
     const linkUrl = await createLink({ expires_in_seconds: 60 });
     clock.advance(61_000);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApiKey, ensureEnvironment } from '../../../src/auth/api-keys';
 import { esignatureBase } from '../../../src/connectors/docusign/accounts';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
 import { createTestApp, type TestApp } from '../../helpers/create-test-app';
@@ -296,5 +297,43 @@ describe('GET /integrated-accounts paging', () => {
   it('rejects a limit outside 1–500', async () => {
     await expectInvalid(await t.request('/integrated-accounts?limit=0'), 'limit');
     await expectInvalid(await t.request('/integrated-accounts?limit=501'), 'limit');
+  });
+});
+
+describe('environment isolation', () => {
+  it('hides a connection, and refuses its cursors, in another environment', async () => {
+    const created = await json(await post('/integrated-accounts', jwtBody()));
+    await ensureEnvironment(t.db, 'env_other', 'other');
+    const { key } = await createApiKey(t.db, { environmentId: 'env_other', name: 'other' });
+    const other = (path: string, init: RequestInit = {}) =>
+      t.app.request(path, {
+        ...init,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      });
+
+    for (const [path, init] of [
+      [`/integrated-accounts/${created.id}`, {}],
+      [
+        `/integrated-accounts/${created.id}`,
+        { method: 'PATCH', body: JSON.stringify({ permission: 'read_write' }) },
+      ],
+      [`/integrated-accounts/${created.id}/reauthorize`, { method: 'POST' }],
+      [`/integrated-accounts/${created.id}`, { method: 'DELETE' }],
+    ] as const) {
+      const res = await other(path, init);
+      expect(res.status).toBe(404);
+      expect((await json(res)).error.code).toBe('not_found');
+    }
+    expect((await json(await other('/integrated-accounts'))).result).toEqual([]);
+
+    const { next_cursor } = await json(await t.request('/integrated-accounts?limit=1'));
+    expect(next_cursor).toEqual(expect.any(String));
+    await expectInvalid(
+      await other(`/integrated-accounts?cursor=${encodeURIComponent(next_cursor)}`),
+      /cursor/i,
+    );
+
+    const still = await json(await t.request(`/integrated-accounts/${created.id}`));
+    expect(still).toMatchObject({ id: created.id, permission: 'read', status: 'active' });
   });
 });
