@@ -95,4 +95,48 @@ describe(`token refresh under concurrency (two gateway instances on ${usingRealP
     expect(after!.accessTokenExpiresAt!.getTime()).toBeGreaterThan(before!.expiresAt!.getTime());
     expect(after!.refreshFailures).toBe(0);
   });
+  it('backs off after a failed refresh: 100 calls make one token request and fail fast', async () => {
+    const [first] = gateways.instances;
+    const accountId = sim.defaults.accountIds[0]!;
+    const id = await connect(first!, accountId);
+    clock.advance(HOUR + 60_000);
+    sim.log.clear();
+    sim.faults.set({ match: '/oauth/token', errorRate: 1, errorStatus: 503 });
+    try {
+      const url = esignatureBase({ baseUri: sim.origin, accountId });
+      const outcomes = await Promise.all(
+        Array.from({ length: CALLS }, (_, i) =>
+          gateways.instances[i % gateways.instances.length]!.app.services.upstream.request({
+            integratedAccountId: id,
+            method: 'GET',
+            url,
+          }).then(
+            () => 'ok',
+            (error: { code?: string; headers?: Record<string, string> }) => error.code,
+          ),
+        ),
+      );
+      expect(new Set(outcomes)).toEqual(new Set(['upstream_unavailable']));
+      // A faulted request never reaches the token route, so it is counted by path.
+      expect(sim.log.count({ path: '/oauth/token' })).toBe(1);
+      expect(sim.log.count({ api: 'esignature' })).toBe(0);
+    } finally {
+      sim.faults.clear();
+    }
+    const [row] = await gateways.db.select().from(integratedAccounts).where(eq(integratedAccounts.id, id));
+    expect(row!.status).toBe('active');
+    expect(row!.refreshFailures).toBe(1);
+    expect(row!.refreshRetryAt!.getTime()).toBeGreaterThan(clock.now());
+
+    // After the cooldown the next call refreshes and succeeds.
+    clock.advance(31_000);
+    const res = await first!.app.services.upstream.request({
+      integratedAccountId: id,
+      method: 'GET',
+      url: esignatureBase({ baseUri: sim.origin, accountId }),
+    });
+    expect(res.status).toBe(200);
+    await res.body?.cancel();
+    expect(sim.log.count({ grantType: 'refresh_token', status: 200 })).toBe(1);
+  });
 });
