@@ -190,6 +190,24 @@ describe('POST /integrated-accounts (JWT grant)', () => {
     expect(await page.text()).toContain('Allow access to your DocuSign account?');
   });
 
+  it('records validation_error with the reason when the account is not the user’s', async () => {
+    const unknown = '00000000-0000-4000-8000-0000000000aa';
+    const res = await post('/integrated-accounts', jwtBody({ account_id: unknown }));
+    expect(res.status).toBe(201);
+    const account = await json(res);
+    expect(account).toMatchObject({ status: 'validation_error', scope: { account_id: unknown } });
+    expect(account.last_error).toContain(`DocuSign account ${unknown} is not among the user's accounts`);
+    // Such a connection cannot call DocuSign.
+    const failure = await t.app.services.upstream
+      .request({
+        integratedAccountId: account.id,
+        method: 'GET',
+        url: esignatureBase({ baseUri: sim.origin, accountId: unknown }),
+      })
+      .catch((error: { code?: string }) => error);
+    expect((failure as { code?: string }).code).toBe('conflict');
+  });
+
   it('rejects an integration key DocuSign does not know', async () => {
     await expectInvalid(
       await post(

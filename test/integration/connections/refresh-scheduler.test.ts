@@ -114,8 +114,8 @@ describe(`refresh scheduler (two schedulers on ${usingRealPostgres ? 'PostgreSQL
     expect(sim.log.count({ grantType: 'refresh_token' })).toBe(1);
     expect(sim.log.count({ grantType: JWT_GRANT })).toBe(1);
     expect(sim.log.count({ api: 'oauth', status: 400 })).toBe(0);
-    // Each scheduler saw both due connections valid afterwards; only one of them actually refreshed each.
-    expect(counts).toEqual([2, 2]);
+    // Whichever scheduler queried first saw both due connections (the other may find fewer, already refreshed).
+    expect(Math.max(...counts)).toBe(2);
     expect(await expiresAt(codeId)).toBe(clock.now() + 3600 * 1000);
     expect(await expiresAt(jwtId)).toBe(clock.now() + 3600 * 1000);
     expect(await expiresAt(freshId)).toBe(before.fresh);

@@ -7,6 +7,7 @@ import { usingRealPostgres } from '../../helpers/database';
 import {
   createConnectSimulator,
   createFakeClock,
+  createRsaKeyPair,
   inProcessTransport,
   simulatorDocusignConfig,
   walkCodeGrant,
@@ -21,10 +22,19 @@ const HOUR = 3_600_000;
 let clock: ReturnType<typeof createFakeClock>;
 let sim: DocusignSimulator;
 let gateways: Awaited<ReturnType<typeof createGatewayInstances>>;
+let privateKeyPem: string;
 
 beforeAll(async () => {
   clock = createFakeClock();
-  sim = createConnectSimulator({ gatewayUrl: GATEWAY, now: clock.now, accessTokenTtlSeconds: 3600 });
+  const keys = await createRsaKeyPair();
+  privateKeyPem = keys.privateKeyPem;
+  sim = createConnectSimulator({
+    gatewayUrl: GATEWAY,
+    now: clock.now,
+    accessTokenTtlSeconds: 3600,
+    publicKeyPem: keys.publicKeyPem,
+  });
+  sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
   gateways = await createGatewayInstances(2, {
     publicUrl: GATEWAY,
     now: clock.now,
@@ -95,6 +105,43 @@ describe(`token refresh under concurrency (two gateway instances on ${usingRealP
     expect(after!.accessTokenExpiresAt!.getTime()).toBeGreaterThan(before!.expiresAt!.getTime());
     expect(after!.refreshFailures).toBe(0);
   });
+  it('signs exactly one new assertion for 100 concurrent calls on an expired JWT-grant token', async () => {
+    const [first] = gateways.instances;
+    const accountId = sim.defaults.accountIds[0]!;
+    const created = await first!.request('/integrated-accounts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth_type: 'jwt',
+        integration_key: sim.defaults.clientId,
+        user_id: sim.defaults.userId,
+        private_key: privateKeyPem,
+        account_id: accountId,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = await json(created);
+    clock.advance(HOUR + 60_000);
+    sim.log.clear();
+
+    const url = esignatureBase({ baseUri: sim.origin, accountId });
+    const statuses = await Promise.all(
+      Array.from({ length: CALLS }, async (_, i) => {
+        const gateway = gateways.instances[i % gateways.instances.length]!;
+        const res = await gateway.app.services.upstream.request({
+          integratedAccountId: id,
+          method: 'GET',
+          url,
+        });
+        await res.body?.cancel();
+        return res.status;
+      }),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(CALLS);
+    expect(sim.log.count({ grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer' })).toBe(1);
+    expect(sim.log.count({ api: 'esignature', status: 401 })).toBe(0);
+  });
+
   it('backs off after a failed refresh: 100 calls make one token request and fail fast', async () => {
     const [first] = gateways.instances;
     const accountId = sim.defaults.accountIds[0]!;
