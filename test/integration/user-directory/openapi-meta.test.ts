@@ -75,11 +75,13 @@ describe('GET /meta', () => {
       model.resources.map((r: { name: string; methods: string[] }) => [r.name, [...r.methods].sort()]),
     );
     expect(methods).toMatchObject({
-      users: ['close', 'create', 'delete', 'get', 'list', 'update'],
+      users: ['close', 'create', 'delete', 'get', 'list', 'transfer-envelopes', 'update'],
       roles: ['get', 'list'],
       groups: ['create', 'delete', 'list', 'update'],
       licenses: ['list'],
       billing: ['list'],
+      utilization: ['list'],
+      'transfer-jobs': ['get'],
     });
   });
 });
