@@ -22,6 +22,8 @@ export interface ConnectDeps {
   vault: Vault;
   oauthClient(oauthBase: string): DocusignOAuthClient;
   upstream: UpstreamClient;
+  /** Milliseconds clock (the app's injected one). */
+  now: () => number;
 }
 
 /** What a new or re-authorized connection is made of, before DocuSign is asked. */
@@ -68,7 +70,7 @@ export async function establishConnection(
     refreshTokenSealed: sealed.refreshTokenSealed,
     accessTokenExpiresAt: new Date(sealed.expiresAt!),
     grantedScopes: sealed.scopes,
-    lastRefreshedAt: new Date(),
+    lastRefreshedAt: new Date(deps.now()),
     refreshFailures: 0,
     refreshRetryAt: null,
     privateKeySealed: draft.privateKeyPem
@@ -78,7 +80,7 @@ export async function establishConnection(
       ? await deps.vault.seal(draft.clientSecret, credentialAad(draft.id, 'client_secret'))
       : null,
     metadata: draft.metadata ?? {},
-    updatedAt: new Date(),
+    updatedAt: new Date(deps.now()),
   };
 
   let accounts: DiscoveredAccount[] = [];
@@ -140,7 +142,7 @@ export async function establishConnection(
       const reason = `Validation call to account ${account.id} failed: ${error instanceof Error ? error.message : String(error)}`;
       const [failed] = await deps.db
         .update(integratedAccounts)
-        .set({ status: 'validation_error', lastError: reason, updatedAt: new Date() })
+        .set({ status: 'validation_error', lastError: reason, updatedAt: new Date(deps.now()) })
         .where(eq(integratedAccounts.id, draft.id))
         .returning();
       return failed!;
