@@ -2,6 +2,7 @@ import { and, asc, eq, isNotNull, lt } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { integratedAccounts } from '../db/schema/index';
 import type { Logger } from '../http/logger';
+import { createPeriodicJob } from '../jobs/periodic-job';
 import type { TokenManager } from './token-manager';
 
 export interface RefreshSchedulerOptions {
@@ -23,9 +24,6 @@ export interface RefreshSchedulerOptions {
  * so each token is refreshed once however many schedulers see it.
  */
 export function createRefreshScheduler(options: RefreshSchedulerOptions) {
-  let timer: ReturnType<typeof setInterval> | null = null;
-  let running: Promise<number> | null = null;
-
   /** One pass; returns how many accounts were refreshed. */
   const runOnce = async (): Promise<number> => {
     const due = await options.db
@@ -55,24 +53,5 @@ export function createRefreshScheduler(options: RefreshSchedulerOptions) {
     return refreshed;
   };
 
-  return {
-    runOnce: () => {
-      running ??= runOnce().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-    start() {
-      if (timer) return;
-      timer = setInterval(() => {
-        void this.runOnce();
-      }, options.intervalMs);
-      (timer as { unref?: () => void }).unref?.();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+  return createPeriodicJob(runOnce, options.intervalMs);
 }

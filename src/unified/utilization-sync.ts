@@ -3,6 +3,7 @@ import { coveredAccounts } from '../connections/integrated-accounts';
 import { integratedAccounts } from '../db/schema/index';
 import { utilizationSyncState } from '../db/schema/utilization';
 import type { Logger } from '../http/logger';
+import { createPeriodicJob } from '../jobs/periodic-job';
 import { dayOf, syncAccount, type UtilizationStoreDeps } from './utilization-store';
 
 export interface UtilizationSyncOptions extends UtilizationStoreDeps {
@@ -25,9 +26,6 @@ export interface UtilizationSyncResult {
  * account is synced under its lease, and an account another process holds is skipped (`busy`).
  */
 export function createUtilizationSync(options: UtilizationSyncOptions) {
-  let timer: ReturnType<typeof setInterval> | null = null;
-  let running: Promise<UtilizationSyncResult> | null = null;
-
   const runOnce = async (): Promise<UtilizationSyncResult> => {
     const result: UtilizationSyncResult = { synced: 0, upToDate: 0, busy: 0, failed: 0 };
     const tracked = await options.db
@@ -61,25 +59,5 @@ export function createUtilizationSync(options: UtilizationSyncOptions) {
     return result;
   };
 
-  return {
-    /** One pass (concurrent calls share it). */
-    runOnce: () => {
-      running ??= runOnce().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-    start() {
-      if (timer) return;
-      timer = setInterval(() => {
-        void this.runOnce();
-      }, options.intervalMs);
-      (timer as { unref?: () => void }).unref?.();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running;
-    },
-  };
+  return createPeriodicJob(runOnce, options.intervalMs);
 }
