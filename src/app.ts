@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createDbTokenStore } from './auth/db-token-store';
 import { createTokenManager } from './auth/token-manager';
 import { createVault, parseEncryptionKeys } from './auth/vault';
+import { createAccountCache } from './connections/account-cache';
 import { clientCredentialsFor } from './connections/client-credentials';
 import type { ConnectionsContext } from './connections/context';
 import type { DocusignAppConfig } from './connections/docusign-app';
@@ -77,6 +78,8 @@ export interface AppDeps {
   rateLimitStore?: RateLimitStore;
   /** How long a verified API key is trusted before the database is asked again. */
   apiKeyCacheTtlMs?: number;
+  /** How long the proxy and unified calls reuse a connection row in the process (default 2 s; 0 = never). */
+  accountCacheTtlMs?: number;
   /** Mapping files (Node: `loadMappings('mappings')`); default: the copies bundled at build time. */
   mappings?: MappingSet;
 }
@@ -199,6 +202,7 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     oauthClient,
     upstream,
     tokens,
+    accounts: createAccountCache(deps.db, now, deps.accountCacheTtlMs),
     publicUrl: deps.config.publicUrl,
     now,
   };
@@ -207,6 +211,7 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     createFunctionRegistry(),
   );
   const unified = {
+    accounts: connections.accounts,
     db: deps.db,
     catalog,
     overrides: createOverridesStore(deps.db, { reuseMs: deps.overridesReuseMs ?? 5_000, now }),

@@ -14,6 +14,7 @@ import type { Database } from '../db/client';
 import { type DiscoveredAccount, integratedAccounts } from '../db/schema/index';
 import { ApiError } from '../http/errors';
 import type { UpstreamClient } from '../upstream/client';
+import type { AccountCache } from './account-cache';
 import type { Permission } from './docusign-app';
 import { coveredAccounts, type IntegratedAccountRow } from './integrated-accounts';
 
@@ -24,6 +25,7 @@ export interface ConnectDeps {
   upstream: UpstreamClient;
   /** Milliseconds clock (the app's injected one). */
   now: () => number;
+  accounts: Pick<AccountCache, 'forget'>;
 }
 
 /** What a new or re-authorized connection is made of, before DocuSign is asked. */
@@ -124,6 +126,7 @@ export async function establishConnection(
     .values(values)
     .onConflictDoUpdate({ target: integratedAccounts.id, set: values })
     .returning();
+  deps.accounts.forget(draft.id);
   if (problem) return row!;
 
   // One real eSignature call per covered account proves the token, the base URI and the account all work.
@@ -145,6 +148,7 @@ export async function establishConnection(
         .set({ status: 'validation_error', lastError: reason, updatedAt: new Date(deps.now()) })
         .where(eq(integratedAccounts.id, draft.id))
         .returning();
+      deps.accounts.forget(draft.id);
       return failed!;
     }
   }

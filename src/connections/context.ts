@@ -5,6 +5,7 @@ import type { DocusignOAuthClient } from '../connectors/docusign/oauth';
 import type { Database } from '../db/client';
 import { ApiError } from '../http/errors';
 import type { UpstreamClient } from '../upstream/client';
+import type { AccountCache } from './account-cache';
 import type { DocusignAppConfig, DocusignEnvironmentConfig } from './docusign-app';
 
 /** Everything the connection routes need, built once in createApp. */
@@ -16,6 +17,8 @@ export interface ConnectionsContext {
   oauthClient(oauthBase: string): DocusignOAuthClient;
   upstream: UpstreamClient;
   tokens: TokenManager;
+  /** Connection rows for the proxy and unified calls (short-lived, forgotten on local writes). */
+  accounts: AccountCache;
   publicUrl: string;
   now: () => number;
 }

@@ -225,6 +225,7 @@ export function registerIntegratedAccounts(
       })
       .where(and(eq(integratedAccounts.id, row.id), eq(integratedAccounts.environmentId, environmentId)))
       .returning();
+    ctx.accounts.forget(row.id);
     return c.json(presentIntegratedAccount(updated!), 200);
   });
 
@@ -232,6 +233,7 @@ export function registerIntegratedAccounts(
     const environmentId = c.get('auth').environmentId;
     const row = await getIntegratedAccount(ctx.db, environmentId, c.req.valid('param').id);
     await ctx.db.delete(integratedAccounts).where(eq(integratedAccounts.id, row.id));
+    ctx.accounts.forget(row.id);
     return c.json({ id: row.id }, 200);
   });
 

@@ -2,7 +2,6 @@ import { z } from '@hono/zod-openapi';
 import { proxy } from 'hono/proxy';
 import { selectDocusignAccount } from '../connections/account-selection';
 import type { ConnectionsContext } from '../connections/context';
-import { getIntegratedAccount } from '../connections/integrated-accounts';
 import { assertPermission, isReadMethod } from '../connections/permissions';
 import { ApiError } from '../http/errors';
 import { errorResponses, type Router } from '../http/openapi';
@@ -86,7 +85,7 @@ export function registerProxy(app: Router, ctx: ConnectionsContext): void {
         },
       );
     }
-    const row = await getIntegratedAccount(ctx.db, c.get('auth').environmentId, integratedAccountId);
+    const row = await ctx.accounts.get(c.get('auth').environmentId, integratedAccountId);
     assertPermission(row, isReadMethod(c.req.method) ? 'read' : 'write', `${c.req.method} through the proxy`);
     // `account_id` is a real DocuSign query parameter on the Admin API, so it selects an account only for eSignature.
     const selectors = api.data === 'esignature' ? [...SELECTOR_PARAMS, 'account_id'] : SELECTOR_PARAMS;

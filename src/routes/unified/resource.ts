@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { getIntegratedAccount } from '../../connections/integrated-accounts';
 import { assertPermission } from '../../connections/permissions';
 import type { GatewayEnv } from '../../http/context';
 import { LIMIT_DEFAULT } from '../../http/cursor';
@@ -92,7 +91,7 @@ export function registerUnifiedResource(
     what: string,
   ) => {
     const environmentId = c.get('auth').environmentId;
-    const row = await getIntegratedAccount(deps.db, environmentId, integratedAccountId);
+    const row = await deps.accounts.get(environmentId, integratedAccountId);
     assertPermission(row, access, what);
     return { environmentId, row };
   };

@@ -1,0 +1,29 @@
+import type { Database } from '../db/client';
+import { getIntegratedAccount, type IntegratedAccountRow } from './integrated-accounts';
+
+/**
+ * Connection rows for the hot path (proxy and unified calls), kept for `ttlMs` in the process: on embedded PGlite
+ * the row query is most of the gateway's own CPU per proxied call. Writes through this process forget the row at
+ * once; another process's changes (permission, scope) are seen within `ttlMs`. Token state is never read from
+ * here: the token manager reads the store itself.
+ */
+export function createAccountCache(db: Database, now: () => number, ttlMs = 2_000) {
+  const rows = new Map<string, { row: IntegratedAccountRow; until: number }>();
+  return {
+    async get(environmentId: string, id: string): Promise<IntegratedAccountRow> {
+      const hit = rows.get(id);
+      if (hit && hit.until > now() && hit.row.environmentId === environmentId) return hit.row;
+      const row = await getIntegratedAccount(db, environmentId, id);
+      if (ttlMs > 0) {
+        if (rows.size >= 10_000) rows.clear();
+        rows.set(id, { row, until: now() + ttlMs });
+      }
+      return row;
+    },
+    forget(id: string): void {
+      rows.delete(id);
+    },
+  };
+}
+
+export type AccountCache = ReturnType<typeof createAccountCache>;
