@@ -269,7 +269,12 @@ describe('utilization sync in several processes', () => {
       syncAccount(processDeps('process-a'), row, target),
       syncAccount(processDeps('process-b'), row, target),
     ]);
-    expect(outcomes.sort()).toEqual(['busy', 'synced']);
+    // Exactly one syncs; the other either finds the lease held (busy) or, if the first already finished by the
+    // time it asks (a real PostgreSQL pool can order it so), finds the account up to date.
+    expect(outcomes.filter((outcome) => outcome === 'synced')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome !== 'synced')).toEqual([
+      expect.stringMatching(/^(busy|up_to_date)$/),
+    ]);
     // One users list and one envelope list per user: the history was fetched once.
     expect(t.sim.log.count(isEnvelopeList)).toBe(account.members.length);
     const state = await readSyncState(t.db, fresh, target.id);
