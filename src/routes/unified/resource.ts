@@ -166,8 +166,8 @@ export function registerUnifiedResource(
       (async (c: Context<GatewayEnv>) => {
         const query = c.req.valid('query' as never) as z.infer<typeof CommonQuery>;
         const id = path.includes('{id}') ? c.req.param('id') : undefined;
-        const body = options.body ? ((await c.req.json()) as Record<string, unknown>) : {};
-        const validBody = options.body ? options.body.parse(body) : {};
+        // The route's zod validator already parsed the body; read its result instead of parsing twice.
+        const validBody = options.body ? (c.req.valid('json' as never) as Record<string, unknown>) : {};
         const who = await caller(
           c,
           query.integrated_account_id,
