@@ -1,5 +1,4 @@
 import { Scalar } from '@scalar/hono-api-reference';
-import { bodyLimit } from 'hono/body-limit';
 import { createDbTokenStore } from './auth/db-token-store';
 import { createTokenManager } from './auth/token-manager';
 import { createVault, parseEncryptionKeys } from './auth/vault';
@@ -18,6 +17,7 @@ import { ApiError } from './http/errors';
 import { createJsonLogger, type Logger } from './http/logger';
 import { accessLog } from './http/middleware/access-log';
 import { apiKeyAuth, VerifiedKeyCache } from './http/middleware/api-key-auth';
+import { bodySizeLimit } from './http/middleware/body-limit';
 import { idempotency } from './http/middleware/idempotency';
 import { requestId } from './http/middleware/request-id';
 import { createRouter } from './http/openapi';
@@ -123,15 +123,7 @@ export function createApp(deps: AppDeps) {
   app.onError(createErrorHandler(logger));
   app.notFound(notFoundHandler);
   app.use('*', requestId, accessLog(logger, now));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: () => {
-        throw new ApiError('payload_too_large', `Request body exceeds ${deps.config.bodyLimitBytes} bytes`);
-      },
-    }),
-  );
+  app.use('*', bodySizeLimit({ maxBytes: deps.config.bodyLimitBytes, streamingPaths: /^\/proxy\// }));
   app.use('*', async (c, next) => {
     if (PUBLIC_PATHS.some((pattern) => pattern.test(c.req.path))) return next();
     return auth(c, async () => {
@@ -147,7 +139,7 @@ export function createApp(deps: AppDeps) {
   registerLinkTokens(app, services.connections);
   registerConnectPages(app, services.connections);
   registerIntegratedAccounts(app, services.connections, services.cursorKey);
-  registerProxy(app, services.connections);
+  registerProxy(app, services.connections, { maxBodyBytes: deps.config.bodyLimitBytes });
   registerUserDirectory(app, services.unified);
   registerMappingOverrides(app, { ...services.unified, now });
 

@@ -47,10 +47,16 @@ function ask(
   });
 }
 
-/** Forks one server child with `--expose-gc` and waits until it listens. */
+/**
+ * Forks one server child with `--expose-gc` and waits until it listens. `BENCH_CPU_PROF=gateway,sim` writes a V8 CPU
+ * profile of those roles into `.bench-profiles/` when they stop (open it in Chrome DevTools).
+ */
 export async function startChild<Info>(role: string, options: unknown): Promise<Child<Info>> {
+  const profile = (process.env.BENCH_CPU_PROF ?? '').split(',').includes(role)
+    ? ['--cpu-prof', `--cpu-prof-dir=.bench-profiles/${role}`]
+    : [];
   const child = fork(CHILD, [role, JSON.stringify(options)], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: ['--expose-gc', ...profile, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   live.add(child);

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { GatewayEnv } from './context';
 import { ApiError } from './errors';
+import { addResponseHeaders } from './response-headers';
 
 /** Counts requests per key in fixed windows; the limiter combines two windows into a sliding estimate. */
 export interface RateLimitStore {
@@ -92,8 +93,8 @@ export function rateLimitPerApiKey(limiter: RateLimiter) {
     const auth = c.get('auth');
     if (!auth) return next();
     const decision = await limiter.enforce(`api_key:${auth.apiKeyId}`);
+    addResponseHeaders(c, rateLimitHeaders(decision));
     await next();
-    for (const [name, value] of Object.entries(rateLimitHeaders(decision))) c.header(name, value);
   });
 }
 

@@ -1,17 +1,20 @@
 import { z } from '@hono/zod-openapi';
-import { proxy } from 'hono/proxy';
 import { selectDocusignAccount } from '../connections/account-selection';
 import type { ConnectionsContext } from '../connections/context';
 import { assertPermission, isReadMethod } from '../connections/permissions';
 import { ApiError } from '../http/errors';
+import { limitStream, payloadTooLarge } from '../http/middleware/body-limit';
 import { errorResponses, type Router } from '../http/openapi';
+import type { UpstreamResponse } from '../upstream/client';
+import { forwardableHeaders } from '../upstream/headers';
 import { type ProxyApi, resolveProxyTarget } from '../upstream/proxy-target';
 import { replayableBody } from '../upstream/replayable-body';
 
 const ApiParam = z.enum(['esignature', 'admin']);
 
 // Request headers that describe the hop to the gateway, or carry the caller's credentials, never go upstream.
-const DROP_REQUEST_HEADERS = [
+// `accept-encoding` goes too: fetch negotiates and decodes compression itself.
+const DROP_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'authorization',
   'cookie',
   'host',
@@ -22,16 +25,27 @@ const DROP_REQUEST_HEADERS = [
   'x-forwarded-proto',
   'forwarded',
   'content-length',
-];
+  'accept-encoding',
+]);
 // Response headers that are DocuSign's business with its own client, not ours.
-const DROP_RESPONSE_HEADERS = ['set-cookie', 'www-authenticate', 'proxy-authenticate', 'authentication-info'];
+const DROP_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  'set-cookie',
+  'www-authenticate',
+  'authentication-info',
+]);
+// fetch has already decoded a compressed body, so its encoding and length no longer describe what we send.
+const DROP_DECODED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  ...DROP_RESPONSE_HEADERS,
+  'content-encoding',
+  'content-length',
+]);
 const SELECTOR_PARAMS = ['integrated_account_id'];
 
 /**
  * `/proxy/{api}/{path}`: forwards any DocuSign call 1:1 (method, query, body, status, headers) with the
  * connection's token injected, streaming both bodies. Built on hono/proxy, through the one upstream client.
  */
-export function registerProxy(app: Router, ctx: ConnectionsContext): void {
+export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { maxBodyBytes: number }): void {
   for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
     app.openAPIRegistry.registerPath({
       method,
@@ -103,26 +117,44 @@ export function registerProxy(app: Router, ctx: ConnectionsContext): void {
       adminBase: row.adminBase,
     });
 
-    const headers = new Headers(c.req.raw.headers);
-    for (const name of DROP_REQUEST_HEADERS) headers.delete(name);
-    // Small bodies are buffered so the upstream client may replay them (retries, the 401 refresh); large ones stream.
-    const body = await replayableBody(c.req.raw);
-    const response = await proxy(target, {
-      method: c.req.method,
-      headers,
-      customFetch: (request: Request) =>
-        ctx.upstream.request({
-          integratedAccountId: row.id,
-          budgetKey: account.id,
-          url: request.url,
-          method: request.method,
-          headers: request.headers,
-          body,
-          signal: c.req.raw.signal,
-        }),
-    });
-    for (const name of DROP_RESPONSE_HEADERS) response.headers.delete(name);
-    return response;
+    // Small bodies are buffered so the upstream client may replay them (retries, the 401 refresh); large ones
+    // stream, and one of unknown length is counted against the body limit as it flows.
+    let body = await replayableBody(c.req.raw);
+    let exceeded = () => false;
+    if (body instanceof ReadableStream && !c.req.raw.headers.has('content-length')) {
+      ({ stream: body, exceeded } = limitStream(body, limits.maxBodyBytes));
+    }
+    let upstream: UpstreamResponse;
+    try {
+      upstream = await ctx.upstream.send({
+        integratedAccountId: row.id,
+        budgetKey: account.id,
+        url: target,
+        method: c.req.method,
+        headers: forwardableHeaders(c.req.raw.headers, DROP_REQUEST_HEADERS),
+        body,
+        signal: c.req.raw.signal,
+      });
+    } catch (err) {
+      if (exceeded()) throw payloadTooLarge(limits.maxBodyBytes);
+      throw err;
+    }
+    // DocuSign may answer a cut-off body before the transport notices; that answer is not the caller's to see.
+    if (exceeded()) {
+      if (upstream.body instanceof ReadableStream) await upstream.body.cancel();
+      throw payloadTooLarge(limits.maxBodyBytes);
+    }
+    return passThrough(upstream);
+  });
+}
+
+/** DocuSign's response as ours: same status and body (large ones still streaming), headers without hop-by-hop and auth ones. */
+function passThrough(res: UpstreamResponse): Response {
+  const drop = res.headers.has('content-encoding') ? DROP_DECODED_RESPONSE_HEADERS : DROP_RESPONSE_HEADERS;
+  return new Response(res.body, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: forwardableHeaders(res.headers, drop),
   });
 }
 

@@ -7,6 +7,7 @@ import {
   upstreamErrorFromResponse,
   upstreamUnavailableError,
 } from './errors';
+import { forwardableHeaders, type HeaderInput } from './headers';
 
 /** Where the client gets DocuSign access tokens; implemented by the token manager. */
 export interface TokenSource {
@@ -54,7 +55,7 @@ export interface UpstreamRequest {
   budgetKey?: string;
   url: string | URL;
   method: string;
-  headers?: ConstructorParameters<typeof Headers>[0];
+  headers?: HeaderInput;
   body?: RequestInit['body'] | ReadableStream<Uint8Array>;
   /** Marks a non-idempotent request as safe to retry (the caller deduplicates). */
   idempotencyKey?: string;
@@ -63,7 +64,24 @@ export interface UpstreamRequest {
   timeoutMs?: number;
 }
 
+/**
+ * DocuSign's answer as `send` returns it. A body that turns out to be at most `SMALL_BODY_BYTES` arrives already
+ * read (bytes); a larger one stays a stream that holds the account's concurrency slot until it is read to the end
+ * or cancelled.
+ */
+export interface UpstreamResponse {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  body: Uint8Array | ReadableStream<Uint8Array> | null;
+}
+
+/** Bodies up to this size are read before `send` returns: one write downstream, the slot freed at once. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
 export interface UpstreamClient {
+  /** `request` without the Response wrapper: for callers (the proxy) that build their own response. */
+  send(req: UpstreamRequest): Promise<UpstreamResponse>;
   /**
    * Sends the request with retries and returns DocuSign's response; the body is streamed, not buffered, and
    * the caller must read or cancel it (it holds the account's concurrency slot until then).
@@ -86,19 +104,9 @@ export interface UpstreamClientDeps {
   logger?: Logger;
 }
 
-// Credentials of the gateway's own caller, and hop-by-hop headers (RFC 9110 §7.6.1), never go to DocuSign.
-const DROPPED_REQUEST_HEADERS = [
-  'authorization',
-  'cookie',
-  'proxy-authorization',
-  'host',
-  'connection',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-];
+// Credentials of the gateway's own caller never go to DocuSign (hop-by-hop headers are dropped as well).
+const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'host']);
+const NO_HEADERS: ReadonlySet<string> = new Set();
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
@@ -117,6 +125,11 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
   const log = deps.logger;
 
   async function request(req: UpstreamRequest): Promise<Response> {
+    const res = await send(req);
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  }
+
+  async function send(req: UpstreamRequest): Promise<UpstreamResponse> {
     const method = req.method.toUpperCase();
     const url = typeof req.url === 'string' ? req.url : req.url.toString();
     const where = describeUrl(url);
@@ -126,8 +139,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
     const startedAt = now();
     const deadlineAt = startedAt + config.deadlineMs;
     const attemptTimeout = req.timeoutMs ?? config.attemptTimeoutMs;
-    const baseHeaders = new Headers(req.headers);
-    for (const name of DROPPED_REQUEST_HEADERS) baseHeaders.delete(name);
+    const baseHeaders = forwardableHeaders(req.headers, DROPPED_REQUEST_HEADERS);
 
     let attempt = 0;
     let refreshed = false;
@@ -150,8 +162,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
         );
         forceRefresh = false;
         sentTokens.push(token);
-        const headers = new Headers(baseHeaders);
-        headers.set('authorization', `Bearer ${token}`);
+        const headers = { ...baseHeaders, authorization: `Bearer ${token}` };
         const timeout = Math.max(1, Math.min(attemptTimeout, deadlineAt - now()));
 
         let res: Response;
@@ -235,8 +246,15 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
 
         if (res.status >= 500) throw await upstreamErrorFromResponse(res, { redact: sentTokens, now: now() });
 
-        handedOver = true;
-        return releaseWhenBodyEnds(res, release);
+        const head = await readHead(res);
+        const small = head.rest === undefined;
+        handedOver = !small;
+        return {
+          status: res.status,
+          statusText: res.statusText,
+          headers: res.headers,
+          body: small ? head.bytes : releaseWhenBodyEnds(head.chunks, head.rest!, release),
+        };
       } finally {
         if (!handedOver) release();
       }
@@ -249,8 +267,8 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
   }
 
   async function json<T>(req: UpstreamRequest): Promise<T> {
-    const headers = new Headers(req.headers);
-    if (!headers.has('accept')) headers.set('accept', 'application/json');
+    const headers = forwardableHeaders(req.headers, NO_HEADERS);
+    headers.accept ??= 'application/json';
     const res = await request({ ...req, headers });
     if (!res.ok) throw await upstreamErrorFromResponse(res, { now: now() });
     const text = await res.text();
@@ -265,7 +283,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
     }
   }
 
-  return { request, json };
+  return { send, request, json };
 }
 
 class AttemptTimeout extends Error {
@@ -280,7 +298,7 @@ async function fetchWithTimeout(
   fetchFn: typeof fetch,
   url: string,
   method: string,
-  headers: Headers,
+  headers: Record<string, string>,
   body: UpstreamRequest['body'],
   timeoutMs: number,
   callerSignal: AbortSignal | undefined,
@@ -427,16 +445,63 @@ function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Pro
   });
 }
 
-/** Wraps the body so the account's concurrency slot is given back when it is fully read, fails or is cancelled. */
-function releaseWhenBodyEnds(res: Response, release: () => void): Response {
-  if (!res.body) {
-    release();
-    return res;
-  }
+type BodyHead =
+  | { bytes: Uint8Array | null; chunks?: undefined; rest?: undefined }
+  | { bytes?: undefined; chunks: Uint8Array[]; rest: ReadableStreamDefaultReader<Uint8Array> };
+
+/**
+ * Reads the body until it ends or passes `SMALL_BODY_BYTES` (a declared larger length skips the read-ahead):
+ * either all of it (`bytes`), or what was read so far plus the reader for the rest. A connection lost while
+ * reading is reported like one lost before the headers.
+ */
+async function readHead(res: Response): Promise<BodyHead> {
+  if (!res.body) return { bytes: null };
   const reader = res.body.getReader();
-  const body = new ReadableStream<Uint8Array>(
+  const chunks: Uint8Array[] = [];
+  const declared = res.headers.get('content-length');
+  if (declared !== null && Number(declared) > SMALL_BODY_BYTES) return { chunks, rest: reader };
+  let size = 0;
+  for (;;) {
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      if (!isConnectionError(err)) throw err;
+      const reason = networkReason(err);
+      throw upstreamUnavailableError(`DocuSign is unavailable: ${reason}`, { reason });
+    }
+    if (chunk.done) return { bytes: concat(chunks, size) };
+    chunks.push(chunk.value);
+    size += chunk.value.byteLength;
+    if (size > SMALL_BODY_BYTES) return { chunks, rest: reader };
+  }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/**
+ * The rest of a large body as a stream (the chunks already read first) that gives the account's concurrency slot
+ * back when it is fully read, fails or is cancelled.
+ */
+function releaseWhenBodyEnds(
+  head: Uint8Array[],
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  release: () => void,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        const first = head.shift();
+        if (first) return controller.enqueue(first);
         try {
           const chunk = await reader.read();
           if (chunk.done) {
@@ -457,5 +522,4 @@ function releaseWhenBodyEnds(res: Response, release: () => void): Response {
     },
     { highWaterMark: 0 },
   );
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }

@@ -10,7 +10,8 @@ export async function replayableBody(
   req: Request,
   maxBufferedBytes = DEFAULT_MAX_BUFFERED_BODY,
 ): Promise<ArrayBuffer | ReadableStream<Uint8Array> | null> {
-  if (!req.body) return null;
+  // Checked before touching `req.body`: on Node that getter builds a full web Request from the socket.
+  if (req.method === 'GET' || req.method === 'HEAD' || !req.body) return null;
   const declared = req.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) <= maxBufferedBytes) {
     return req.arrayBuffer();

@@ -23,6 +23,9 @@ describe('/proxy/esignature', () => {
     expect(body.resultSetSize).toBe('5');
     expect(res.headers.get('x-ratelimit-limit')).toMatch(/^\d+$/);
     expect(res.headers.get('x-burstlimit-remaining')).toMatch(/^\d+$/);
+    // The gateway's own headers are added to DocuSign's.
+    expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(res.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
     const logged = t.sim.log.entries.at(-1)!;
     expect(logged.path).toBe(`/restapi/v2.1/accounts/${t.sim.defaults.accountIds[firstAccount]}/users`);
     expect(logged.query).toMatchObject({ count: '5' });
@@ -101,6 +104,80 @@ describe('/proxy/esignature', () => {
     expect(res.status).toBe(201);
     const body = await json(res);
     expect(body.newUsers[0].email).toBe(email);
+  });
+});
+
+/** A request body of unknown length (no content-length), sent in `chunks` pieces. */
+function chunkedBody(text: string, chunks = 4): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  const size = Math.ceil(bytes.length / chunks);
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at + size));
+      at += size;
+    },
+  });
+}
+
+describe('/proxy request bodies', () => {
+  it('streams a body of unknown length to DocuSign', async () => {
+    const email = `chunked-${Date.now()}@example.com`;
+    const res = await t.app.request(
+      new Request(`http://gateway.test/proxy/esignature/users?integrated_account_id=${all}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t.apiKey}` },
+        body: chunkedBody(JSON.stringify({ newUsers: [{ userName: 'Chunked Person', email }] })),
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(res.status).toBe(201);
+    expect((await json(res)).newUsers[0].email).toBe(email);
+  });
+
+  it('refuses with 413 a body of unknown length once it passes the limit, without buffering it first', async () => {
+    const small = await createConnectedApp({ app: { config: { bodyLimitBytes: 4000 } } });
+    try {
+      const id = await small.connect();
+      const before = small.sim.log.entries.length;
+      const res = await small.app.request(
+        new Request(`http://gateway.test/proxy/esignature/users?integrated_account_id=${id}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${small.apiKey}` },
+          body: chunkedBody(
+            JSON.stringify({ newUsers: [{ userName: 'x'.repeat(20_000), email: 'a@b.c' }] }),
+            10,
+          ),
+          duplex: 'half',
+        } as RequestInit),
+      );
+      expect(res.status).toBe(413);
+      const body = await json(res);
+      expect(body.error.code).toBe('payload_too_large');
+      expect(body.error.message).toContain('4000 bytes');
+      // No user was created from a truncated body.
+      expect(small.sim.log.entries.slice(before).filter((e) => e.status === 201)).toHaveLength(0);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('refuses with 413 a declared length over the limit before calling DocuSign', async () => {
+    const small = await createConnectedApp({ app: { config: { bodyLimitBytes: 4000 } } });
+    try {
+      const id = await small.connect();
+      const before = small.sim.log.entries.length;
+      const res = await small.request(`/proxy/esignature/users?integrated_account_id=${id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '20000' },
+        body: 'x'.repeat(20_000),
+      });
+      expect(res.status).toBe(413);
+      expect(small.sim.log.entries.length).toBe(before);
+    } finally {
+      await small.close();
+    }
   });
 });
 

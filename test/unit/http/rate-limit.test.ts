@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { GatewayEnv } from '../../../src/http/context';
 import { ApiError } from '../../../src/http/errors';
+import { requestId } from '../../../src/http/middleware/request-id';
 import { createRateLimiter, MemoryRateLimitStore, rateLimitPerApiKey } from '../../../src/http/rate-limit';
 
 describe('rate limiter (sliding window counter)', () => {
@@ -71,7 +72,8 @@ describe('rate limiter (sliding window counter)', () => {
       }
       throw err;
     });
-    app.use('*', async (c, next) => {
+    // requestId applies the headers the limiter adds, as in the app.
+    app.use('*', requestId, async (c, next) => {
       c.set('auth', { environmentId: 'env', apiKeyId: c.req.header('x-key') ?? 'none' });
       await next();
     });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/http/errors';
-import { createUpstreamClient, type UpstreamClientDeps } from '../../../src/upstream/client';
+import {
+  createUpstreamClient,
+  SMALL_BODY_BYTES,
+  type UpstreamClientDeps,
+} from '../../../src/upstream/client';
 import {
   connectionReset,
   countingTokens,
@@ -388,7 +392,30 @@ describe('upstream client: timeouts and cancellation', () => {
 });
 
 describe('upstream client: streaming', () => {
-  it('returns the body as a stream without buffering it', async () => {
+  it('returns a large body as a stream, reading ahead no more than the small-body limit', async () => {
+    let pulled = 0;
+    const { client } = setup([
+      () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            pull(c) {
+              pulled++;
+              if (pulled > 200) c.close();
+              else c.enqueue(new Uint8Array(1024));
+            },
+          }),
+        ),
+    ]);
+    const res = await client.request({ integratedAccountId: 'ia_1', url: URL_, method: 'GET' });
+    // Read-ahead stops just past SMALL_BODY_BYTES (plus what the stream machinery pre-fetches), not at the end.
+    expect(pulled).toBeLessThan(SMALL_BODY_BYTES / 1024 + 5);
+    expect(pulled).toBeGreaterThan(SMALL_BODY_BYTES / 1024);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(bytes.byteLength).toBe(200 * 1024);
+    expect(bytes.every((b) => b === 0)).toBe(true);
+  });
+
+  it('does not read ahead when the declared length is large', async () => {
     let pulled = 0;
     const { client } = setup([
       () =>
@@ -400,12 +427,50 @@ describe('upstream client: streaming', () => {
               else c.enqueue(new Uint8Array(1024));
             },
           }),
+          { headers: { 'content-length': String(100 * 1024) } },
         ),
     ]);
-    const res = await client.request({ integratedAccountId: 'ia_1', url: URL_, method: 'GET' });
-    // Only what the stream machinery pre-fetches has been pulled, not the whole body.
+    const res = await client.send({ integratedAccountId: 'ia_1', url: URL_, method: 'GET' });
     expect(pulled).toBeLessThan(5);
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    expect(bytes.byteLength).toBe(100 * 1024);
+    expect(res.body).toBeInstanceOf(ReadableStream);
+    await (res.body as ReadableStream).cancel();
+  });
+
+  it('hands a small body over as bytes and frees the account slot without waiting for the caller', async () => {
+    const { client } = setup([jsonResponse(200, { n: 1 }), jsonResponse(200, { n: 2 })], {
+      budget: { maxConcurrent: 1 },
+    });
+    const first = await client.send({ integratedAccountId: 'ia_1', url: URL_, method: 'GET' });
+    expect(first.body).toBeInstanceOf(Uint8Array);
+    expect(JSON.parse(new TextDecoder().decode(first.body as Uint8Array))).toEqual({ n: 1 });
+    // With one slot and a streamed body still unread, this call would wait for the slot.
+    const second = await client.json<{ n: number }>({
+      integratedAccountId: 'ia_1',
+      url: URL_,
+      method: 'GET',
+    });
+    expect(second).toEqual({ n: 2 });
+  });
+
+  it('keeps a large streamed body holding the account slot until it is read', async () => {
+    const big = () =>
+      new Response(new Uint8Array(SMALL_BODY_BYTES + 1), {
+        headers: { 'content-length': String(SMALL_BODY_BYTES + 1) },
+      });
+    const { client } = setup([big, jsonResponse(200, { n: 2 })], {
+      budget: { maxConcurrent: 1 },
+      maxRetryAfterMs: 50,
+      deadlineMs: 50,
+    });
+    const first = await client.send({ integratedAccountId: 'ia_1', url: URL_, method: 'GET' });
+    let secondDone = false;
+    const second = client.json({ integratedAccountId: 'ia_1', url: URL_, method: 'GET' }).then((v) => {
+      secondDone = true;
+      return v;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(secondDone).toBe(false);
+    await new Response(first.body as ReadableStream).arrayBuffer();
+    expect(await second).toEqual({ n: 2 });
   });
 });
