@@ -95,14 +95,7 @@ export const PUBLIC_DOCUSIGN_ENVIRONMENTS: DocusignAppConfig = {
 
 // Paths that do not take an API key: health, the API description, the hosted connect page and its
 // OAuth callback (the end user's browser has no key), and DocuSign's inbound webhooks (signed instead).
-const PUBLIC_PATHS = [
-  /^\/health$/,
-  /^\/openapi\.json$/,
-  /^\/docs\/?$/,
-  /^\/link\//,
-  /^\/oauth\/callback$/,
-  /^\/webhooks\//,
-];
+const PUBLIC_PATH = /^\/(?:health|openapi\.json|docs\/?|oauth\/callback)$|^\/(?:link|webhooks)\//;
 
 /** Builds the gateway's Hono app. No globals and no runtime-specific imports: Node and Workers both call this. */
 export function createApp(deps: AppDeps) {
@@ -125,7 +118,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestId, accessLog(logger, now));
   app.use('*', bodySizeLimit({ maxBytes: deps.config.bodyLimitBytes, streamingPaths: /^\/proxy\// }));
   app.use('*', async (c, next) => {
-    if (PUBLIC_PATHS.some((pattern) => pattern.test(c.req.path))) return next();
+    if (PUBLIC_PATH.test(c.req.path)) return next();
     return auth(c, async () => {
       await limitPerKey(c, next);
     });

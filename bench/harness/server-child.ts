@@ -146,16 +146,28 @@ async function startGateway(o: GatewayOptions) {
   };
 }
 
-/** Baseline (a) of the proxy bench: Hono + undici forwarding GET /users with a fixed token, nothing else. */
+/**
+ * Baseline (a) of the proxy bench: the least a Hono + undici passthrough must do to forward a call 1:1 — method,
+ * path, query, the caller's headers (its own Authorization replaced by a fixed DocuSign token) and body out; status,
+ * headers and body back — with no auth, logging, limits, token handling, path checks or retries.
+ */
 async function startBareProxy(o: SimInfo) {
   const upstreamFetch = createNodeFetch();
   const base = `${o.origin}/restapi/v2.1/accounts/${o.accountId}`;
   const app = new Hono();
-  app.get('/users', async (c) => {
-    const search = c.req.url.slice(c.req.url.indexOf('?'));
-    const res = await upstreamFetch.fetch(`${base}/users${search}`, {
-      headers: { authorization: `Bearer ${o.token}`, accept: 'application/json' },
-    });
+  app.all('/*', async (c) => {
+    const url = c.req.url;
+    const headers = new Headers(c.req.raw.headers);
+    headers.delete('host');
+    headers.set('authorization', `Bearer ${o.token}`);
+    const method = c.req.method;
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const res = await upstreamFetch.fetch(`${base}${url.slice(url.indexOf('/', url.indexOf('//') + 2))}`, {
+      method,
+      headers,
+      body: hasBody ? c.req.raw.body : null,
+      ...(hasBody ? { duplex: 'half' } : {}),
+    } as RequestInit);
     return new Response(res.body, { status: res.status, headers: res.headers });
   });
   const server = await listen(app.fetch);

@@ -11,8 +11,24 @@ export function addResponseHeaders(c: Context<GatewayEnv>, headers: Record<strin
   Object.assign(c.get('responseHeaders'), headers);
 }
 
+/**
+ * Hands the pending gateway headers to a handler that builds its own response (so it can write them in one go)
+ * and leaves nothing for `requestId` to apply. Call it last, when nothing can throw any more.
+ */
+export function takeResponseHeaders(c: Context<GatewayEnv>): Record<string, string> {
+  const headers = c.get('responseHeaders');
+  c.set('responseHeaders', {});
+  return headers;
+}
+
 /** Sets `headers` on the context's response: in place when it is mutable, else on one copy. */
 export function applyResponseHeaders(c: Context<GatewayEnv>, headers: Record<string, string>): void {
+  let empty = true;
+  for (const _ in headers) {
+    empty = false;
+    break;
+  }
+  if (empty) return;
   try {
     const target = c.res.headers;
     for (const name in headers) target.set(name, headers[name]!);

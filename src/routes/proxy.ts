@@ -5,6 +5,7 @@ import { assertPermission, isReadMethod } from '../connections/permissions';
 import { ApiError } from '../http/errors';
 import { limitStream, payloadTooLarge } from '../http/middleware/body-limit';
 import { errorResponses, type Router } from '../http/openapi';
+import { takeResponseHeaders } from '../http/response-headers';
 import type { UpstreamResponse } from '../upstream/client';
 import { forwardableHeaders } from '../upstream/headers';
 import { type ProxyApi, resolveProxyTarget } from '../upstream/proxy-target';
@@ -39,7 +40,8 @@ const DROP_DECODED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   'content-encoding',
   'content-length',
 ]);
-const SELECTOR_PARAMS = ['integrated_account_id'];
+const ADMIN_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_id']);
+const ESIGNATURE_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_id', 'account_id']);
 
 /**
  * `/proxy/{api}/{path}`: forwards any DocuSign call 1:1 (method, query, body, status, headers) with the
@@ -88,8 +90,10 @@ export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { ma
       });
     }
     const { rawPath, search } = splitRawUrl(c.req.url, `/proxy/${api.data}/`);
-    const query = new URLSearchParams(search);
-    const integratedAccountId = c.req.header('x-integrated-account-id') ?? query.get('integrated_account_id');
+    // `account_id` is a real DocuSign query parameter on the Admin API, so it selects an account only for eSignature.
+    const query = takeSelectors(search, api.data === 'esignature' ? ESIGNATURE_SELECTORS : ADMIN_SELECTORS);
+    const integratedAccountId =
+      c.req.header('x-integrated-account-id') ?? query.selected.integrated_account_id;
     if (!integratedAccountId) {
       throw new ApiError(
         'invalid_request',
@@ -101,17 +105,12 @@ export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { ma
     }
     const row = await ctx.accounts.get(c.get('auth').environmentId, integratedAccountId);
     assertPermission(row, isReadMethod(c.req.method) ? 'read' : 'write', `${c.req.method} through the proxy`);
-    // `account_id` is a real DocuSign query parameter on the Admin API, so it selects an account only for eSignature.
-    const selectors = api.data === 'esignature' ? [...SELECTOR_PARAMS, 'account_id'] : SELECTOR_PARAMS;
-    const requestedAccount =
-      c.req.header('x-docusign-account-id') ??
-      (api.data === 'esignature' ? query.get('account_id') : null) ??
-      undefined;
+    const requestedAccount = c.req.header('x-docusign-account-id') ?? query.selected.account_id;
     const account = selectDocusignAccount(row, requestedAccount);
     const target = resolveProxyTarget({
       api: api.data as ProxyApi,
       rawPath,
-      search: withoutParams(search, selectors),
+      search: query.rest,
       baseUri: account.base_uri,
       accountId: account.id,
       adminBase: row.adminBase,
@@ -144,17 +143,18 @@ export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { ma
       if (upstream.body instanceof ReadableStream) await upstream.body.cancel();
       throw payloadTooLarge(limits.maxBodyBytes);
     }
-    return passThrough(upstream);
+    return passThrough(upstream, takeResponseHeaders(c));
   });
 }
 
 /** DocuSign's response as ours: same status and body (large ones still streaming), headers without hop-by-hop and auth ones. */
-function passThrough(res: UpstreamResponse): Response {
+function passThrough(res: UpstreamResponse, gatewayHeaders: Record<string, string>): Response {
   const drop = res.headers.has('content-encoding') ? DROP_DECODED_RESPONSE_HEADERS : DROP_RESPONSE_HEADERS;
   return new Response(res.body, {
     status: res.status,
     statusText: res.statusText,
-    headers: forwardableHeaders(res.headers, drop),
+    // A plain record: Node's response writer takes it as it is.
+    headers: Object.assign(forwardableHeaders(res.headers, drop), gatewayHeaders),
   });
 }
 
@@ -168,14 +168,33 @@ function splitRawUrl(url: string, prefix: string): { rawPath: string; search: st
   return { rawPath: path.slice(prefix.length), search };
 }
 
-/** Removes the gateway's own selector params from the query, keeping the rest byte for byte. */
-function withoutParams(search: string, names: string[]): string {
-  if (!search) return '';
-  const kept = search
-    .slice(1)
-    .split('&')
-    .filter((pair) => pair !== '' && !names.includes(safeDecode(pair.split('=')[0]!.replace(/\+/g, ' '))));
-  return kept.length ? `?${kept.join('&')}` : '';
+/**
+ * Splits the gateway's own selector params off the query string in one pass: their (first) decoded values, and
+ * the rest of the query byte for byte.
+ */
+function takeSelectors(
+  search: string,
+  names: ReadonlySet<string>,
+): { selected: Record<string, string | undefined>; rest: string } {
+  const selected: Record<string, string | undefined> = {};
+  if (!search) return { selected, rest: '' };
+  let rest = '';
+  for (const pair of search.slice(1).split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = formDecode(eq === -1 ? pair : pair.slice(0, eq));
+    if (names.has(name)) {
+      selected[name] ??= formDecode(eq === -1 ? '' : pair.slice(eq + 1));
+      continue;
+    }
+    rest += rest ? `&${pair}` : `?${pair}`;
+  }
+  return { selected, rest };
+}
+
+/** Decodes one query component as a form would (`+` is a space), keeping malformed escapes as they are. */
+function formDecode(value: string): string {
+  return safeDecode(value.replace(/\+/g, ' '));
 }
 
 function safeDecode(value: string): string {

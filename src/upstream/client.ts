@@ -132,7 +132,6 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
   async function send(req: UpstreamRequest): Promise<UpstreamResponse> {
     const method = req.method.toUpperCase();
     const url = typeof req.url === 'string' ? req.url : req.url.toString();
-    const where = describeUrl(url);
     const budgetKey = req.budgetKey ?? req.integratedAccountId;
     const replayable = isReplayable(req.body);
     const retryable = replayable && (IDEMPOTENT_METHODS.has(method) || Boolean(req.idempotencyKey));
@@ -176,7 +175,13 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
           if (!(err instanceof AttemptTimeout) && !isConnectionError(err)) throw err;
           const delay = backoff(attempt);
           if (retryable && attempt < config.maxAttempts && now() + delay < deadlineAt) {
-            log?.warn('upstream retry', { method, url: where, attempt, reason: failure, delay_ms: delay });
+            log?.warn('upstream retry', {
+              method,
+              url: describeUrl(url),
+              attempt,
+              reason: failure,
+              delay_ms: delay,
+            });
             release();
             await sleep(delay, req.signal);
             continue;
@@ -195,7 +200,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
             forceRefresh = true;
             attempt--; // the forced-refresh retry does not spend the retry budget
             discard(res);
-            log?.info('upstream 401, refreshing token once', { method, url: where });
+            log?.info('upstream 401, refreshing token once', { method, url: describeUrl(url) });
             continue;
           }
           const error = await upstreamErrorFromResponse(res, { redact: sentTokens, now: now() });
@@ -232,7 +237,13 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
           const delay = askedMs ?? backoff(attempt);
           if (retryable && attempt < config.maxAttempts && now() + delay < deadlineAt) {
             discard(res);
-            log?.warn('upstream retry', { method, url: where, attempt, status: res.status, delay_ms: delay });
+            log?.warn('upstream retry', {
+              method,
+              url: describeUrl(url),
+              attempt,
+              status: res.status,
+              delay_ms: delay,
+            });
             release();
             await sleep(delay, req.signal);
             continue;

@@ -24,8 +24,8 @@ const QUERY_CHARS = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$/;
 // What a segment must not turn into at any level of percent-decoding.
 const FORBIDDEN_DECODED = /[/\\?#@:]/;
 // C0 controls and DEL, which could split or truncate the request line (CR LF injection, NUL).
-const hasControl = (text: string) =>
-  [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const hasControl = (text: string) => CONTROL.test(text);
 const MAX_DECODE_LEVELS = 4;
 
 /**
@@ -53,7 +53,21 @@ export function resolveProxyTarget(input: ProxyTargetInput): URL {
   return target;
 }
 
+// Validated prefixes by account: the same few are built on every call.
+const prefixes = new Map<string, URL>();
+
 function prefixFor(input: ProxyTargetInput): URL {
+  const key = input.api === 'esignature' ? `e ${input.baseUri} ${input.accountId}` : `a ${input.adminBase}`;
+  let prefix = prefixes.get(key);
+  if (!prefix) {
+    prefix = buildPrefix(input);
+    if (prefixes.size >= 10_000) prefixes.clear();
+    prefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
+function buildPrefix(input: ProxyTargetInput): URL {
   if (input.api === 'esignature') {
     if (!/^[A-Za-z0-9-]+$/.test(input.accountId)) {
       throw new ApiError('invalid_request', 'The integrated account has no valid DocuSign account id');

@@ -14,8 +14,7 @@ export const requestId = createMiddleware<GatewayEnv>(async (c, next) => {
   const id =
     incoming && WELL_FORMED.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll('-', '')}`;
   c.set('requestId', id);
-  const headers: Record<string, string> = { 'x-request-id': id };
-  c.set('responseHeaders', headers);
+  c.set('responseHeaders', { 'x-request-id': id });
   await next();
-  applyResponseHeaders(c, headers);
+  applyResponseHeaders(c, c.get('responseHeaders'));
 });
