@@ -24,8 +24,13 @@ const QUERY_CHARS = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$/;
 // What a segment must not turn into at any level of percent-decoding.
 const FORBIDDEN_DECODED = /[/\\?#@:]/;
 // C0 controls and DEL, which could split or truncate the request line (CR LF injection, NUL).
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const hasControl = (text: string) => CONTROL.test(text);
+const hasControl = (text: string) => {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+};
 const MAX_DECODE_LEVELS = 4;
 
 /**
