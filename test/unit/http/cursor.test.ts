@@ -199,3 +199,34 @@ describe('fillPage', () => {
     expect(page).toEqual({ items: [10, 11, 12, 13, 14], nextOffset: 15 });
   });
 });
+
+describe('cursor signature scheme', () => {
+  it('is HKDF-SHA256 then HMAC-SHA256 exactly as WebCrypto computes them (cursors survive the implementation)', async () => {
+    const secret = 'cursor:some-signing-secret';
+    const cursor = await encodeCursor(payload, await importCursorKey(secret));
+    const [body, tag] = cursor.split('.') as [string, string];
+
+    const master = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), 'HKDF', false, [
+      'deriveKey',
+    ]);
+    const webKey = await crypto.subtle.deriveKey(
+      {
+        name: 'HKDF',
+        hash: 'SHA-256',
+        salt: new Uint8Array(0),
+        info: new TextEncoder().encode('docusign-gateway/list-cursor/v1'),
+      },
+      master,
+      { name: 'HMAC', hash: 'SHA-256', length: 256 },
+      false,
+      ['sign'],
+    );
+    const webTag = new Uint8Array(await crypto.subtle.sign('HMAC', webKey, new TextEncoder().encode(body)));
+    expect(Buffer.from(webTag).toString('base64url')).toBe(tag);
+
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('{"a":1}')));
+    expect(await hashFilters({ a: 1, b: undefined })).toBe(
+      Buffer.from(digest.slice(0, 16)).toString('base64url'),
+    );
+  });
+});
