@@ -20,8 +20,13 @@ export interface Child<Info> {
   cpuMs(): Promise<number>;
   /** Current RSS of the child in MB. */
   rssMb(): Promise<number>;
-  /** GC in the child, then sample its RSS until `stop()`; returns baseline, peak and growth in MB. */
-  trackRss(): Promise<{ stop(): Promise<{ baselineMb: number; peakMb: number; growthMb: number }> }>;
+  /**
+   * GC in the child, then sample its RSS (or, with `live`, its heap and buffers still referenced after forced GCs)
+   * until `stop()`; returns baseline, peak and growth in MB.
+   */
+  trackRss(options?: {
+    live?: boolean;
+  }): Promise<{ stop(): Promise<{ baselineMb: number; peakMb: number; growthMb: number }> }>;
   stop(): Promise<void>;
 }
 
@@ -76,8 +81,8 @@ export async function startChild<Info>(role: string, options: unknown): Promise<
       const m = await ask(child, { cmd: 'rss' }, 'rss');
       return m.type === 'rss' ? m.now / MB : Number.NaN;
     },
-    trackRss: async () => {
-      await ask(child, { cmd: 'rss-start' }, 'rss-started');
+    trackRss: async (options = {}) => {
+      await ask(child, { cmd: 'rss-start', live: options.live }, 'rss-started');
       return {
         stop: async () => {
           const m = await ask(child, { cmd: 'rss-stop' }, 'rss');

@@ -31,7 +31,8 @@ export interface GatewayInfo {
 }
 
 export type ChildRequest =
-  | { cmd: 'rss-start' }
+  /** `live`: measure memory still referenced (heap used + array buffers after a forced GC) instead of RSS. */
+  | { cmd: 'rss-start'; live?: boolean }
   | { cmd: 'rss-stop' }
   | { cmd: 'rss' }
   | { cmd: 'cpu' }

@@ -1,7 +1,8 @@
 /**
  * Child processes of the HTTP benches, one role each (`sim`, `gateway`, `bare-proxy`, `bare-unified`), started by
  * `startChild` in `children.ts`. Each listens on a loopback port, reports how to reach it over IPC, answers RSS probes
- * (`rss-start` forces a GC and starts sampling its own RSS every 2 ms; `rss-stop` returns baseline and peak), and
+ * (`rss-start` forces a GC and starts sampling its own RSS every 2 ms, or its live memory; `rss-stop` returns
+ * baseline and peak), and
  * exits on `stop`. Run as a child only: `tsx --expose-gc bench/harness/server-child.ts <role> <json options>`.
  */
 import type { AddressInfo } from 'node:net';
@@ -279,23 +280,36 @@ async function main(): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let baseline = 0;
   let peak = 0;
+  let sample = () => process.memoryUsage().rss;
   process.on('message', async (m: ChildRequest) => {
     if (m.cmd === 'rss-start') {
       globalThis.gc?.();
       await new Promise((r) => setTimeout(r, 50));
       globalThis.gc?.();
-      baseline = process.memoryUsage().rss;
+      // RSS every 2 ms; or, for `live`, what is still referenced, after a forced GC every 20 ms.
+      const read = m.live
+        ? () => {
+            globalThis.gc?.();
+            const usage = process.memoryUsage();
+            return usage.heapUsed + usage.arrayBuffers;
+          }
+        : () => process.memoryUsage().rss;
+      baseline = read();
       peak = baseline;
-      timer = setInterval(() => {
-        const rss = process.memoryUsage().rss;
-        if (rss > peak) peak = rss;
-      }, 2);
+      sample = read;
+      timer = setInterval(
+        () => {
+          const value = read();
+          if (value > peak) peak = value;
+        },
+        m.live ? 20 : 2,
+      );
       send({ type: 'rss-started' });
     } else if (m.cmd === 'rss-stop') {
       clearInterval(timer);
-      const rss = process.memoryUsage().rss;
-      if (rss > peak) peak = rss;
-      send({ type: 'rss', baseline, peak, now: rss });
+      const value = sample();
+      if (value > peak) peak = value;
+      send({ type: 'rss', baseline, peak, now: value });
     } else if (m.cmd === 'rss') {
       send({ type: 'rss', baseline: 0, peak: 0, now: process.memoryUsage().rss });
     } else if (m.cmd === 'cpu') {
