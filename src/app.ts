@@ -13,7 +13,6 @@ import type { Database } from './db/client';
 import type { GatewayEnv } from './http/context';
 import { importCursorKey } from './http/cursor';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
-import { ApiError } from './http/errors';
 import { createJsonLogger, type Logger } from './http/logger';
 import { accessLog } from './http/middleware/access-log';
 import { apiKeyAuth, VerifiedKeyCache } from './http/middleware/api-key-auth';

@@ -125,8 +125,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
   const log = deps.logger;
 
   async function request(req: UpstreamRequest): Promise<Response> {
-    const res = await send(req);
-    return new Response(res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+    return asResponse(await send(req));
   }
 
   async function send(req: UpstreamRequest): Promise<UpstreamResponse> {
@@ -280,9 +279,11 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
   async function json<T>(req: UpstreamRequest): Promise<T> {
     const headers = forwardableHeaders(req.headers, NO_HEADERS);
     headers.accept ??= 'application/json';
-    const res = await request({ ...req, headers });
-    if (!res.ok) throw await upstreamErrorFromResponse(res, { now: now() });
-    const text = await res.text();
+    const res = await send({ ...req, headers });
+    if (res.status < 200 || res.status > 299)
+      throw await upstreamErrorFromResponse(asResponse(res), { now: now() });
+    // Small bodies arrive as bytes: decode them directly rather than through a Response and its stream.
+    const text = res.body instanceof Uint8Array ? textDecoder.decode(res.body) : await asResponse(res).text();
     if (!text) return undefined as T;
     try {
       return JSON.parse(text) as T;
@@ -295,6 +296,12 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
   }
 
   return { send, request, json };
+}
+
+const textDecoder = new TextDecoder();
+
+function asResponse(res: UpstreamResponse): Response {
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 class AttemptTimeout extends Error {

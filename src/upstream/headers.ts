@@ -26,29 +26,26 @@ const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/;
 export function forwardableHeaders(input: HeaderInput, drop: ReadonlySet<string>): Record<string, string> {
   const out: Record<string, string> = {};
   if (!input) return out;
-  const connectionListed = new Set<string>();
-  const add = (rawName: string, value: string) => {
+  // No closures here: this runs twice per proxied call, and each closure costs under tsx's keepNames.
+  const pairs: Iterable<[string, string]> = isHeaders(input)
+    ? (input as Iterable<[string, string]>)
+    : Array.isArray(input)
+      ? (input as Array<[string, string]>)
+      : Object.entries(input as Record<string, string>);
+  let connectionListed: string | undefined;
+  for (const [rawName, value] of pairs) {
     const name = rawName.toLowerCase();
-    if (name === 'connection') {
-      for (const listed of value.split(',')) {
-        const token = listed.trim().toLowerCase();
-        if (TOKEN.test(token)) connectionListed.add(token);
-      }
-      return;
+    if (name === 'connection') connectionListed = value;
+    else if (!HOP_BY_HOP_HEADERS.has(name) && !drop.has(name)) {
+      out[name] = name in out ? `${out[name]}, ${value}` : value;
     }
-    if (HOP_BY_HOP_HEADERS.has(name) || drop.has(name)) return;
-    out[name] = name in out ? `${out[name]}, ${value}` : value;
-  };
-  if (isHeaders(input)) {
-    input.forEach((value, name) => {
-      add(name, value);
-    });
-  } else if (Array.isArray(input)) {
-    for (const [name, value] of input) add(name!, value!);
-  } else {
-    for (const name of Object.keys(input)) add(name, (input as Record<string, string>)[name]!);
   }
-  for (const name of connectionListed) delete out[name];
+  if (connectionListed) {
+    for (const listed of connectionListed.split(',')) {
+      const token = listed.trim().toLowerCase();
+      if (TOKEN.test(token)) delete out[token];
+    }
+  }
   return out;
 }
 
