@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { establishConnection } from '../../connections/connect';
-import { type ConnectionsContext, docusignEnvironment, oauthRedirectUri } from '../../connections/context';
+import { type ConnectionsContext, oauthRedirectUri } from '../../connections/context';
 import { type Permission, scopesFor } from '../../connections/docusign-app';
 import { newIntegratedAccountId } from '../../connections/integrated-accounts';
 import {
@@ -18,7 +18,10 @@ import type { Router } from '../../http/openapi';
 import { type ConnectFormValues, ConnectPage, MessagePage } from './views';
 
 const html = { 'text/html': { schema: z.string() } };
-const TokenParams = z.object({ token: z.string().min(1).max(200) });
+// No length limit in the schema: a bad link must get the page, not a JSON validation error.
+const TokenParams = z.object({ token: z.string().min(1) });
+// Real tokens are ~35 characters; anything far longer is not worth hashing and looking up.
+const MAX_TOKEN_LENGTH = 200;
 
 const showRoute = createRoute({
   method: 'get',
@@ -29,7 +32,9 @@ const showRoute = createRoute({
   request: { params: TokenParams },
   responses: {
     200: { description: 'The connect page', content: html },
+    404: { description: 'Unknown link', content: html },
     410: { description: 'Expired or used', content: html },
+    503: { description: 'The DocuSign environment of the link is no longer configured', content: html },
   },
 });
 
@@ -43,6 +48,9 @@ const submitRoute = createRoute({
   responses: {
     302: { description: 'Redirect to DocuSign' },
     400: { description: 'Invalid choice', content: html },
+    404: { description: 'Unknown link', content: html },
+    410: { description: 'Expired or used', content: html },
+    503: { description: 'The DocuSign environment of the link is no longer configured', content: html },
   },
 });
 
@@ -64,6 +72,9 @@ const callbackRoute = createRoute({
     200: { description: 'Result page', content: html },
     302: { description: 'Back to the return URL' },
     400: { description: 'Invalid callback', content: html },
+    404: { description: 'Unknown link', content: html },
+    410: { description: 'Expired or used', content: html },
+    503: { description: 'The DocuSign environment of the link is no longer configured', content: html },
   },
 });
 
@@ -98,15 +109,18 @@ const PROBLEM_TEXT: Record<LinkProblem, string> = {
 /** The hosted connect page and the OAuth callback that completes it. */
 export function registerConnectPages(app: Router, ctx: ConnectionsContext): void {
   app.openapi(showRoute, async (c) => {
-    const found = await findLinkToken(ctx.db, c.req.valid('param').token, ctx.now());
+    const found = await findLink(ctx, c.req.valid('param').token);
     if ('problem' in found) return problemPage(c, found.problem);
+    if (!servedEnvironment(ctx, found.row.docusignEnvironment)) return environmentGonePage(c);
     const values: ConnectFormValues = { permission: 'read', accountId: '', allAccounts: false };
     return c.html(<ConnectPage action={c.req.path} values={values} />, 200);
   });
 
   app.openapi(submitRoute, async (c) => {
-    const found = await findLinkToken(ctx.db, c.req.valid('param').token, ctx.now());
+    const found = await findLink(ctx, c.req.valid('param').token);
     if ('problem' in found) return problemPage(c, found.problem);
+    const environment = servedEnvironment(ctx, found.row.docusignEnvironment);
+    if (!environment) return environmentGonePage(c);
     const form = await c.req.parseBody();
     const values: ConnectFormValues = {
       permission: form.permission === 'read_write' ? 'read_write' : 'read',
@@ -121,7 +135,6 @@ export function registerConnectPages(app: Router, ctx: ConnectionsContext): void
     if (!parsed.success || error) {
       return c.html(<ConnectPage action={c.req.path} values={values} error={error} />, 400);
     }
-    const [, environment] = docusignEnvironment(ctx, found.row.docusignEnvironment);
     const pkce = await createPkcePair();
     const claims: StateClaims = {
       lt: found.row.id,
@@ -175,9 +188,10 @@ export function registerConnectPages(app: Router, ctx: ConnectionsContext): void
     if (!query.code) return errorPage(c, 'The sign-in answer from DocuSign has no authorization code.', 400);
     if (link.usedAt) return problemPage(c, 'used');
     if (link.expiresAt.getTime() <= ctx.now()) return problemPage(c, 'expired');
+    const environment = servedEnvironment(ctx, link.docusignEnvironment);
+    if (!environment) return environmentGonePage(c);
     if (!(await consumeLinkToken(ctx.db, link.id, new Date(ctx.now())))) return problemPage(c, 'used');
 
-    const [, environment] = docusignEnvironment(ctx, link.docusignEnvironment);
     const oauth = ctx.oauthClient(environment.oauthBase);
     let row: Awaited<ReturnType<typeof establishConnection>>;
     try {
@@ -239,6 +253,28 @@ export function registerConnectPages(app: Router, ctx: ConnectionsContext): void
       200,
     );
   });
+}
+
+function findLink(ctx: ConnectionsContext, token: string) {
+  return token.length > MAX_TOKEN_LENGTH
+    ? Promise.resolve({ problem: 'unknown' as const })
+    : findLinkToken(ctx.db, token, ctx.now());
+}
+
+/** The DocuSign environment a link was made for, if this gateway still has it configured. */
+function servedEnvironment(ctx: ConnectionsContext, name: string) {
+  return ctx.docusign.environments[name];
+}
+
+function environmentGonePage(c: Context<GatewayEnv>) {
+  return c.html(
+    <MessagePage
+      kind="error"
+      title="DocuSign cannot be reached from this link"
+      message="This gateway is no longer set up for the DocuSign environment this link was made for. Ask the application for a new link."
+    />,
+    503,
+  );
 }
 
 function problemPage(c: Context<GatewayEnv>, problem: LinkProblem) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createLinkToken } from '../../../src/connections/link-tokens';
 import { createTestApp, type TestApp } from '../../helpers/create-test-app';
 import {
   createConnectSimulator,
@@ -219,6 +220,36 @@ describe('authorization code grant through the hosted connect page', () => {
     const unknown = await transport(`${GATEWAY}/link/lt_not-a-real-token`);
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain('This connection link is not valid.');
+  });
+
+  it('answers a far too long link token with the same page, not a JSON error', async () => {
+    const res = await transport(`${GATEWAY}/link/lt_${'x'.repeat(500)}`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('This connection link is not valid.');
+  });
+
+  it('explains with a page when the link was made for a DocuSign environment this gateway no longer serves', async () => {
+    const { token } = await createLinkToken(t.db, {
+      environmentId: t.environmentId,
+      docusignEnvironment: 'retired',
+      returnUrl: null,
+      integratedAccountId: null,
+      expiresAt: new Date(clock.now() + 60_000),
+    });
+    const page = await transport(`${GATEWAY}/link/${token}`);
+    expect(page.status).toBe(503);
+    expect(await page.text()).toContain('no longer set up');
+    const submitted = await transport(`${GATEWAY}/link/${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'permission=read',
+      redirect: 'manual',
+    });
+    expect(submitted.status).toBe(503);
+    expect(submitted.headers.get('content-type')).toContain('text/html');
+    expect(await submitted.text()).toContain('no longer set up');
+    expect(sim.log.entries).toHaveLength(0);
   });
 
   it('refuses a callback whose state was tampered with', async () => {
