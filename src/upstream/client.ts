@@ -128,7 +128,12 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
     return asResponse(await send(req));
   }
 
-  async function send(req: UpstreamRequest): Promise<UpstreamResponse> {
+  function send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    return exchange(req, SMALL_BODY_BYTES);
+  }
+
+  /** `send`, reading bodies of up to `readUpTo` bytes before returning (Infinity: always the whole body). */
+  async function exchange(req: UpstreamRequest, readUpTo: number): Promise<UpstreamResponse> {
     const method = req.method.toUpperCase();
     const url = typeof req.url === 'string' ? req.url : req.url.toString();
     const budgetKey = req.budgetKey ?? req.integratedAccountId;
@@ -256,7 +261,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
 
         if (res.status >= 500) throw await upstreamErrorFromResponse(res, { redact: sentTokens, now: now() });
 
-        const head = await readHead(res);
+        const head = await readHead(res, readUpTo);
         const small = head.rest === undefined;
         handedOver = !small;
         return {
@@ -279,11 +284,11 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
   async function json<T>(req: UpstreamRequest): Promise<T> {
     const headers = forwardableHeaders(req.headers, NO_HEADERS);
     headers.accept ??= 'application/json';
-    const res = await send({ ...req, headers });
+    // The whole body is needed anyway: read it as bytes and decode it directly, not through a Response and a stream.
+    const res = await exchange({ ...req, headers }, Number.POSITIVE_INFINITY);
     if (res.status < 200 || res.status > 299)
       throw await upstreamErrorFromResponse(asResponse(res), { now: now() });
-    // Small bodies arrive as bytes: decode them directly rather than through a Response and its stream.
-    const text = res.body instanceof Uint8Array ? textDecoder.decode(res.body) : await asResponse(res).text();
+    const text = res.body instanceof Uint8Array ? textDecoder.decode(res.body) : '';
     if (!text) return undefined as T;
     try {
       return JSON.parse(text) as T;
@@ -468,16 +473,16 @@ type BodyHead =
   | { bytes?: undefined; chunks: Uint8Array[]; rest: ReadableStreamDefaultReader<Uint8Array> };
 
 /**
- * Reads the body until it ends or passes `SMALL_BODY_BYTES` (a declared larger length skips the read-ahead):
+ * Reads the body until it ends or passes `limit` bytes (a declared larger length skips the read-ahead):
  * either all of it (`bytes`), or what was read so far plus the reader for the rest. A connection lost while
  * reading is reported like one lost before the headers.
  */
-async function readHead(res: Response): Promise<BodyHead> {
+async function readHead(res: Response, limit: number): Promise<BodyHead> {
   if (!res.body) return { bytes: null };
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   const declared = res.headers.get('content-length');
-  if (declared !== null && Number(declared) > SMALL_BODY_BYTES) return { chunks, rest: reader };
+  if (declared !== null && Number(declared) > limit) return { chunks, rest: reader };
   let size = 0;
   for (;;) {
     let chunk: Awaited<ReturnType<typeof reader.read>>;
@@ -491,7 +496,7 @@ async function readHead(res: Response): Promise<BodyHead> {
     if (chunk.done) return { bytes: concat(chunks, size) };
     chunks.push(chunk.value);
     size += chunk.value.byteLength;
-    if (size > SMALL_BODY_BYTES) return { chunks, rest: reader };
+    if (size > limit) return { chunks, rest: reader };
   }
 }
 
