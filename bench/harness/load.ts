@@ -152,3 +152,12 @@ export function printSummary(s: VariantSummary): void {
       `errors ${s.errors}; server CPU ${s.cpuMsPerRequest.toFixed(2)} ms/request; peak server RSS ${s.peakRssMb.toFixed(0)} MB`,
   );
 }
+
+/**
+ * The median over rounds of `b`'s metric divided by `a`'s in the same round. Rounds alternate the variants' order
+ * and run back to back, so each pair met the same machine conditions; the median of the pairs' ratios is robust to
+ * other work on a shared machine, which the best or median round of each variant alone is not.
+ */
+export function pairedRatio(a: VariantSummary, b: VariantSummary, metric: 'rps' | 'p99Ms'): number {
+  return median(a.rounds.map((ra, i) => b.rounds[i]![metric] / ra[metric]));
+}
