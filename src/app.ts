@@ -98,7 +98,8 @@ const PUBLIC_PATH = /^\/(?:health|openapi\.json|docs\/?|oauth\/callback)$|^\/(?:
 
 /** Builds the gateway's Hono app. No globals and no runtime-specific imports: Node and Workers both call this. */
 export function createApp(deps: AppDeps) {
-  const now = deps.now ?? (() => performance.now() + performance.timeOrigin);
+  const timeOrigin = performance.timeOrigin;
+  const now = deps.now ?? (() => timeOrigin + performance.now());
   const logger = deps.logger ?? createJsonLogger('info');
   const app = createRouter();
   const keyCache = new VerifiedKeyCache();

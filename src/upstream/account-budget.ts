@@ -57,7 +57,9 @@ export class AccountBudgets {
    */
   async acquire(key: string, maxWaitMs: number, signal?: AbortSignal): Promise<() => void> {
     const budget = this.budgetFor(key);
-    await this.takeSlot(budget, signal);
+    // Only wait (and pay for a promise) when the account is at its concurrency limit.
+    if (budget.inFlight < this.config.maxConcurrent) budget.inFlight++;
+    else await this.takeSlot(budget, signal);
     let released = false;
     const release = () => {
       if (released) return;
@@ -148,10 +150,6 @@ export class AccountBudgets {
   }
 
   private async takeSlot(budget: Budget, signal?: AbortSignal): Promise<void> {
-    if (budget.inFlight < this.config.maxConcurrent) {
-      budget.inFlight++;
-      return;
-    }
     await new Promise<void>((resolve, reject) => {
       const onGrant = () => {
         signal?.removeEventListener('abort', onAbort);

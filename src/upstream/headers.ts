@@ -27,14 +27,16 @@ export function forwardableHeaders(input: HeaderInput, drop: ReadonlySet<string>
   const out: Record<string, string> = {};
   if (!input) return out;
   // No closures here: this runs twice per proxied call, and each closure costs under tsx's keepNames.
-  const pairs: Iterable<[string, string]> = isHeaders(input)
+  // Headers already yields lower-case names.
+  const lowerCase = isHeaders(input);
+  const pairs: Iterable<[string, string]> = lowerCase
     ? (input as Iterable<[string, string]>)
     : Array.isArray(input)
       ? (input as Array<[string, string]>)
       : Object.entries(input as Record<string, string>);
   let connectionListed: string | undefined;
   for (const [rawName, value] of pairs) {
-    const name = rawName.toLowerCase();
+    const name = lowerCase ? rawName : rawName.toLowerCase();
     if (name === 'connection') connectionListed = value;
     else if (!HOP_BY_HOP_HEADERS.has(name) && !drop.has(name)) {
       out[name] = name in out ? `${out[name]}, ${value}` : value;
