@@ -392,46 +392,38 @@ describe('upstream client: timeouts and cancellation', () => {
 });
 
 describe('upstream client: streaming', () => {
-  it('returns a large body as a stream, reading ahead no more than the small-body limit', async () => {
+  /** A body of `kib` 1 KiB chunks, made only when pulled; `pulled()` says how many were. */
+  function countedBody(kib: number) {
     let pulled = 0;
-    const { client } = setup([
-      () =>
-        new Response(
-          new ReadableStream<Uint8Array>({
-            pull(c) {
-              pulled++;
-              if (pulled > 200) c.close();
-              else c.enqueue(new Uint8Array(1024));
-            },
-          }),
-        ),
-    ]);
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        if (pulled > kib) c.close();
+        else c.enqueue(new Uint8Array(1024));
+      },
+    });
+    return { body, pulled: () => pulled };
+  }
+
+  it('returns a large body as a stream, reading ahead no more than the small-body limit', async () => {
+    const source = countedBody(200);
+    const { client } = setup([() => new Response(source.body)]);
     const res = await client.request({ integratedAccountId: 'ia_1', url: URL_, method: 'GET' });
     // Read-ahead stops just past SMALL_BODY_BYTES (plus what the stream machinery pre-fetches), not at the end.
-    expect(pulled).toBeLessThan(SMALL_BODY_BYTES / 1024 + 5);
-    expect(pulled).toBeGreaterThan(SMALL_BODY_BYTES / 1024);
+    expect(source.pulled()).toBeLessThan(SMALL_BODY_BYTES / 1024 + 5);
+    expect(source.pulled()).toBeGreaterThan(SMALL_BODY_BYTES / 1024);
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect(bytes.byteLength).toBe(200 * 1024);
     expect(bytes.every((b) => b === 0)).toBe(true);
   });
 
   it('does not read ahead when the declared length is large', async () => {
-    let pulled = 0;
+    const source = countedBody(100);
     const { client } = setup([
-      () =>
-        new Response(
-          new ReadableStream<Uint8Array>({
-            pull(c) {
-              pulled++;
-              if (pulled > 100) c.close();
-              else c.enqueue(new Uint8Array(1024));
-            },
-          }),
-          { headers: { 'content-length': String(100 * 1024) } },
-        ),
+      () => new Response(source.body, { headers: { 'content-length': String(100 * 1024) } }),
     ]);
     const res = await client.send({ integratedAccountId: 'ia_1', url: URL_, method: 'GET' });
-    expect(pulled).toBeLessThan(5);
+    expect(source.pulled()).toBeLessThan(5);
     expect(res.body).toBeInstanceOf(ReadableStream);
     await (res.body as ReadableStream).cancel();
   });
