@@ -83,8 +83,8 @@ export interface UpstreamClient {
   /** `request` without the Response wrapper: for callers (the proxy) that build their own response. */
   send(req: UpstreamRequest): Promise<UpstreamResponse>;
   /**
-   * Sends the request with retries and returns DocuSign's response; the body is streamed, not buffered, and
-   * the caller must read or cancel it (it holds the account's concurrency slot until then).
+   * Sends the request with retries and returns DocuSign's response. A body over `SMALL_BODY_BYTES` is streamed,
+   * not buffered, and the caller must read or cancel it (it holds the account's concurrency slot until then).
    * Throws ApiError when there is no usable answer: `upstream_unavailable` (timeouts, resets, 5xx after
    * retries), `rate_limited` (429 after retries, or a wait longer than allowed), `upstream_error` 502 (401
    * after the forced token refresh). Other statuses (2xx, 3xx, 4xx) are returned as they came.
