@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DocusignSimulator } from '../../../src/sandbox/docusign';
 import { createLinkToken } from '../../../src/connections/link-tokens';
+import type { DocusignSimulator } from '../../../src/sandbox/docusign';
 import { createTestApp, type TestApp } from '../../helpers/create-test-app';
 import {
   createConnectSimulator,
