@@ -8,6 +8,7 @@ import { docusignConfigFrom } from './connections/docusign-app';
 import { migrate } from './db/migrate';
 import { openConfiguredDatabase } from './db/open';
 import { createJsonLogger } from './http/logger';
+import { BatchingRateLimitStore } from './http/rate-limit-batching';
 import { PostgresRateLimitStore } from './http/rate-limit-postgres';
 import { resolveLocalSecrets } from './local-secrets';
 import { loadMappings } from './mapping/load';
@@ -54,7 +55,9 @@ async function main(): Promise<void> {
     secrets,
     docusign,
     fetch: upstreamFetch.fetch,
-    rateLimitStore: config.databaseUrl ? new PostgresRateLimitStore(database.db) : undefined,
+    rateLimitStore: config.databaseUrl
+      ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
+      : undefined,
   });
   const sandboxConnection = sandbox && firstKey ? await connectSandbox(app, firstKey.key, sandbox) : null;
   const scheduler = createRefreshScheduler({

@@ -13,6 +13,8 @@ import { createApiKey, ensureEnvironment } from '../../src/auth/api-keys';
 import { migrate } from '../../src/db/migrate';
 import { openDatabase } from '../../src/db/open';
 import { createJsonLogger } from '../../src/http/logger';
+import { BatchingRateLimitStore } from '../../src/http/rate-limit-batching';
+import { PostgresRateLimitStore } from '../../src/http/rate-limit-postgres';
 import { createDocusignSimulator } from '../../src/sandbox/docusign';
 import { createNodeFetch } from '../../src/upstream/node-fetch';
 import type {
@@ -84,12 +86,16 @@ async function startSim(o: SimOptions) {
 }
 
 /**
- * The gateway as `src/server.ts` runs it (node-server, undici keep-alive fetch) on in-memory PGlite, logging at
+ * The gateway as `src/server.ts` runs it (node-server, undici keep-alive fetch) on in-memory PGlite (or
+ * `BENCH_DATABASE_URL`), logging at
  * `warn` (no access line per request, so stdout stays quiet), its own per-key and per-account limits raised so they
  * do not throttle the load. One JWT connection is created through the public API.
  */
 async function startGateway(o: GatewayOptions) {
-  const database = await openDatabase({ pgliteDir: 'memory' });
+  // `BENCH_DATABASE_URL`: PostgreSQL instead of in-memory PGlite, with the per-key limit shared through it, as
+  // `src/server.ts` runs with `DATABASE_URL`.
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { pgliteDir: 'memory' });
   await migrate(database.db);
   await ensureEnvironment(database.db, 'env_bench', 'bench');
   const { key } = await createApiKey(database.db, { environmentId: 'env_bench', name: 'bench' });
@@ -118,6 +124,9 @@ async function startGateway(o: GatewayOptions) {
       },
     },
     fetch: upstreamFetch.fetch,
+    rateLimitStore: databaseUrl
+      ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
+      : undefined,
     upstream: { budget: { maxConcurrent: 1e6, bucketCapacity: 1e12, refillPerSecond: 1e12 } },
   });
   const res = await app.request('/integrated-accounts', {

@@ -28,12 +28,13 @@ export class PostgresRateLimitStore implements RateLimitStore {
     key: string,
     windowStart: number,
     windowMs: number,
+    count = 1,
   ): Promise<{ current: number; previous: number }> {
     const result = await this.db.execute(sql`
       with current_window as (
         insert into rate_limit_counters (key, window_start, count)
-        values (${key}, ${windowStart}::bigint, 1)
-        on conflict (key, window_start) do update set count = rate_limit_counters.count + 1
+        values (${key}, ${windowStart}::bigint, ${count}::integer)
+        on conflict (key, window_start) do update set count = rate_limit_counters.count + ${count}::integer
         returning count
       )
       select

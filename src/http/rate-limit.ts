@@ -6,10 +6,15 @@ import { addResponseHeaders } from './response-headers';
 /** Counts requests per key in fixed windows; the limiter combines two windows into a sliding estimate. */
 export interface RateLimitStore {
   /**
-   * Records one hit for `key` in the window starting at `windowStart` (epoch ms) and returns the hits in that
-   * window (this one included) and in the window just before it. Must be atomic across concurrent callers.
+   * Records `count` hits (default 1) for `key` in the window starting at `windowStart` (epoch ms) and returns the
+   * hits in that window (these included) and in the window just before it. Must be atomic across concurrent callers.
    */
-  hit(key: string, windowStart: number, windowMs: number): Promise<{ current: number; previous: number }>;
+  hit(
+    key: string,
+    windowStart: number,
+    windowMs: number,
+    count?: number,
+  ): Promise<{ current: number; previous: number }>;
 }
 
 export interface RateLimitOptions {
@@ -108,7 +113,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   constructor(private readonly maxKeys = 100_000) {}
 
-  async hit(key: string, windowStart: number, windowMs: number) {
+  async hit(key: string, windowStart: number, windowMs: number, count = 1) {
     let entry = this.counters.get(key);
     if (!entry) {
       if (this.counters.size >= this.maxKeys) this.sweep(windowStart, windowMs);
@@ -120,7 +125,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       entry.current = 0;
       entry.windowStart = windowStart;
     }
-    entry.current++;
+    entry.current += count;
     return { current: entry.current, previous: entry.previous };
   }
 

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/db/client';
+import { rowsOf } from '../../../src/db/rows';
 import { ApiError } from '../../../src/http/errors';
 import { createRateLimiter } from '../../../src/http/rate-limit';
+import { BatchingRateLimitStore } from '../../../src/http/rate-limit-batching';
 import { PostgresRateLimitStore } from '../../../src/http/rate-limit-postgres';
 import { createTestDatabase } from '../../helpers/database';
 
@@ -79,5 +81,39 @@ describe('PostgresRateLimitStore', () => {
     const err = await b.enforce('api_key:x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe('rate_limited');
+  });
+
+  it('behind the batching store, still shares one limit across processes, within the batching slack', async () => {
+    let t = 7_000_000;
+    const maxPending = 5;
+    const limiters = [handle, second ?? handle].map((h) =>
+      createRateLimiter({
+        store: new BatchingRateLimitStore(new PostgresRateLimitStore(h.db), {
+          flushMs: 50,
+          maxPending,
+          now: () => t,
+        }),
+        limit: 40,
+        windowMs: 10_000,
+        now: () => t,
+      }),
+    );
+    let allowed = 0;
+    for (let i = 0; i < 120; i++) {
+      t += 1;
+      if ((await limiters[i % 2]!.check('api_key:batched')).allowed) allowed++;
+      // Let the batches reach the database, as time between requests would.
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(allowed).toBeGreaterThanOrEqual(40);
+    expect(allowed).toBeLessThanOrEqual(40 + 2 * maxPending);
+    // Every hit reached the database, in batches, but for at most maxPending per process still waiting.
+    await new Promise((r) => setTimeout(r, 20));
+    const result = await handle.db.execute(
+      sql`select count from rate_limit_counters where key = 'api_key:batched' and window_start = 7000000`,
+    );
+    const stored = Number(rowsOf<{ count: number | string }>(result)[0]?.count);
+    expect(stored).toBeGreaterThanOrEqual(120 - 2 * maxPending);
+    expect(stored).toBeLessThanOrEqual(120);
   });
 });

@@ -1,0 +1,93 @@
+import type { RateLimitStore } from './rate-limit';
+
+export interface BatchingRateLimitStoreOptions {
+  /** Longest time this process's hits stay unsent to the shared store while requests keep coming (default 250 ms). */
+  flushMs?: number;
+  /** Send sooner once this many hits of one key are pending (default 50). */
+  maxPending?: number;
+  now?: () => number;
+}
+
+interface KeyState {
+  windowStart: number;
+  /** The shared counts as of the last answer from the shared store (this process's sent hits included). */
+  current: number;
+  previous: number;
+  /** Hits counted here and not yet sent. */
+  pending: number;
+  /** Hits sent and not yet answered (0 when no send is under way). */
+  inFlight: number;
+  lastSentAt: number;
+}
+
+// Past this many keys, forget them all rather than grow (each key costs one shared round trip to relearn).
+const MAX_KEYS = 100_000;
+
+/**
+ * A local counter in front of a shared store (PostgreSQL), so a request costs no database round trip: hits are
+ * counted in the process and sent as one increment per key every `flushMs` (sooner after `maxPending` hits). The
+ * first hit of a key in each window asks the shared store directly, so every process starts a window from the
+ * shared counts. A decision sees the shared counts as of the last answer plus this process's unsent hits: other
+ * processes' hits show up within about `flushMs`, so a burst spread over several processes can pass the limit by
+ * what the others sent in that time. A process that stops receiving requests for a key sends its last unsent hits
+ * with the next one (or never, if none comes: at most `maxPending` uncounted hits per process and key).
+ */
+export class BatchingRateLimitStore implements RateLimitStore {
+  private readonly keys = new Map<string, KeyState>();
+  private readonly flushMs: number;
+  private readonly maxPending: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly shared: RateLimitStore,
+    options: BatchingRateLimitStoreOptions = {},
+  ) {
+    this.flushMs = options.flushMs ?? 250;
+    this.maxPending = options.maxPending ?? 50;
+    this.now = options.now ?? Date.now;
+  }
+
+  async hit(key: string, windowStart: number, windowMs: number, count = 1) {
+    const state = this.keys.get(key);
+    if (!state || state.windowStart !== windowStart) {
+      // The last window's unsent hits still count for the other processes (as their "previous" window).
+      if (state && state.pending > 0) this.send(key, state, windowMs);
+      const counts = await this.shared.hit(key, windowStart, windowMs, count);
+      if (this.keys.size >= MAX_KEYS) this.keys.clear();
+      this.keys.set(key, {
+        windowStart,
+        current: counts.current,
+        previous: counts.previous,
+        pending: 0,
+        inFlight: 0,
+        lastSentAt: this.now(),
+      });
+      return counts;
+    }
+    state.pending += count;
+    if (state.pending >= this.maxPending || this.now() - state.lastSentAt >= this.flushMs) {
+      this.send(key, state, windowMs);
+    }
+    return { current: state.current + state.inFlight + state.pending, previous: state.previous };
+  }
+
+  /** Sends the pending hits of `state` (one request per key at a time); on failure they stay pending. */
+  private send(key: string, state: KeyState, windowMs: number): void {
+    if (state.inFlight > 0 || state.pending === 0) return;
+    const count = state.pending;
+    state.pending = 0;
+    state.inFlight = count;
+    state.lastSentAt = this.now();
+    this.shared.hit(key, state.windowStart, windowMs, count).then(
+      (counts) => {
+        state.inFlight = 0;
+        state.current = Math.max(state.current + count, counts.current);
+        state.previous = Math.max(state.previous, counts.previous);
+      },
+      () => {
+        state.inFlight = 0;
+        state.pending += count;
+      },
+    );
+  }
+}
