@@ -53,6 +53,12 @@ export class BatchingRateLimitStore implements RateLimitStore {
       // The last window's unsent hits still count for the other processes (as their "previous" window).
       if (state && state.pending > 0) this.send(key, state, windowMs);
       const counts = await this.shared.hit(key, windowStart, windowMs, count);
+      const started = this.keys.get(key);
+      if (started && started.windowStart === windowStart) {
+        // A concurrent first hit of this window got here first: keep its state, take the newer shared count.
+        started.current = Math.max(started.current, counts.current);
+        return counts;
+      }
       if (this.keys.size >= MAX_KEYS) this.keys.clear();
       this.keys.set(key, {
         windowStart,

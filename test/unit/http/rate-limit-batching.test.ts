@@ -107,4 +107,25 @@ describe('BatchingRateLimitStore', () => {
     expect(counts.current).toBe(6);
     expect(await shared.total('k', 0)).toBe(6);
   });
+
+  it('keeps an accurate count when several first hits of a window arrive at once', async () => {
+    // Answers come back in the reverse order of the calls, the first (lowest) count last.
+    const inner = new MemoryRateLimitStore();
+    let calls = 0;
+    const reversing: RateLimitStore = {
+      async hit(key, windowStart, windowMs, count = 1) {
+        const counts = await inner.hit(key, windowStart, windowMs, count);
+        await new Promise((r) => setTimeout(r, Math.max(0, 10 - 2 * calls++)));
+        return counts;
+      },
+    };
+    const store = new BatchingRateLimitStore(reversing, {
+      flushMs: 60_000,
+      maxPending: 1000,
+      now: () => 0,
+    });
+    const first = await Promise.all(Array.from({ length: 5 }, () => store.hit('k', 0, WINDOW)));
+    expect(first.map((c) => c.current).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect((await store.hit('k', 0, WINDOW)).current).toBe(6);
+  });
 });
