@@ -45,7 +45,7 @@ const ESIGNATURE_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_i
 
 /**
  * `/proxy/{api}/{path}`: forwards any DocuSign call 1:1 (method, query, body, status, headers) with the
- * connection's token injected, streaming both bodies. Built on hono/proxy, through the one upstream client.
+ * connection's token injected, streaming both bodies, through the one upstream client (`send`).
  */
 export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { maxBodyBytes: number }): void {
   for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
