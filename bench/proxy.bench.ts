@@ -9,7 +9,7 @@
  * Targets: (b) req/s >= 90% of (a), (b) p99 <= 1.5x (a). Run: `npm run bench -- proxy.bench`.
  */
 import { startChild, startSimAndGateway } from './harness/children';
-import { compareRounds, machineLine, pairedRatio, printSummary } from './harness/load';
+import { checkThroughput, compareRounds, machineLine, pairedRatio, printComparison } from './harness/load';
 import type { SimInfo } from './harness/protocol';
 
 const QUERY = 'count=25';
@@ -39,20 +39,10 @@ const [a, b] = await compareRounds(
   ],
   { rounds: 8, connections: 32, durationMs: 4000, warmupMs: 1000 },
 );
-printSummary(a!);
-printSummary(b!);
-console.log(
-  `server CPU per request: gateway ${b!.cpuMsPerRequest.toFixed(2)} ms vs bare ${a!.cpuMsPerRequest.toFixed(2)} ms ` +
-    `(capacity ratio bare/gateway ${(a!.cpuMsPerRequest / b!.cpuMsPerRequest).toFixed(2)}; informational)`,
-);
-const rpsRatio = pairedRatio(a!, b!, 'rps');
+printComparison(a!, b!);
+const rpsOk = checkThroughput(a!, b!, 0.9, 'gateway req/s');
 const p99Ratio = pairedRatio(a!, b!, 'p99Ms');
-const rpsOk = rpsRatio >= 0.9 && a!.errors + b!.errors === 0;
 const p99Ok = p99Ratio <= 1.5;
-console.log(
-  `${rpsOk ? 'PASS' : 'FAIL'}: gateway req/s ${(rpsRatio * 100).toFixed(0)}% of bare (target >= 90%; median of ${a!.rounds.length} paired rounds; ` +
-    `best rounds ${((b!.best.rps / a!.best.rps) * 100).toFixed(0)}%, median rounds ${((b!.median.rps / a!.median.rps) * 100).toFixed(0)}%)`,
-);
 console.log(
   `${p99Ok ? 'PASS' : 'FAIL'}: gateway p99 ${p99Ratio.toFixed(2)}x bare (target <= 1.5x; median of paired rounds; ` +
     `best rounds ${(b!.best.p99Ms / a!.best.p99Ms).toFixed(2)}x, median rounds ${(b!.median.p99Ms / a!.median.p99Ms).toFixed(2)}x)`,

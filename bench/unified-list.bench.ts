@@ -7,7 +7,7 @@
  * Run: `npm run bench -- unified-list`.
  */
 import { startChild, startSimAndGateway } from './harness/children';
-import { compareRounds, machineLine, pairedRatio, printSummary } from './harness/load';
+import { checkThroughput, compareRounds, machineLine, printComparison } from './harness/load';
 import type { SimInfo } from './harness/protocol';
 
 console.log(await machineLine());
@@ -35,18 +35,8 @@ const [a, b] = await compareRounds(
   ],
   { rounds: 8, connections: 16, durationMs: 4000, warmupMs: 1000 },
 );
-printSummary(a!);
-printSummary(b!);
-console.log(
-  `server CPU per request: gateway ${b!.cpuMsPerRequest.toFixed(2)} ms vs bare ${a!.cpuMsPerRequest.toFixed(2)} ms ` +
-    `(capacity ratio bare/gateway ${(a!.cpuMsPerRequest / b!.cpuMsPerRequest).toFixed(2)}; informational)`,
-);
-const ratio = pairedRatio(a!, b!, 'rps');
-const ok = ratio >= 0.8 && a!.errors + b!.errors === 0;
-console.log(
-  `${ok ? 'PASS' : 'FAIL'}: gateway unified list ${(ratio * 100).toFixed(0)}% of bare req/s (target >= 80%; median of ${a!.rounds.length} paired rounds; ` +
-    `best rounds ${((b!.best.rps / a!.best.rps) * 100).toFixed(0)}%, median rounds ${((b!.median.rps / a!.median.rps) * 100).toFixed(0)}%)`,
-);
+printComparison(a!, b!);
+const ok = checkThroughput(a!, b!, 0.8, 'gateway unified list req/s');
 
 await Promise.all([bare.stop(), gateway.stop()]);
 await sim.stop();

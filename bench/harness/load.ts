@@ -161,3 +161,33 @@ export function printSummary(s: VariantSummary): void {
 export function pairedRatio(a: VariantSummary, b: VariantSummary, metric: 'rps' | 'p99Ms'): number {
   return median(a.rounds.map((ra, i) => b.rounds[i]![metric] / ra[metric]));
 }
+
+/** Both variants' summaries and their servers' CPU time per request. */
+export function printComparison(a: VariantSummary, b: VariantSummary): void {
+  printSummary(a);
+  printSummary(b);
+  console.log(
+    `server CPU per request: gateway ${b.cpuMsPerRequest.toFixed(2)} ms vs bare ${a.cpuMsPerRequest.toFixed(2)} ms ` +
+      `(capacity ratio bare/gateway ${(a.cpuMsPerRequest / b.cpuMsPerRequest).toFixed(2)}; informational)`,
+  );
+}
+
+/**
+ * Checks `b`'s throughput against `minRatio` of `a`'s (median of paired rounds, no errors in either) and prints
+ * PASS or FAIL with the best-round and median-round ratios for context. `what` names the gateway side.
+ */
+export function checkThroughput(
+  a: VariantSummary,
+  b: VariantSummary,
+  minRatio: number,
+  what: string,
+): boolean {
+  const ratio = pairedRatio(a, b, 'rps');
+  const ok = ratio >= minRatio && a.errors + b.errors === 0;
+  const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'}: ${what} ${percent(ratio)} of bare (target >= ${percent(minRatio)}; median of ${a.rounds.length} paired rounds; ` +
+      `best rounds ${percent(b.best.rps / a.best.rps)}, median rounds ${percent(b.median.rps / a.median.rps)})`,
+  );
+  return ok;
+}
