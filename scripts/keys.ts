@@ -4,14 +4,14 @@
  * Uses the same configuration (DATABASE_URL or the embedded database under DATA_DIR) as `npm start`.
  */
 import { parseArgs } from 'node:util';
-import { createApiKey, ensureEnvironment, listApiKeys, revokeApiKey } from '../src/auth/api-keys';
-import { resealIntegratedAccounts } from '../src/auth/key-rotation';
-import { createVault, parseEncryptionKeys } from '../src/auth/vault';
-import { DEVELOPMENT_ENVIRONMENT } from '../src/bootstrap';
+import { createApiKey, ensureEnvironment, listApiKeys, revokeApiKey } from '../src/api-keys/api-keys';
+import { resealIntegratedAccounts } from '../src/credentials/key-rotation';
+import { createVault, parseEncryptionKeys } from '../src/credentials/vault';
+import { DEVELOPMENT_ENVIRONMENT } from '../src/startup/bootstrap';
 import { ConfigError, loadConfig } from '../src/config';
 import { migrate } from '../src/db/migrate';
 import { openConfiguredDatabase } from '../src/db/open';
-import { resolveLocalSecrets } from '../src/local-secrets';
+import { resolveLocalSecrets } from '../src/startup/local-secrets';
 
 const USAGE =
   'usage: npm run keys -- create [--env ID] [--name NAME] | list [--env ID] | revoke <key id or prefix>';

@@ -1,21 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
-import { createRefreshScheduler } from './auth/refresh-scheduler';
-import { bootstrapEmptyDatabase } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { docusignConfigFrom } from './connections/docusign-app';
+import { createRefreshScheduler } from './credentials/refresh-scheduler';
 import { migrate } from './db/migrate';
 import { openConfiguredDatabase } from './db/open';
 import { createJsonLogger } from './http/logger';
 import { BatchingRateLimitStore } from './http/rate-limit-batching';
 import { PostgresRateLimitStore } from './http/rate-limit-postgres';
-import { resolveLocalSecrets } from './local-secrets';
 import { loadMappings } from './mapping/load';
-import { connectSandbox } from './sandbox/connect-sandbox';
-import { startSandbox } from './sandbox/start-sandbox';
-import { createUtilizationSync } from './unified/utilization-sync';
+import { bootstrapEmptyDatabase } from './startup/bootstrap';
+import { connectSandbox } from './startup/connect-sandbox';
+import { resolveLocalSecrets } from './startup/local-secrets';
+import { startSandbox } from './startup/sandbox';
 import { createNodeFetch } from './upstream/node-fetch';
+import { createUtilizationSync } from './utilization/sync';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

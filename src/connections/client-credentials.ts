@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import type { ClientCredentials } from '../auth/token-manager';
-import type { Vault } from '../auth/vault';
+import { sealedAad } from '../credentials/aad';
+import type { ClientCredentials } from '../credentials/token-manager';
+import type { Vault } from '../credentials/vault';
 import type { Database } from '../db/client';
 import { integratedAccounts } from '../db/schema/index';
 import { ApiError } from '../http/errors';
-import { credentialAad } from './connect';
 import type { DocusignAppConfig } from './docusign-app';
 
 /**
@@ -34,12 +34,12 @@ export async function clientCredentialsFor(
     oauthBase: row.oauthBase,
     clientId: row.clientId,
     clientSecret: row.clientSecretSealed
-      ? await vault.open(row.clientSecretSealed, credentialAad(integratedAccountId, 'client_secret'))
+      ? await vault.open(row.clientSecretSealed, sealedAad(integratedAccountId, 'client_secret'))
       : environment?.clientId === row.clientId
         ? environment.clientSecret
         : undefined,
     privateKeyPem: row.privateKeySealed
-      ? await vault.open(row.privateKeySealed, credentialAad(integratedAccountId, 'private_key'))
+      ? await vault.open(row.privateKeySealed, sealedAad(integratedAccountId, 'private_key'))
       : undefined,
   };
 }

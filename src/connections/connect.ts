@@ -1,17 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { sealTokenSet } from '../auth/token-manager';
-import type { Vault } from '../auth/vault';
-import {
-  type AccountScope,
-  esignatureBase,
-  selectAccounts,
-  usableAccounts,
-} from '../connectors/docusign/accounts';
-import { DocusignAccountError, DocusignOAuthError } from '../connectors/docusign/errors';
-import type { DocusignHosts } from '../connectors/docusign/hosts';
-import type { DocusignOAuthClient, DocusignTokenSet } from '../connectors/docusign/oauth';
+import { sealedAad } from '../credentials/aad';
+import { sealTokenSet } from '../credentials/token-manager';
+import type { Vault } from '../credentials/vault';
 import type { Database } from '../db/client';
 import { type DiscoveredAccount, integratedAccounts } from '../db/schema/index';
+import { type AccountScope, esignatureBase, selectAccounts, usableAccounts } from '../docusign/accounts';
+import { DocusignAccountError, DocusignOAuthError } from '../docusign/errors';
+import type { DocusignHosts } from '../docusign/hosts';
+import type { DocusignOAuthClient, DocusignTokenSet } from '../docusign/oauth';
 import { ApiError } from '../http/errors';
 import type { UpstreamClient } from '../upstream/client';
 import type { AccountCache } from './account-cache';
@@ -76,10 +72,10 @@ export async function establishConnection(
     refreshFailures: 0,
     refreshRetryAt: null,
     privateKeySealed: draft.privateKeyPem
-      ? await deps.vault.seal(draft.privateKeyPem, credentialAad(draft.id, 'private_key'))
+      ? await deps.vault.seal(draft.privateKeyPem, sealedAad(draft.id, 'private_key'))
       : null,
     clientSecretSealed: draft.clientSecret
-      ? await deps.vault.seal(draft.clientSecret, credentialAad(draft.id, 'client_secret'))
+      ? await deps.vault.seal(draft.clientSecret, sealedAad(draft.id, 'client_secret'))
       : null,
     metadata: draft.metadata ?? {},
     updatedAt: new Date(deps.now()),
@@ -153,9 +149,4 @@ export async function establishConnection(
     }
   }
   return row!;
-}
-
-/** AAD for a connection's own app credentials, binding them to the row and purpose. */
-export function credentialAad(integratedAccountId: string, field: 'private_key' | 'client_secret'): string {
-  return `integrated_account:${integratedAccountId}:${field}`;
 }

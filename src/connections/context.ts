@@ -1,8 +1,8 @@
-import type { TokenManager } from '../auth/token-manager';
-import type { Vault } from '../auth/vault';
-import type { LinkStateSigner } from '../connectors/docusign/link-state';
-import type { DocusignOAuthClient } from '../connectors/docusign/oauth';
+import type { TokenManager } from '../credentials/token-manager';
+import type { Vault } from '../credentials/vault';
 import type { Database } from '../db/client';
+import type { LinkStateSigner } from '../docusign/link-state';
+import type { DocusignOAuthClient } from '../docusign/oauth';
 import { ApiError } from '../http/errors';
 import type { UpstreamClient } from '../upstream/client';
 import type { AccountCache } from './account-cache';

@@ -1,4 +1,4 @@
-import { type DocusignHosts, docusignHosts } from '../connectors/docusign/hosts';
+import { type DocusignHosts, docusignHosts } from '../docusign/hosts';
 
 /** Permission a connection grants the gateway's users: read only, or read and take actions. */
 export type Permission = 'read' | 'read_write';

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { type DiscoveredAccount, integratedAccounts } from '../db/schema/index';
+import { type CursorKey, DEFAULT_CURSOR_TTL_MS, decodeCursor, encodeCursor } from '../http/cursor';
 import { ApiError } from '../http/errors';
 
 export type IntegratedAccountRow = typeof integratedAccounts.$inferSelect;
@@ -126,6 +127,42 @@ export async function listIntegratedAccounts(
     .orderBy(asc(integratedAccounts.createdAt), asc(integratedAccounts.id))
     .offset(options.offset)
     .limit(options.limit);
+}
+
+/** One API page of the environment's connections, with a signed cursor to the next. */
+export async function listIntegratedAccountsPage(
+  ctx: { db: Database; now: () => number },
+  cursorKey: CursorKey,
+  environmentId: string,
+  options: { limit: number; cursor: string | undefined },
+): Promise<{ result: IntegratedAccount[]; next_cursor: string | null; result_count: number }> {
+  const binding = {
+    environmentId,
+    integratedAccountId: '',
+    resource: 'integrated-accounts',
+    filtersHash: '',
+  };
+  const position = options.cursor
+    ? await decodeCursor(options.cursor, cursorKey, binding, ctx.now())
+    : { offset: 0 };
+  const rows = await listIntegratedAccounts(ctx.db, environmentId, {
+    offset: position.offset,
+    limit: options.limit + 1,
+  });
+  const page = rows.slice(0, options.limit);
+  const next =
+    rows.length > options.limit
+      ? await encodeCursor(
+          {
+            ...binding,
+            offset: position.offset + options.limit,
+            accountIndex: 0,
+            expiresAt: ctx.now() + DEFAULT_CURSOR_TTL_MS,
+          },
+          cursorKey,
+        )
+      : null;
+  return { result: page.map(presentIntegratedAccount), next_cursor: next, result_count: page.length };
 }
 
 /** The DocuSign accounts a connection covers, in a stable order (default first). */

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { base64url } from 'jose';
-import { sha256Hex } from '../auth/digest';
+import { sha256Hex } from '../crypto/sha256';
 import type { Database } from '../db/client';
 import { linkTokens } from '../db/schema/index';
 

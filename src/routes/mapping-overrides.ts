@@ -6,7 +6,7 @@ import { errorResponses, type Router } from '../http/openapi';
 import type { MappingCatalog } from '../mapping/catalog';
 import { describeIssues } from '../mapping/definitions';
 import { applyOverrides, MAPPING_OVERRIDE_INPUT, type MappingOverride } from '../mapping/overrides';
-import type { OverridesStore } from '../unified/overrides-store';
+import type { OverridesStore } from '../mapping/overrides-store';
 
 const Params = z.object({
   // A plain string (not an enum) so an unknown model is a 404 from the catalog, like an unknown resource.

@@ -6,16 +6,15 @@ import {
   DEFAULT_CURSOR_TTL_MS,
   decodeCursor,
   encodeCursor,
-  fillPage,
   hashFilters,
-  nextPosition,
 } from '../http/cursor';
 import { ApiError } from '../http/errors';
 import type { MappingCatalog } from '../mapping/catalog';
 import type { CompiledMethod, MappedRequest, RequestContext, UnifiedObject } from '../mapping/compile';
+import type { OverridesStore } from '../mapping/overrides-store';
 import { mappedRequestUrl } from '../mapping/request-url';
 import type { UpstreamClient } from '../upstream/client';
-import type { OverridesStore } from './overrides-store';
+import { fillPage, nextPosition } from './paging';
 
 export interface UnifiedDeps {
   catalog: MappingCatalog;

@@ -1,5 +1,5 @@
+import { createApiKey, ensureEnvironment } from '../../src/api-keys/api-keys';
 import { type AppDeps, createApp } from '../../src/app';
-import { createApiKey, ensureEnvironment } from '../../src/auth/api-keys';
 import type { Logger } from '../../src/http/logger';
 import { createTestDatabase } from './database';
 

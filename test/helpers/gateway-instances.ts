@@ -1,5 +1,5 @@
+import { createApiKey, ensureEnvironment } from '../../src/api-keys/api-keys';
 import { type AppDeps, createApp, type GatewayApp } from '../../src/app';
-import { createApiKey, ensureEnvironment } from '../../src/auth/api-keys';
 import type { DatabaseHandle } from '../../src/db/client';
 import { openDatabase } from '../../src/db/open';
 import { createMemoryLogger, TEST_SECRETS } from './create-test-app';

@@ -4,7 +4,7 @@ import type {
   TokenRow,
   TokenRowPatch,
   TokenStore,
-} from '../../src/auth/token-store';
+} from '../../src/credentials/token-store';
 
 /**
  * An in-memory TokenStore with the PostgreSQL store's semantics: `withLock` serialises per row,

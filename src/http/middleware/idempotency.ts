@@ -1,6 +1,6 @@
 import { and, eq, lt } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
-import { sha256Hex } from '../../auth/digest';
+import { sha256Hex } from '../../crypto/sha256';
 import type { Database } from '../../db/client';
 import { idempotencyKeys } from '../../db/schema/index';
 import type { GatewayEnv } from '../context';

@@ -1,8 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type ConnectionsContext, docusignEnvironment } from '../../connections/context';
-import { getIntegratedAccount } from '../../connections/integrated-accounts';
-import { createLinkToken } from '../../connections/link-tokens';
-import { ApiError } from '../../http/errors';
+import type { ConnectionsContext } from '../../connections/context';
+import { issueLinkToken } from '../../connections/link-issuing';
 import { errorResponses, type Router } from '../../http/openapi';
 
 const CreateLinkTokenSchema = z
@@ -48,39 +46,6 @@ const route = createRoute({
   },
 });
 
-/** Issues a link token (for a new connection, or to re-authorize `integratedAccountId`). */
-export async function issueLinkToken(
-  ctx: ConnectionsContext,
-  input: {
-    environmentId: string;
-    docusignEnvironment: string | undefined;
-    returnUrl: string | null;
-    integratedAccountId: string | null;
-    ttlSeconds: number;
-  },
-) {
-  const [name, config] = docusignEnvironment(ctx, input.docusignEnvironment);
-  if (!config.clientId || !config.clientSecret) {
-    throw new ApiError(
-      'invalid_request',
-      `No DocuSign integration key is configured for "${name}"; set DOCUSIGN_CLIENT_ID and DOCUSIGN_CLIENT_SECRET`,
-    );
-  }
-  const expiresAt = new Date(ctx.now() + input.ttlSeconds * 1000);
-  const { token } = await createLinkToken(ctx.db, {
-    environmentId: input.environmentId,
-    docusignEnvironment: name,
-    returnUrl: input.returnUrl,
-    integratedAccountId: input.integratedAccountId,
-    expiresAt,
-  });
-  return {
-    link_token: token,
-    link_url: `${ctx.publicUrl}/link/${token}`,
-    expires_at: expiresAt.toISOString(),
-  };
-}
-
 /** `POST /link-tokens`. */
 export function registerLinkTokens(app: Router, ctx: ConnectionsContext): void {
   app.openapi(route, async (c) => {
@@ -93,17 +58,5 @@ export function registerLinkTokens(app: Router, ctx: ConnectionsContext): void {
       ttlSeconds: body.expires_in_seconds,
     });
     return c.json(link, 201);
-  });
-}
-
-/** Used by re-authorization: a link bound to an existing connection of the environment. */
-export async function issueReauthorizationLink(ctx: ConnectionsContext, environmentId: string, id: string) {
-  const row = await getIntegratedAccount(ctx.db, environmentId, id);
-  return issueLinkToken(ctx, {
-    environmentId,
-    docusignEnvironment: row.docusignEnvironment,
-    returnUrl: typeof row.metadata.return_url === 'string' ? row.metadata.return_url : null,
-    integratedAccountId: row.id,
-    ttlSeconds: 1800,
   });
 }

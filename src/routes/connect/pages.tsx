@@ -1,18 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { establishConnection } from '../../connections/connect';
-import { type ConnectionsContext, oauthRedirectUri } from '../../connections/context';
-import { type Permission, scopesFor } from '../../connections/docusign-app';
-import { newIntegratedAccountId } from '../../connections/integrated-accounts';
-import {
-  consumeLinkToken,
-  findLinkToken,
-  getLinkTokenById,
-  type LinkProblem,
-} from '../../connections/link-tokens';
-import { DocusignOAuthError } from '../../connectors/docusign/errors';
-import { LINK_STATE_AUDIENCE, LinkStateError } from '../../connectors/docusign/link-state';
-import { createPkcePair } from '../../connectors/docusign/pkce';
+import { findLink, finishCodeGrant, servedEnvironment, startCodeGrant } from '../../connections/code-grant';
+import type { ConnectionsContext } from '../../connections/context';
+import type { LinkProblem } from '../../connections/link-tokens';
 import type { GatewayEnv } from '../../http/context';
 import type { Router } from '../../http/openapi';
 import { type ConnectFormValues, ConnectPage, MessagePage } from './views';
@@ -20,8 +10,6 @@ import { type ConnectFormValues, ConnectPage, MessagePage } from './views';
 const html = { 'text/html': { schema: z.string() } };
 // No length limit in the schema: a bad link must get the page, not a JSON validation error.
 const TokenParams = z.object({ token: z.string().min(1) });
-// Real tokens are ~35 characters; anything far longer is not worth hashing and looking up.
-const MAX_TOKEN_LENGTH = 200;
 
 const showRoute = createRoute({
   method: 'get',
@@ -89,16 +77,11 @@ const FormSchema = z.object({
   all_accounts: z.enum(['true']).optional(),
 });
 
-interface StateClaims extends Record<string, unknown> {
-  /** link token id */
-  lt: string;
-  /** permission */
-  p: Permission;
-  /** account scope: `*` all, `` default, else an account id */
-  s: string;
-  /** the PKCE verifier, vault-sealed so the state in the URL does not reveal it */
-  v: string;
-}
+const BAD_STATE_TEXT = {
+  missing: 'The sign-in answer from DocuSign is incomplete (no state).',
+  expired: 'The sign-in took too long and has expired. Open the connection link again.',
+  invalid: 'The sign-in answer could not be verified. Open the connection link again.',
+} as const;
 
 const PROBLEM_TEXT: Record<LinkProblem, string> = {
   unknown: 'This connection link is not valid. Ask the application for a new link.',
@@ -135,102 +118,45 @@ export function registerConnectPages(app: Router, ctx: ConnectionsContext): void
     if (!parsed.success || error) {
       return c.html(<ConnectPage action={c.req.path} values={values} error={error} />, 400);
     }
-    const pkce = await createPkcePair();
-    const claims: StateClaims = {
-      lt: found.row.id,
-      p: parsed.data.permission,
-      s: parsed.data.all_accounts ? '*' : parsed.data.account_id,
-      v: await ctx.vault.seal(pkce.codeVerifier, `pkce:${found.row.id}`),
-    };
-    const { token: state } = await ctx.signer.sign(claims, {
-      audience: LINK_STATE_AUDIENCE.oauthState,
-      ttlSeconds: 900,
-    });
-    const url = ctx.oauthClient(environment.oauthBase).authorizationUrl({
-      clientId: environment.clientId!,
-      redirectUri: oauthRedirectUri(ctx),
-      scopes: scopesFor(parsed.data.permission),
-      state,
-      codeChallenge: pkce.codeChallenge,
+    const url = await startCodeGrant(ctx, found.row, environment, {
+      permission: parsed.data.permission,
+      accountId: parsed.data.account_id,
+      allAccounts: parsed.data.all_accounts === 'true',
     });
     return c.redirect(url, 302);
   });
 
   app.openapi(callbackRoute, async (c) => {
-    const query = c.req.valid('query');
-    if (!query.state) return errorPage(c, 'The sign-in answer from DocuSign is incomplete (no state).', 400);
-    let claims: StateClaims;
-    try {
-      ({ claims } = await ctx.signer.verify<StateClaims>(query.state, {
-        audience: LINK_STATE_AUDIENCE.oauthState,
-      }));
-    } catch (error) {
-      if (!(error instanceof LinkStateError)) throw error;
-      const text =
-        error.reason === 'expired'
-          ? 'The sign-in took too long and has expired. Open the connection link again.'
-          : 'The sign-in answer could not be verified. Open the connection link again.';
-      return errorPage(c, text, 400);
+    const outcome = await finishCodeGrant(ctx, c.req.valid('query'));
+    switch (outcome.kind) {
+      case 'bad_state':
+        return errorPage(c, BAD_STATE_TEXT[outcome.reason], 400);
+      case 'link_problem':
+        return problemPage(c, outcome.problem);
+      case 'docusign_error':
+        if (outcome.returnUrl)
+          return c.redirect(withParams(outcome.returnUrl, { error: outcome.error }), 302);
+        return errorPage(
+          c,
+          outcome.error === 'access_denied'
+            ? 'You declined access in DocuSign, so nothing was connected. Open the link again to retry.'
+            : `DocuSign reported an error: ${outcome.error}.`,
+          400,
+        );
+      case 'no_code':
+        return errorPage(c, 'The sign-in answer from DocuSign has no authorization code.', 400);
+      case 'environment_gone':
+        return environmentGonePage(c);
+      case 'exchange_failed':
+        return errorPage(
+          c,
+          `DocuSign did not complete the sign-in (${outcome.error}). Ask for a new link and try again.`,
+          400,
+        );
     }
-    const link = await getLinkTokenById(ctx.db, claims.lt);
-    if (!link) return problemPage(c, 'unknown');
-    if (query.error) {
-      const declined = query.error === 'access_denied';
-      if (link.returnUrl) return c.redirect(withParams(link.returnUrl, { error: query.error }), 302);
-      return errorPage(
-        c,
-        declined
-          ? 'You declined access in DocuSign, so nothing was connected. Open the link again to retry.'
-          : `DocuSign reported an error: ${query.error}.`,
-        400,
-      );
-    }
-    if (!query.code) return errorPage(c, 'The sign-in answer from DocuSign has no authorization code.', 400);
-    if (link.usedAt) return problemPage(c, 'used');
-    if (link.expiresAt.getTime() <= ctx.now()) return problemPage(c, 'expired');
-    const environment = servedEnvironment(ctx, link.docusignEnvironment);
-    if (!environment) return environmentGonePage(c);
-    if (!(await consumeLinkToken(ctx.db, link.id, new Date(ctx.now())))) return problemPage(c, 'used');
-
-    const oauth = ctx.oauthClient(environment.oauthBase);
-    let row: Awaited<ReturnType<typeof establishConnection>>;
-    try {
-      const codeVerifier = await ctx.vault.open(claims.v, `pkce:${link.id}`);
-      const tokens = await oauth.exchangeCode({
-        code: query.code,
-        codeVerifier,
-        redirectUri: oauthRedirectUri(ctx),
-        clientId: environment.clientId!,
-        clientSecret: environment.clientSecret!,
-      });
-      row = await establishConnection(
-        ctx,
-        {
-          id: link.integratedAccountId ?? newIntegratedAccountId(),
-          environmentId: link.environmentId,
-          permission: claims.p,
-          scope: claims.s === '*' ? 'all' : claims.s ? { accountId: claims.s } : 'default',
-          authType: 'authorization_code',
-          docusignEnvironment: link.docusignEnvironment,
-          hosts: environment,
-          clientId: environment.clientId!,
-          metadata: link.returnUrl ? { return_url: link.returnUrl } : {},
-        },
-        tokens,
-      );
-    } catch (error) {
-      if (!(error instanceof DocusignOAuthError)) throw error;
-      return errorPage(
-        c,
-        `DocuSign did not complete the sign-in (${error.error}). Ask for a new link and try again.`,
-        400,
-      );
-    }
-    if (link.returnUrl) {
-      return c.redirect(
-        withParams(link.returnUrl, { integrated_account_id: row.id, status: row.status }),
-        302,
-      );
+    const { row, returnUrl } = outcome;
+    if (returnUrl) {
+      return c.redirect(withParams(returnUrl, { integrated_account_id: row.id, status: row.status }), 302);
     }
     if (row.status !== 'active') {
       return c.html(
@@ -253,17 +179,6 @@ export function registerConnectPages(app: Router, ctx: ConnectionsContext): void
       200,
     );
   });
-}
-
-function findLink(ctx: ConnectionsContext, token: string) {
-  return token.length > MAX_TOKEN_LENGTH
-    ? Promise.resolve({ problem: 'unknown' as const })
-    : findLinkToken(ctx.db, token, ctx.now());
-}
-
-/** The DocuSign environment a link was made for, if this gateway still has it configured. */
-function servedEnvironment(ctx: ConnectionsContext, name: string) {
-  return ctx.docusign.environments[name];
 }
 
 function environmentGonePage(c: Context<GatewayEnv>) {

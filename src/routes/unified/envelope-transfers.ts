@@ -2,8 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { selectDocusignAccount } from '../../connections/account-selection';
 import { getIntegratedAccount } from '../../connections/integrated-accounts';
 import { assertPermission } from '../../connections/permissions';
+import { getEnvelopeTransfer, startEnvelopeTransfer } from '../../envelope-transfers/envelope-transfer';
 import { errorResponses, type Router } from '../../http/openapi';
-import { getEnvelopeTransfer, startEnvelopeTransfer } from '../../unified/envelope-transfer';
 import type { UnifiedRouteDeps } from './deps';
 
 const Query = z.object({

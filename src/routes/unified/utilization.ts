@@ -10,8 +10,8 @@ import {
 } from '../../http/cursor';
 import { ApiError } from '../../http/errors';
 import { errorResponses, type Router } from '../../http/openapi';
-import { utilizationRows } from '../../unified/utilization-report';
-import { addDays, dayOf, HISTORY_DAYS, type UtilizationStoreDeps } from '../../unified/utilization-store';
+import { utilizationRows } from '../../utilization/report';
+import { addDays, dayOf, HISTORY_DAYS, type UtilizationStoreDeps } from '../../utilization/store';
 import type { UnifiedRouteDeps } from './deps';
 
 const isoDay = z

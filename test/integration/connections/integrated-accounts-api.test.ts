@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApiKey, ensureEnvironment } from '../../../src/auth/api-keys';
-import { esignatureBase } from '../../../src/connectors/docusign/accounts';
+import { createApiKey, ensureEnvironment } from '../../../src/api-keys/api-keys';
+import { esignatureBase } from '../../../src/docusign/accounts';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
 import { createTestApp, type TestApp } from '../../helpers/create-test-app';
 import {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRefreshScheduler } from '../../../src/auth/refresh-scheduler';
+import { createRefreshScheduler } from '../../../src/credentials/refresh-scheduler';
 import { integratedAccounts } from '../../../src/db/schema/index';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
 import { usingRealPostgres } from '../../helpers/database';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esignatureBase } from '../../../src/connectors/docusign/accounts';
 import { integratedAccounts } from '../../../src/db/schema/index';
+import { esignatureBase } from '../../../src/docusign/accounts';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
 import { usingRealPostgres } from '../../helpers/database';
 import {

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenAad } from '../../../src/auth/token-manager';
-import { createVault, parseEncryptionKeys } from '../../../src/auth/vault';
-import { esignatureBase } from '../../../src/connectors/docusign/accounts';
+import { sealedAad } from '../../../src/credentials/aad';
+import { createVault, parseEncryptionKeys } from '../../../src/credentials/vault';
 import { events, integratedAccounts } from '../../../src/db/schema/index';
+import { esignatureBase } from '../../../src/docusign/accounts';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../../helpers/create-test-app';
 import {
@@ -133,7 +133,7 @@ async function callUpstream(id: string) {
 /** Someone spends the connection's refresh token behind the gateway's back (DocuSign rotates it). */
 async function spendRefreshTokenElsewhere(id: string) {
   const [row] = await t.db.select().from(integratedAccounts).where(eq(integratedAccounts.id, id));
-  const refreshToken = await vault.open(row!.refreshTokenSealed!, tokenAad(id, 'refresh_token'));
+  const refreshToken = await vault.open(row!.refreshTokenSealed!, sealedAad(id, 'refresh_token'));
   const res = await sim.fetch(`${sim.origin}/oauth/token`, {
     method: 'POST',
     headers: {

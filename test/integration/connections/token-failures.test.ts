@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tokenAad } from '../../../src/auth/token-manager';
-import { createVault, parseEncryptionKeys } from '../../../src/auth/vault';
-import { esignatureBase } from '../../../src/connectors/docusign/accounts';
+import { sealedAad } from '../../../src/credentials/aad';
+import { createVault, parseEncryptionKeys } from '../../../src/credentials/vault';
 import { events, integratedAccounts } from '../../../src/db/schema/index';
+import { esignatureBase } from '../../../src/docusign/accounts';
 import { ApiError } from '../../../src/http/errors';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../../helpers/create-test-app';
@@ -109,7 +109,7 @@ describe('a spent refresh token', () => {
     const id = await connect();
     // Someone else spends the refresh token (DocuSign rotates it), so the gateway's copy is dead.
     const stored = await row(id);
-    const refreshToken = await vault.open(stored.refreshTokenSealed!, tokenAad(id, 'refresh_token'));
+    const refreshToken = await vault.open(stored.refreshTokenSealed!, sealedAad(id, 'refresh_token'));
     const stolen = await sim.fetch(`${sim.origin}/oauth/token`, {
       method: 'POST',
       headers: {

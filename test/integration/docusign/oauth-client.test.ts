@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { selectAccounts } from '../../../src/connectors/docusign/accounts';
-import { DocusignOAuthError } from '../../../src/connectors/docusign/errors';
-import { docusignHosts } from '../../../src/connectors/docusign/hosts';
-import { createLinkStateSigner, LINK_STATE_AUDIENCE } from '../../../src/connectors/docusign/link-state';
-import { createDocusignOAuthClient, type DocusignOAuthClient } from '../../../src/connectors/docusign/oauth';
-import { createPkcePair } from '../../../src/connectors/docusign/pkce';
+import { selectAccounts } from '../../../src/docusign/accounts';
+import { DocusignOAuthError } from '../../../src/docusign/errors';
+import { docusignHosts } from '../../../src/docusign/hosts';
+import { createLinkStateSigner, LINK_STATE_AUDIENCE } from '../../../src/docusign/link-state';
+import { createDocusignOAuthClient, type DocusignOAuthClient } from '../../../src/docusign/oauth';
+import { createPkcePair } from '../../../src/docusign/pkce';
 import { createDocusignSimulator, type DocusignSimulator } from '../../../src/sandbox/docusign';
 
 const ORIGIN = 'http://127.0.0.1:4010';

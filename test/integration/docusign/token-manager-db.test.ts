@@ -1,17 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDbTokenStore } from '../../../src/auth/db-token-store';
-import {
-  createTokenManager,
-  sealTokenSet,
-  type TokenManager,
-  tokenAad,
-} from '../../../src/auth/token-manager';
-import { createVault } from '../../../src/auth/vault';
-import { createDocusignOAuthClient } from '../../../src/connectors/docusign/oauth';
+import { sealedAad } from '../../../src/credentials/aad';
+import { createDbTokenStore } from '../../../src/credentials/db-token-store';
+import { createTokenManager, sealTokenSet, type TokenManager } from '../../../src/credentials/token-manager';
+import { createVault } from '../../../src/credentials/vault';
 import type { Database, DatabaseHandle } from '../../../src/db/client';
 import { openDatabase } from '../../../src/db/open';
 import { environments, events, integratedAccounts } from '../../../src/db/schema/index';
+import { createDocusignOAuthClient } from '../../../src/docusign/oauth';
 import { createDocusignSimulator, type DocusignSimulator } from '../../../src/sandbox/docusign';
 import { createTestDatabase, usingRealPostgres } from '../../helpers/database';
 
@@ -94,7 +90,7 @@ describe(`token manager on the database token store (${usingRealPostgres ? 'Post
       .from(integratedAccounts)
       .where(eq(integratedAccounts.id, 'ia_1'));
     expect(row!.accessTokenExpiresAt!.getTime()).toBe(clock.now + 8 * HOUR);
-    expect(await vault.open(row!.accessTokenSealed!, tokenAad('ia_1', 'access_token'))).toBe(
+    expect(await vault.open(row!.accessTokenSealed!, sealedAad('ia_1', 'access_token'))).toBe(
       token.accessToken,
     );
     expect(sim.log.count({ grantType: 'refresh_token' })).toBe(1);
@@ -118,7 +114,7 @@ describe(`token manager on the database token store (${usingRealPostgres ? 'Post
       .select()
       .from(integratedAccounts)
       .where(eq(integratedAccounts.id, 'ia_1'));
-    const refreshToken = await vault.open(before!.refreshTokenSealed!, tokenAad('ia_1', 'refresh_token'));
+    const refreshToken = await vault.open(before!.refreshTokenSealed!, sealedAad('ia_1', 'refresh_token'));
     // Spend it outside the gateway so the gateway's refresh gets invalid_grant.
     await createDocusignOAuthClient({ oauthBase: ORIGIN, fetch: sim.fetch }).refresh({
       refreshToken,

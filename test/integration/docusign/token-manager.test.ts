@@ -1,14 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  createTokenManager,
-  sealTokenSet,
-  type TokenManager,
-  tokenAad,
-} from '../../../src/auth/token-manager';
-import type { TokenRow } from '../../../src/auth/token-store';
-import { createVault } from '../../../src/auth/vault';
-import { createDocusignOAuthClient } from '../../../src/connectors/docusign/oauth';
+import { sealedAad } from '../../../src/credentials/aad';
+import { createTokenManager, sealTokenSet, type TokenManager } from '../../../src/credentials/token-manager';
+import type { TokenRow } from '../../../src/credentials/token-store';
+import { createVault } from '../../../src/credentials/vault';
+import { createDocusignOAuthClient } from '../../../src/docusign/oauth';
 import { createDocusignSimulator, type DocusignSimulator } from '../../../src/sandbox/docusign';
 import { MemoryTokenStore } from '../../helpers/memory-token-store';
 
@@ -108,7 +104,7 @@ describe('token manager against the simulator', () => {
     await connectWithCodeGrant('ia_1');
     const row = (await store.read('ia_1'))!;
     // Someone spent the refresh token outside the gateway.
-    const spent = await vault.open(row.refreshTokenSealed!, tokenAad('ia_1', 'refresh_token'));
+    const spent = await vault.open(row.refreshTokenSealed!, sealedAad('ia_1', 'refresh_token'));
     const oauth = createDocusignOAuthClient({ oauthBase: ORIGIN, fetch: sim.fetch, now: () => clock.now });
     await oauth.refresh({
       refreshToken: spent,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, revokeApiKey } from '../../../src/auth/api-keys';
+import { createApiKey, revokeApiKey } from '../../../src/api-keys/api-keys';
 import { createTestApp, type TestApp } from '../../helpers/create-test-app';
 import { json } from '../../helpers/http';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../../src/auth/api-keys';
+import { createApiKey } from '../../../src/api-keys/api-keys';
 import { createTestApp, type TestApp } from '../../helpers/create-test-app';
 import { json } from '../../helpers/http';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../src/auth/digest';
+import { sha256Hex } from '../../../src/crypto/sha256';
 import { type ConnectedApp, createConnectedApp } from '../../helpers/connected-app';
 import { json } from '../../helpers/http';
 

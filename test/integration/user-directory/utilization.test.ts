@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coveredAccounts, getIntegratedAccount } from '../../../src/connections/integrated-accounts';
 import type { SimAccount } from '../../../src/sandbox/docusign/state';
-import { readSyncState, syncAccount } from '../../../src/unified/utilization-store';
-import { createUtilizationSync } from '../../../src/unified/utilization-sync';
+import { readSyncState, syncAccount } from '../../../src/utilization/store';
+import { createUtilizationSync } from '../../../src/utilization/sync';
 import { type ConnectedApp, createConnectedApp } from '../../helpers/connected-app';
 import { json } from '../../helpers/http';
 

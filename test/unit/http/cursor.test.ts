@@ -4,13 +4,12 @@ import {
   type CursorPayload,
   decodeCursor,
   encodeCursor,
-  fillPage,
   hashFilters,
   importCursorKey,
-  nextPosition,
   parseLimit,
 } from '../../../src/http/cursor';
 import { ApiError } from '../../../src/http/errors';
+import { fillPage, nextPosition } from '../../../src/unified/paging';
 
 const NOW = Date.UTC(2026, 0, 1);
 const binding: CursorBinding = {

@@ -1,0 +1,72 @@
+/** What the integrated-accounts API changes on a connection: permission, scope, metadata; deletion. */
+import { and, eq } from 'drizzle-orm';
+import { integratedAccounts } from '../db/schema/index';
+import { ApiError } from '../http/errors';
+import type { ConnectionsContext } from './context';
+import type { Permission } from './docusign-app';
+import { getIntegratedAccount, type IntegratedAccountRow } from './integrated-accounts';
+import { reauthorizeWithJwt } from './jwt-grant';
+import { type IssuedLink, issueReauthorizationLink } from './link-issuing';
+
+export interface IntegratedAccountChanges {
+  permission?: Permission;
+  accountId?: string;
+  allAccounts?: true;
+  metadata?: Record<string, unknown>;
+}
+
+/** Applies the changes to a connection of the environment (404 for another environment's id). */
+export async function updateIntegratedAccount(
+  ctx: Pick<ConnectionsContext, 'db' | 'accounts' | 'now'>,
+  environmentId: string,
+  id: string,
+  changes: IntegratedAccountChanges,
+): Promise<IntegratedAccountRow> {
+  const row = await getIntegratedAccount(ctx.db, environmentId, id);
+  if (changes.accountId && !row.accounts.some((account) => account.id === changes.accountId)) {
+    throw new ApiError(
+      'invalid_request',
+      `DocuSign account ${changes.accountId} is not among this connection's accounts (${row.accounts.map((a) => a.id).join(', ')})`,
+      { param: 'account_id' },
+    );
+  }
+  const [updated] = await ctx.db
+    .update(integratedAccounts)
+    .set({
+      ...(changes.permission ? { permission: changes.permission } : {}),
+      ...(changes.accountId ? { scopeAccountId: changes.accountId, allAccounts: false } : {}),
+      ...(changes.allAccounts ? { scopeAccountId: null, allAccounts: true } : {}),
+      ...(changes.metadata ? { metadata: changes.metadata } : {}),
+      updatedAt: new Date(ctx.now()),
+    })
+    .where(and(eq(integratedAccounts.id, row.id), eq(integratedAccounts.environmentId, environmentId)))
+    .returning();
+  ctx.accounts.forget(row.id);
+  return updated!;
+}
+
+/** Deletes a connection of the environment and its stored credentials; returns its id. */
+export async function deleteIntegratedAccount(
+  ctx: Pick<ConnectionsContext, 'db' | 'accounts'>,
+  environmentId: string,
+  id: string,
+): Promise<string> {
+  const row = await getIntegratedAccount(ctx.db, environmentId, id);
+  await ctx.db.delete(integratedAccounts).where(eq(integratedAccounts.id, row.id));
+  ctx.accounts.forget(row.id);
+  return row.id;
+}
+
+/**
+ * Re-authorization: a code-grant connection gets a new connect link for its end user; a JWT connection is granted
+ * again at once with its stored key.
+ */
+export async function reauthorizeIntegratedAccount(
+  ctx: ConnectionsContext,
+  environmentId: string,
+  id: string,
+): Promise<{ link: IssuedLink } | { row: IntegratedAccountRow }> {
+  const row = await getIntegratedAccount(ctx.db, environmentId, id);
+  if (row.authType !== 'jwt') return { link: await issueReauthorizationLink(ctx, environmentId, row.id) };
+  return { row: await reauthorizeWithJwt(ctx, row) };
+}

@@ -1,0 +1,34 @@
+import type { GatewayApp } from '../app';
+import type { RunningSandbox } from './sandbox';
+
+/**
+ * Connects the built-in sandbox through the gateway's own public API (JWT grant, all accounts, read and write),
+ * so the first `npm start` has a working connection to try. Returns the integrated account id.
+ */
+export async function connectSandbox(
+  app: GatewayApp,
+  apiKey: string,
+  sandbox: RunningSandbox,
+): Promise<string> {
+  const res = await app.request('/integrated-accounts', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth_type: 'jwt',
+      integration_key: sandbox.jwt.clientId,
+      user_id: sandbox.jwt.userId,
+      private_key: sandbox.jwt.privateKeyPem,
+      permission: 'read_write',
+      all_accounts: true,
+      docusign_environment: 'sandbox',
+      metadata: { name: 'Built-in DocuSign sandbox' },
+    }),
+  });
+  const body = (await res.json()) as { id?: string; status?: string; error?: { message: string } };
+  if (res.status !== 201 || !body.id || body.status !== 'active') {
+    throw new Error(
+      `Could not connect the built-in sandbox: ${body.error?.message ?? body.status ?? res.status}`,
+    );
+  }
+  return body.id;
+}
