@@ -1,4 +1,3 @@
-import { Scalar } from '@scalar/hono-api-reference';
 import { apiKeyAuth, VerifiedKeyCache } from './api-keys/api-key-auth';
 import { createAccountCache } from './connections/account-cache';
 import { clientCredentialsFor } from './connections/client-credentials';
@@ -34,6 +33,7 @@ import { createOverridesStore } from './mapping/overrides-store';
 import { buildOpenApiDocument, registerSecurityScheme } from './openapi-document';
 import { registerLinkTokens } from './routes/connect/link-tokens';
 import { registerConnectPages } from './routes/connect/pages';
+import { type DocsScriptLoader, registerDocs } from './routes/docs';
 import { registerHealth } from './routes/health';
 import { registerIntegratedAccounts } from './routes/integrated-accounts';
 import { registerMappingOverrides } from './routes/mapping-overrides';
@@ -79,6 +79,8 @@ export interface AppDeps {
   apiKeyCacheTtlMs?: number;
   /** How long the proxy and unified calls reuse a connection row in the process (default 2 s; 0 = never). */
   accountCacheTtlMs?: number;
+  /** The `/docs` page's script (Node: read from the installed package); without it `/docs` is not served. */
+  docsScript?: DocsScriptLoader;
   /** Mapping files (Node: `loadMappings('mappings')`); default: the copies bundled at build time. */
   mappings?: MappingSet;
 }
@@ -94,7 +96,8 @@ export const PUBLIC_DOCUSIGN_ENVIRONMENTS: DocusignAppConfig = {
 
 // Paths that do not take an API key: health, the API description, the hosted connect page and its
 // OAuth callback (the end user's browser has no key), and DocuSign's inbound webhooks (signed instead).
-const PUBLIC_PATH = /^\/(?:health|openapi\.json|docs\/?|oauth\/callback)$|^\/(?:link|webhooks)\//;
+const PUBLIC_PATH =
+  /^\/(?:health|openapi\.json|docs\/?|docs\/scalar\.js|favicon\.ico|oauth\/callback)$|^\/(?:link|webhooks)\//;
 
 /** Builds the gateway's Hono app. No globals and no runtime-specific imports: Node and Workers both call this. */
 export function createApp(deps: AppDeps) {
@@ -137,7 +140,8 @@ export function createApp(deps: AppDeps) {
   registerMappingOverrides(app, { ...services.unified, now });
 
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
-  app.get('/docs', Scalar<GatewayEnv>({ url: '/openapi.json', pageTitle: 'DocuSign Unified Gateway' }));
+  registerDocs(app, deps.docsScript);
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   // Entry points reach the token manager (scheduled refresh) and upstream client through `services`.
   return Object.assign(app, { services: { tokens: services.tokens, upstream: services.upstream } });
 }

@@ -12,6 +12,7 @@ import { PostgresRateLimitStore } from './http/rate-limit-postgres';
 import { loadMappings } from './mapping/load';
 import { bootstrapEmptyDatabase } from './startup/bootstrap';
 import { connectSandbox } from './startup/connect-sandbox';
+import { readDocsScript } from './startup/docs-script';
 import { resolveLocalSecrets } from './startup/local-secrets';
 import { startSandbox } from './startup/sandbox';
 import { createNodeFetch } from './upstream/node-fetch';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     secrets,
     docusign,
     fetch: upstreamFetch.fetch,
+    docsScript: readDocsScript,
     rateLimitStore: config.databaseUrl
       ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
       : undefined,

@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocusignSimulator } from '../../src/sandbox/docusign';
@@ -7,21 +5,7 @@ import { launchChromium } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/create-test-app';
 import { createConnectSimulator, simulatorDocusignConfig } from '../helpers/docusign-connect';
 import { json } from '../helpers/http';
-
-/** Starts a real HTTP server on 127.0.0.1 with a random port; `handler` may be set after the port is known. */
-async function listen(handler: (req: Request, env: unknown) => Response | Promise<Response>) {
-  let server: ServerType | undefined;
-  const port = await new Promise<number>((resolve, reject) => {
-    server = serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-      resolve(info.port),
-    );
-    server.once('error', reject);
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server!.close(() => resolve())),
-  };
-}
+import { listen } from '../helpers/http-server';
 
 let browser: Browser;
 let sim: DocusignSimulator;

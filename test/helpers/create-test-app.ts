@@ -1,6 +1,7 @@
 import { createApiKey, ensureEnvironment } from '../../src/api-keys/api-keys';
 import { type AppDeps, createApp } from '../../src/app';
 import type { Logger } from '../../src/http/logger';
+import { readDocsScript } from '../../src/startup/docs-script';
 import { createTestDatabase } from './database';
 
 /** A logger that keeps lines in memory so tests can assert on (and grep) them. */
@@ -30,6 +31,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const { key, id: apiKeyId } = await createApiKey(database.db, { environmentId: 'env_test', name: 'test' });
   const app = createApp({
     secrets: TEST_SECRETS,
+    docsScript: readDocsScript,
     ...options,
     db: database.db,
     logger,
