@@ -1,5 +1,6 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import type { GatewayEnv } from '../http/context';
+import { ApiError } from '../http/errors';
 import type { Router } from '../http/openapi';
 
 /** Where the API reference's browser bundle comes from (Node: the installed `@scalar/api-reference` package). */
@@ -14,9 +15,12 @@ const SCRIPT_PATH = '/docs/scalar.js';
  */
 export function registerDocs(app: Router, loadScript: DocsScriptLoader | undefined): void {
   if (!loadScript) {
-    app.get('/docs', (c) =>
-      c.text('The API reference page is not served on this runtime; read /openapi.json instead.', 404),
-    );
+    app.get('/docs', () => {
+      throw new ApiError(
+        'not_supported',
+        'The API reference page is not served on this runtime; read /openapi.json',
+      );
+    });
     return;
   }
   let script: Promise<Uint8Array> | undefined;
