@@ -1,4 +1,5 @@
 import { apiKeyAuth, VerifiedKeyCache } from './api-keys/api-key-auth';
+import type { ApplicationBranding } from './config';
 import { createAccountCache } from './connections/account-cache';
 import { clientCredentialsFor } from './connections/client-credentials';
 import type { ConnectionsContext } from './connections/context';
@@ -48,6 +49,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Per-API-key limit; omitted = 500 requests / 10 s. */
   rateLimit?: { requests: number; windowSeconds: number };
+  /** The application named on the hosted connect page; default "An application". */
+  application?: ApplicationBranding;
 }
 
 /** Everything the app needs from the outside; tests pass fakes (clock, fetch, an in-memory database). */
@@ -133,7 +136,7 @@ export function createApp(deps: AppDeps) {
   registerHealth(app, { db: deps.db, now });
   registerMeta(app);
   registerLinkTokens(app, services.connections);
-  registerConnectPages(app, services.connections);
+  registerConnectPages(app, services.connections, deps.config.application ?? { name: 'An application' });
   registerIntegratedAccounts(app, services.connections, services.cursorKey);
   registerProxy(app, services.connections, { maxBodyBytes: deps.config.bodyLimitBytes });
   registerUserDirectory(app, services.unified);
