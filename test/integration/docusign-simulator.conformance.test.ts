@@ -551,6 +551,45 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
     );
   });
 
+  it('updates notification settings, deletes drafts and templates via the recycle bin, serves the ZIP archive', async () => {
+    const created = await call('POST', A('/envelopes'), {
+      emailSubject: 'Expiring',
+      status: 'created',
+      documents: [{ documentId: '1', name: 'A.pdf', documentBase64: pdfBase64 }],
+      recipients: { signers: [{ recipientId: '1', name: 'Sig', email: 'sig@example.org' }] },
+    });
+    const id = String(created.body.envelopeId);
+    await call('PUT', A(`/envelopes/${id}`), {
+      notification: {
+        expirations: { expireEnabled: 'true', expireAfter: '30', expireWarn: '5' },
+        reminders: { reminderEnabled: 'true', reminderDelay: '2', reminderFrequency: '3' },
+      },
+    });
+    expectError(
+      await call('PUT', A(`/envelopes/${id}`), { notification: { expirations: { expireAfter: 'soon' } } }),
+      400,
+      'INVALID_REQUEST_PARAMETER',
+    );
+    await call('PUT', A(`/envelopes/${id}`), { status: 'sent' });
+    const read = await call('GET', A(`/envelopes/${id}?include=recipients,documents,tabs`));
+    expect(read.body.expireDateTime).toBeTypeOf('string');
+    expect(read.body.notification?.reminders?.reminderFrequency).toBe('3');
+    const archive = await call('GET', A(`/envelopes/${id}/documents/archive`));
+    expect(archive.headers.get('content-type')).toBe('application/zip');
+
+    const draft = await call('POST', A('/envelopes'), { emailSubject: 'To delete', status: 'created' });
+    const draftId = String(draft.body.envelopeId);
+    await call('PUT', A('/folders/recyclebin'), { envelopeIds: [draftId] });
+    expect((await call('GET', A(`/envelopes/${draftId}`))).body.status).toBe('deleted');
+
+    const tpl = await call('POST', A('/templates'), { name: 'Short-lived template' });
+    const tplId = String(tpl.body.templateId);
+    await call('PUT', A('/folders/recyclebin'), { envelopeIds: [tplId] });
+    const deleted = await call('GET', A('/templates?is_deleted_template_only=true'));
+    expect((deleted.body.envelopeTemplates as unknown as Loose[]).map((t) => t.templateId)).toContain(tplId);
+    expect((await call('GET', A(`/templates/${tplId}`))).body.deletedDateTime).toBeTypeOf('string');
+  });
+
   it('lists template documents', async () => {
     const docs = await call('GET', A(`/templates/${templateId}/documents`));
     expect(docs.body.templateId).toBe(templateId);
