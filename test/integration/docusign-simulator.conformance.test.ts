@@ -542,13 +542,9 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
         textTabs: [{ tabId: String(text.tabId), value: 'x' }],
       }),
       400,
-      'ENVELOPE_CANNOT_CORRECT_INVALID_STATE',
+      'ENVELOPE_INVALID_STATUS',
     );
-    expectError(
-      await call('DELETE', A(`/envelopes/${id}/recipients/1`)),
-      400,
-      'ENVELOPE_CANNOT_CORRECT_INVALID_STATE',
-    );
+    expectError(await call('DELETE', A(`/envelopes/${id}/recipients/1`)), 400, 'ENVELOPE_INVALID_STATUS');
   });
 
   it('updates notification settings, deletes drafts and templates via the recycle bin, serves the ZIP archive', async () => {

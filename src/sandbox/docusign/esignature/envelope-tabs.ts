@@ -6,7 +6,7 @@ import { SUPPORTED_TAB_KINDS, tabsView } from '../esignature-views';
 import type { SimEnvelope, SimRecipient, SimTab } from '../state';
 import { setTabValue, takesValue } from '../tab-values';
 import { type Ctx, EsignError, readJson, str } from './common';
-import { findEnvelopeRecipient, requireCorrectable } from './envelope-recipients';
+import { findEnvelopeRecipient, RECIPIENT_UPDATE_FAILED, requireCorrectable } from './envelope-recipients';
 import { findEnvelope } from './envelopes';
 
 type Obj = Record<string, unknown>;
