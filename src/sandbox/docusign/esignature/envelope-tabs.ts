@@ -64,10 +64,7 @@ function loadSigner(c: Ctx): { e: SimEnvelope; r: SimRecipient } {
 function requireEditable(e: SimEnvelope, r: SimRecipient): void {
   requireCorrectable(e);
   if (r.status === 'completed' || r.status === 'signed' || r.status === 'declined') {
-    throw new EsignError(
-      'RECIPIENT_ALREADY_SIGNED',
-      'The recipient has already signed and cannot be changed.',
-    );
+    throw new EsignError(RECIPIENT_UPDATE_FAILED.errorCode, RECIPIENT_UPDATE_FAILED.message);
   }
   if (r.type !== 'signer')
     throw new EsignError('INVALID_REQUEST_BODY', 'Only signers have tabs in the simulator.');
