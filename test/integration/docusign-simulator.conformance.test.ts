@@ -618,6 +618,11 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
     const items = await call('GET', A(`/folders/${sentItems.folderId}`));
     const folderItems = (items.body.folders as unknown as Loose[])[0]!.folderItems as unknown as Loose[];
     expect(folderItems.length).toBeGreaterThan(0);
+    const filtered = await call(
+      'GET',
+      A(`/folders/${sentItems.folderId}?status=sent,completed&from_date=2020-01-01&search_text=a&count=1`),
+    );
+    expect(Number(filtered.body.resultSetSize)).toBeLessThanOrEqual(1);
     const templatesFolders = await call('GET', A('/folders?include=template_folders'));
     const custom = (templatesFolders.body.folders as unknown as Loose[])[0]!;
     const moved = await call('PUT', A(`/folders/${custom.folderId}`), {

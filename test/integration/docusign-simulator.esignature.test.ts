@@ -315,6 +315,26 @@ describe('drafts', () => {
   });
 });
 
+describe('folders', () => {
+  it('pages and filters the items of a folder', async () => {
+    const { api } = setup();
+    for (let i = 0; i < 3; i++)
+      await createEnvelope(api, { signers: [signer(String(i + 1), '1')] }, 'created');
+    const folders = list((await api('GET', '/folders')).json.folders);
+    const draft = folders.find((f) => String(f.type) === 'draft')!;
+    const page = await api('GET', `/folders/${draft.folderId}?count=2`);
+    expect(page.json.totalSetSize).toBe('3');
+    expect(list(list(page.json.folders)[0]!.folderItems).length).toBe(2);
+    expect(String(page.json.nextUri)).toContain('start_position=2');
+    const found = await api('GET', `/folders/${draft.folderId}?search_text=signer2@example.org`);
+    expect(found.json.totalSetSize).toBe('1');
+    const sent = await api('GET', `/folders/${draft.folderId}?status=sent`);
+    expect(sent.json.totalSetSize).toBe('0');
+    const bad = await api('GET', `/folders/${draft.folderId}?from_date=never`);
+    expect(bad.json.errorCode).toBe('INVALID_REQUEST_PARAMETER');
+  });
+});
+
 describe('tabs and signing', () => {
   it('signs with tab values through the simulator action and reports them', async () => {
     const { sim, api } = setup();
