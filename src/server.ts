@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     secrets,
     docusign,
     fetch: upstreamFetch.fetch,
+    upstream: { budget: config.docusignPacing },
     docsScript: readDocsScript,
     rateLimitStore: config.databaseUrl
       ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
