@@ -48,5 +48,16 @@ describe('npm start', () => {
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
     expect(gateway.output()).toContain('"msg":"shutting down"');
+
+    // A restart keeps the key and the sandbox connection, and says how to create a key instead of printing one.
+    const restarted = spawnGateway(env);
+    cleanups.push(async () => restarted.child.kill('SIGKILL'));
+    await restarted.waitFor(/Create one \(works while the gateway runs\):\s+npm run keys -- create/);
+    await restarted.waitFor(/gateway listening/);
+    expect(restarted.output()).not.toContain('Development API key');
+    const again = await fetch(curlUrl!, { headers: { authorization: `Bearer ${key}` } });
+    expect(again.status).toBe(200);
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
   });
 });
