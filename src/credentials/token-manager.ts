@@ -316,7 +316,6 @@ function coolingDown(row: TokenRow, waitMs: number): ApiError {
     'upstream_unavailable',
     `Token refresh for integrated account ${row.id} failed recently; retrying in ${seconds} s`,
     { integrated_account_id: row.id, last_error: row.lastError },
-    undefined,
     { 'retry-after': String(seconds) },
   );
 }

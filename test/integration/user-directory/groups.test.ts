@@ -80,11 +80,11 @@ describe('POST /unified/user-directory/groups', () => {
     expect(stored.permissionProfileId).toBe(role.permissionProfileId);
   });
 
-  it("reports DocuSign's per-item error for a duplicate name as upstream_error", async () => {
+  it("reports DocuSign's per-item error for a duplicate name as conflict", async () => {
     const res = await send('POST', GROUPS, { name: 'Sales' });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
     const body = await json(res);
-    expect(body.error.code).toBe('upstream_error');
+    expect(body.error.code).toBe('conflict');
     expect(body.error.details).toMatchObject({ errorCode: 'DUPLICATE_GROUP' });
   });
 
@@ -121,12 +121,12 @@ describe('DELETE /unified/user-directory/groups/{id}', () => {
     expect(account(0).groups.some((g) => g.groupId === group.groupId)).toBe(false);
   });
 
-  it("reports DocuSign's refusal to delete a system group as upstream_error", async () => {
+  it("reports DocuSign's refusal to delete a system group as invalid_request", async () => {
     const everyone = account(0).groups.find((g) => g.groupType === 'everyoneGroup')!;
     const res = await send('DELETE', `${GROUPS}/${everyone.groupId}`);
     expect(res.status).toBe(400);
     const body = await json(res);
-    expect(body.error.code).toBe('upstream_error');
+    expect(body.error.code).toBe('invalid_request');
     expect(body.error.details).toMatchObject({ errorCode: 'CANNOT_DELETE_GROUP' });
   });
 
