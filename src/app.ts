@@ -102,8 +102,8 @@ export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => timeOrigin + performance.now());
   const logger = deps.logger ?? createJsonLogger('info');
   const app = createRouter();
-  const keyCache = new VerifiedKeyCache();
-  const auth = apiKeyAuth({ db: deps.db, now, cacheTtlMs: deps.apiKeyCacheTtlMs }, keyCache);
+  const keyCache = new VerifiedKeyCache({ ttlMs: deps.apiKeyCacheTtlMs, now });
+  const auth = apiKeyAuth({ db: deps.db, now }, keyCache);
   const services = createServices(deps, logger, now);
   const limiter = createRateLimiter({
     store: deps.rateLimitStore ?? new MemoryRateLimitStore(),
