@@ -1,30 +1,16 @@
-import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import type { DocusignAppConfig } from '../../src/connections/docusign-app';
 import {
   createDocusignSimulator,
   type DocusignSimulator,
   type SimulatorOptions,
 } from '../../src/sandbox/docusign';
+import { testKeyPair } from './keys';
 
-/** A settable millisecond clock shared by the gateway and the simulator. */
-export function createFakeClock(start = Date.UTC(2026, 10, 23, 12, 0, 0)) {
-  let current = start;
-  return {
-    now: () => current,
-    advance(ms: number) {
-      current += ms;
-    },
-  };
-}
+/** @deprecated Import `createFakeClock` from ./clock (kept so branches written against this path still build). */
+export { createFakeClock } from './clock';
 
-/** A fresh 2048-bit RSA key pair in PEM (PKCS#8 private, SPKI public) for the JWT grant. */
-export async function createRsaKeyPair(): Promise<{ privateKeyPem: string; publicKeyPem: string }> {
-  const pair = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
-  return {
-    privateKeyPem: await exportPKCS8(pair.privateKey),
-    publicKeyPem: await exportSPKI(pair.publicKey),
-  };
-}
+/** @deprecated Use `testKeyPair()` from ./keys: one pair per process instead of one per call. */
+export const createRsaKeyPair = () => testKeyPair();
 
 /** A small simulator with the gateway's callback registered and, optionally, a JWT public key for the default app. */
 export function createConnectSimulator(

@@ -2,14 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey, ensureEnvironment } from '../../../src/api-keys/api-keys';
 import { esignatureBase } from '../../../src/docusign/accounts';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createFakeClock } from '../../helpers/clock';
 import { createTestApp, type TestApp } from '../../helpers/create-test-app';
-import {
-  createConnectSimulator,
-  createFakeClock,
-  createRsaKeyPair,
-  simulatorDocusignConfig,
-} from '../../helpers/docusign-connect';
+import { createConnectSimulator, simulatorDocusignConfig } from '../../helpers/docusign-connect';
 import { json } from '../../helpers/http';
+import { jwtConnectBody } from '../../helpers/jwt-connect';
+import { testKeyPair } from '../../helpers/keys';
 
 const GATEWAY = 'http://gateway.test';
 
@@ -22,7 +20,7 @@ let rejectNextEsignature = 0;
 
 beforeAll(async () => {
   clock = createFakeClock();
-  const keys = await createRsaKeyPair();
+  const keys = await testKeyPair();
   privateKeyPem = keys.privateKeyPem;
   sim = createConnectSimulator({ gatewayUrl: GATEWAY, now: clock.now, publicKeyPem: keys.publicKeyPem });
   sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
@@ -60,15 +58,8 @@ function post(path: string, body: unknown) {
   });
 }
 
-function jwtBody(overrides: Record<string, unknown> = {}) {
-  return {
-    auth_type: 'jwt',
-    integration_key: sim.defaults.clientId,
-    user_id: sim.defaults.userId,
-    private_key: privateKeyPem,
-    ...overrides,
-  };
-}
+const jwtBody = (overrides: Parameters<typeof jwtConnectBody>[2] = {}) =>
+  jwtConnectBody(sim, privateKeyPem, overrides);
 
 async function expectInvalid(res: Response, message: RegExp | string) {
   expect(res.status).toBe(400);

@@ -5,15 +5,16 @@ import { createVault, parseEncryptionKeys } from '../../../src/credentials/vault
 import { events, integratedAccounts } from '../../../src/db/schema/index';
 import { esignatureBase } from '../../../src/docusign/accounts';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createFakeClock } from '../../helpers/clock';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../../helpers/create-test-app';
 import {
   createConnectSimulator,
-  createFakeClock,
-  createRsaKeyPair,
   simulatorDocusignConfig,
   type Transport,
   walkCodeGrant,
 } from '../../helpers/docusign-connect';
+import { jwtConnectBody } from '../../helpers/jwt-connect';
+import { testKeyPair } from '../../helpers/keys';
 
 const GATEWAY = 'http://gateway.test';
 const HOUR = 3_600_000;
@@ -32,7 +33,7 @@ const vault = createVault(parseEncryptionKeys(TEST_SECRETS.encryptionKeys));
 
 beforeAll(async () => {
   clock = createFakeClock();
-  const keys = await createRsaKeyPair();
+  const keys = await testKeyPair();
   privateKeyPem = keys.privateKeyPem;
   sim = createConnectSimulator({
     gatewayUrl: GATEWAY,
@@ -105,15 +106,8 @@ async function connectWithCodeGrant(): Promise<string> {
   return /Connection id: (ia_[a-f0-9]+)/.exec(await callback.text())![1]!;
 }
 
-function jwtBody(overrides: Record<string, unknown> = {}) {
-  return JSON.stringify({
-    auth_type: 'jwt',
-    integration_key: sim.defaults.clientId,
-    user_id: sim.defaults.userId,
-    private_key: privateKeyPem,
-    all_accounts: true,
-    ...overrides,
-  });
+function jwtBody(overrides: Parameters<typeof jwtConnectBody>[2] = {}) {
+  return JSON.stringify(jwtConnectBody(sim, privateKeyPem, { all_accounts: true, ...overrides }));
 }
 
 /** An upstream call as a unified route would make it; the answer or the error is recorded. */

@@ -6,10 +6,10 @@ import { events, integratedAccounts } from '../../../src/db/schema/index';
 import { esignatureBase } from '../../../src/docusign/accounts';
 import { ApiError } from '../../../src/http/errors';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createFakeClock } from '../../helpers/clock';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../../helpers/create-test-app';
 import {
   createConnectSimulator,
-  createFakeClock,
   inProcessTransport,
   simulatorDocusignConfig,
   walkCodeGrant,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimAccount } from '../../../src/sandbox/docusign/state';
 import { type ConnectedApp, createConnectedApp } from '../../helpers/connected-app';
-import { json } from '../../helpers/http';
+import { json, type Page } from '../../helpers/http';
 
 let t: ConnectedApp;
 let all: string;
@@ -28,7 +28,8 @@ describe('GET /unified/user-directory/groups', () => {
     const groups: Record<string, unknown>[] = [];
     let cursor: string | null = null;
     do {
-      const body = await json(await send('GET', `${GROUPS}?limit=3${cursor ? `&cursor=${cursor}` : ''}`));
+      const page: string = `${GROUPS}?limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const body = await json<Page<Record<string, unknown>>>(await send('GET', page));
       groups.push(...body.result);
       cursor = body.next_cursor;
     } while (cursor);
