@@ -113,3 +113,34 @@ export function inProcessTransport(
   return async (url, init) =>
     url.startsWith(gatewayUrl) ? gateway.request(url, init) : sim.fetch(url, init);
 }
+
+/** Switches for `rejectingEsignature`: how many eSignature calls to refuse next, or all of them. */
+export interface EsignatureRejections {
+  /** Refuse this many eSignature calls, counting down. */
+  next: number;
+  /** Refuse every eSignature call while true. */
+  always: boolean;
+  /** eSignature calls refused so far. */
+  refused: number;
+}
+
+/**
+ * Wraps an upstream fetch so eSignature calls can be answered with DocuSign's 401 (a revoked or invalid token),
+ * whatever the token: set `rejections.next` or `rejections.always`.
+ */
+export function rejectingEsignature(fetchFn: typeof fetch): {
+  fetch: typeof fetch;
+  rejections: EsignatureRejections;
+} {
+  const rejections: EsignatureRejections = { next: 0, always: false, refused: 0 };
+  const wrapped = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if ((rejections.always || rejections.next > 0) && url.includes('/restapi/')) {
+      if (rejections.next > 0) rejections.next--;
+      rejections.refused++;
+      return Response.json({ errorCode: 'USER_AUTHENTICATION_FAILED', message: 'revoked' }, { status: 401 });
+    }
+    return fetchFn(input, init);
+  };
+  return { fetch: wrapped as typeof fetch, rejections };
+}

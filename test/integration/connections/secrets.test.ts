@@ -9,6 +9,8 @@ import { createFakeClock } from '../../helpers/clock';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../../helpers/create-test-app';
 import {
   createConnectSimulator,
+  type EsignatureRejections,
+  rejectingEsignature,
   simulatorDocusignConfig,
   type Transport,
   walkCodeGrant,
@@ -28,7 +30,7 @@ const secrets = new Set<string>();
 /** Everything the gateway answered: statuses, headers and bodies (and errors thrown to callers). */
 const said: string[] = [];
 const linkTokens: string[] = [];
-let rejectNextEsignature = 0;
+let rejections: EsignatureRejections;
 const vault = createVault(parseEncryptionKeys(TEST_SECRETS.encryptionKeys));
 
 beforeAll(async () => {
@@ -42,25 +44,21 @@ beforeAll(async () => {
     accessTokenTtlSeconds: 3600,
   });
   sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
+  // Every token DocuSign hands out is a secret the gateway must never show.
+  const upstream = rejectingEsignature(async (input, init) => {
+    const res = await sim.fetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.endsWith('/oauth/token') && res.ok) {
+      const body = (await res.clone().json()) as { access_token?: string; refresh_token?: string };
+      if (body.access_token) secrets.add(body.access_token);
+      if (body.refresh_token) secrets.add(body.refresh_token);
+    }
+    return res;
+  });
+  rejections = upstream.rejections;
   t = await createTestApp({
     now: clock.now,
-    fetch: async (input, init) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (rejectNextEsignature > 0 && url.includes('/restapi/')) {
-        rejectNextEsignature--;
-        return Response.json(
-          { errorCode: 'USER_AUTHENTICATION_FAILED', message: 'revoked' },
-          { status: 401 },
-        );
-      }
-      const res = await sim.fetch(input, init);
-      if (url.endsWith('/oauth/token') && res.ok) {
-        const body = (await res.clone().json()) as { access_token?: string; refresh_token?: string };
-        if (body.access_token) secrets.add(body.access_token);
-        if (body.refresh_token) secrets.add(body.refresh_token);
-      }
-      return res;
-    },
+    fetch: upstream.fetch,
     docusign: simulatorDocusignConfig(sim),
     config: { publicUrl: GATEWAY },
   });
@@ -174,9 +172,9 @@ describe('secrets never leak', () => {
     clock.advance(HOUR + 60_000);
     await callUpstream(codeId);
     await callUpstream(jwtId);
-    rejectNextEsignature = 1;
+    rejections.next = 1;
     await callUpstream(codeId);
-    rejectNextEsignature = 1;
+    rejections.next = 1;
     await callUpstream(jwtId);
     await spendRefreshTokenElsewhere(codeId);
     clock.advance(HOUR + 60_000);
