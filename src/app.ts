@@ -11,7 +11,6 @@ import type { Database } from './db/client';
 import { docusignHosts } from './docusign/hosts';
 import { createLinkStateSigner } from './docusign/link-state';
 import { createDocusignOAuthClient, type DocusignOAuthClient } from './docusign/oauth';
-import type { GatewayEnv } from './http/context';
 import { importCursorKey } from './http/cursor';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { createJsonLogger, type Logger } from './http/logger';
@@ -108,8 +107,8 @@ export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => timeOrigin + performance.now());
   const logger = deps.logger ?? createJsonLogger('info');
   const app = createRouter();
-  const keyCache = new VerifiedKeyCache();
-  const auth = apiKeyAuth({ db: deps.db, now, cacheTtlMs: deps.apiKeyCacheTtlMs }, keyCache);
+  const keyCache = new VerifiedKeyCache({ ttlMs: deps.apiKeyCacheTtlMs, now });
+  const auth = apiKeyAuth({ db: deps.db, now }, keyCache);
   const services = createServices(deps, logger, now);
   const limiter = createRateLimiter({
     store: deps.rateLimitStore ?? new MemoryRateLimitStore(),

@@ -14,6 +14,7 @@ import type { CompiledMethod, MappedRequest, RequestContext, UnifiedObject } fro
 import type { OverridesStore } from '../mapping/overrides-store';
 import { mappedRequestUrl } from '../mapping/request-url';
 import type { UpstreamClient } from '../upstream/client';
+import { docusignItemError, withNotFoundCodes } from '../upstream/errors';
 import { fillPage, nextPosition } from './paging';
 
 export interface UnifiedDeps {
@@ -186,7 +187,7 @@ export async function listUnified(
 
 /**
  * Get, create, update, delete or a custom action: one mapped request (plus `related` ones), DocuSign's per-item
- * error in a bulk answer reported as `upstream_error`, then the record mapped.
+ * error in a bulk answer reported as if DocuSign had answered 400 with it, then the record mapped.
  */
 export async function runUnified(
   deps: UnifiedDeps,
@@ -203,19 +204,14 @@ export async function runUnified(
   const method = await compiledMethod(deps, caller, input.model, input.resource, input.method);
   const account = selectDocusignAccount(caller.row, input.requestedAccountId);
   const ctx = requestContext(caller.row, account);
+  const notFound = (err: ApiError) => withNotFoundCodes(err, method.notFoundCodes, notFoundMessage(input));
   const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx)).catch(
     (err: unknown) => {
-      throw asNotFound(err, method, input) ?? err;
+      throw err instanceof ApiError ? notFound(err) : err;
     },
   );
   const itemError = method.readItemError(body);
-  if (itemError) {
-    const message = typeof itemError.message === 'string' ? itemError.message : 'DocuSign refused the item';
-    throw (
-      asNotFound(itemError, method, input) ??
-      new ApiError('upstream_error', `DocuSign: ${message}`, itemError, 400)
-    );
-  }
+  if (itemError) throw notFound(docusignItemError(itemError));
   if (input.output.raw) return body;
   const related = await relatedBodies(deps, method, caller.row, account, input.params, ctx);
   return method.mapRecord(method.readRecord(body), {
@@ -225,20 +221,8 @@ export async function runUnified(
   });
 }
 
-/**
- * DocuSign answers an unknown id with a 400 and a code such as INVALID_USERID (or that code as a bulk call's
- * per-item error); the mapping lists those codes so the caller gets a 404 with DocuSign's error in `details`.
- */
-function asNotFound(
-  failure: unknown,
-  method: CompiledMethod,
-  input: { resource: string; params: Record<string, unknown> },
-): ApiError | undefined {
-  const details = failure instanceof ApiError ? failure.details : failure;
-  if (failure instanceof ApiError && failure.code !== 'upstream_error') return undefined;
-  const code =
-    details && typeof details === 'object' ? (details as Record<string, unknown>).errorCode : undefined;
-  if (typeof code !== 'string' || !method.notFoundCodes.has(code)) return undefined;
+/** The message of a 404 for an id the mapping's `not_found_codes` say DocuSign does not know. */
+function notFoundMessage(input: { resource: string; params: Record<string, unknown> }): string {
   const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
-  return new ApiError('not_found', `No ${input.resource} record${id} in this DocuSign account`, details, 404);
+  return `No ${input.resource} record${id} in this DocuSign account`;
 }
