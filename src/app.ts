@@ -18,6 +18,7 @@ import { createJsonLogger, type Logger } from './http/logger';
 import { accessLog } from './http/middleware/access-log';
 import { bodySizeLimit } from './http/middleware/body-limit';
 import { idempotency } from './http/middleware/idempotency';
+import { inputGuard } from './http/middleware/input-guard';
 import { requestId } from './http/middleware/request-id';
 import { createRouter } from './http/openapi';
 import {
@@ -123,6 +124,8 @@ export function createApp(deps: AppDeps) {
       await limitPerKey(c, next);
     });
   });
+  // After auth, so a caller without a key learns that first.
+  app.use('*', inputGuard({ streamingPaths: /^\/proxy\// }));
 
   app.use('/unified/*', idempotency(deps.db, now));
 

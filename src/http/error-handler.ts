@@ -35,9 +35,24 @@ function toApiError(err: unknown): ApiError {
     if (err.status === 413) return new ApiError('payload_too_large', 'Request body is too large');
     if (err.status === 400) return new ApiError('invalid_request', err.message || 'Malformed request');
     if (err.status === 401) return new ApiError('unauthorized', err.message || 'Unauthorized');
+    if (err.status === 415) return unsupportedMediaType();
+    // Any other refusal the framework raises stays a 4xx, in the one error shape.
+    if (err.status >= 400 && err.status < 500) {
+      return new ApiError('invalid_request', err.message || 'Malformed request', undefined, err.status);
+    }
   }
   if (err instanceof SyntaxError) return new ApiError('invalid_request', 'Request body is not valid JSON');
   return new ApiError('internal', 'Internal error; the request id identifies it in the logs');
+}
+
+/** 415 for a body route called without `content-type: application/json` (e.g. a plain `curl -d`). */
+function unsupportedMediaType(): ApiError {
+  return new ApiError(
+    'invalid_request',
+    'Unsupported content type: send the body as JSON with the header "content-type: application/json"',
+    undefined,
+    415,
+  );
 }
 
 function requestIdOf(c: Context<GatewayEnv>): string {
