@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { GatewayEnv } from './context';
 import { ApiError, errorBody } from './errors';
+import { loggableError } from './loggable-error';
 import type { Logger } from './logger';
 
 /** Turns anything thrown into the one error shape; unexpected errors are logged and become `internal`. */
@@ -9,11 +10,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<GatewayEnv> {
   return (err, c) => {
     const apiError = toApiError(err);
     if (apiError.code === 'internal') {
-      logger.error('unhandled error', {
-        request_id: requestIdOf(c),
-        error: err instanceof Error ? err.message : String(err),
-        stack: err instanceof Error ? err.stack : undefined,
-      });
+      logger.error('unhandled error', { request_id: requestIdOf(c), ...loggableError(err) });
     }
     return sendError(c, apiError);
   };
