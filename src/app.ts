@@ -33,6 +33,7 @@ import { type MappingSet, mappingsFromObjects } from './mapping/definitions';
 import { createFunctionRegistry } from './mapping/functions';
 import { createOverridesStore } from './mapping/overrides-store';
 import { buildOpenApiDocument, registerSecurityScheme } from './openapi-document';
+import { registerAdminApiKeys } from './routes/admin-api-keys';
 import { registerLinkTokens } from './routes/connect/link-tokens';
 import { registerConnectPages } from './routes/connect/pages';
 import { registerHealth } from './routes/health';
@@ -41,6 +42,7 @@ import { registerMappingOverrides } from './routes/mapping-overrides';
 import { registerMeta } from './routes/meta';
 import { registerProxy } from './routes/proxy';
 import { registerUserDirectory } from './routes/unified/user-directory';
+import { DEVELOPMENT_ENVIRONMENT } from './startup/bootstrap';
 import { createUpstreamClient, type UpstreamClientDeps } from './upstream/client';
 
 /** The part of Config the app itself reads. */
@@ -94,8 +96,9 @@ export const PUBLIC_DOCUSIGN_ENVIRONMENTS: DocusignAppConfig = {
 };
 
 // Paths that do not take an API key: health, the API description, the hosted connect page and its
-// OAuth callback (the end user's browser has no key), and DocuSign's inbound webhooks (signed instead).
-const PUBLIC_PATH = /^\/(?:health|openapi\.json|docs\/?|oauth\/callback)$|^\/(?:link|webhooks)\//;
+// OAuth callback (the end user's browser has no key), DocuSign's inbound webhooks (signed instead), and key
+// management (its own token, see routes/admin-api-keys.ts).
+const PUBLIC_PATH = /^\/(?:health|openapi\.json|docs\/?|oauth\/callback)$|^\/(?:link|webhooks|admin)\//;
 
 /** Builds the gateway's Hono app. No globals and no runtime-specific imports: Node and Workers both call this. */
 export function createApp(deps: AppDeps) {
@@ -138,6 +141,13 @@ export function createApp(deps: AppDeps) {
   registerProxy(app, services.connections, { maxBodyBytes: deps.config.bodyLimitBytes });
   registerUserDirectory(app, services.unified);
   registerMappingOverrides(app, { ...services.unified, now });
+  registerAdminApiKeys(app, {
+    db: deps.db,
+    keyCache,
+    signingSecret: deps.secrets.signingSecret,
+    now,
+    defaultEnvironment: DEVELOPMENT_ENVIRONMENT,
+  });
 
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
   app.get('/docs', Scalar<GatewayEnv>({ url: '/openapi.json', pageTitle: 'DocuSign Unified Gateway' }));
