@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deriveManagementToken } from '../../../src/api-keys/management-token';
 import { usingRealPostgres } from '../../helpers/database';
+import { json } from '../../helpers/http';
 import { freePort, spawnGateway } from '../../helpers/spawn-gateway';
 
 // Issue 11, finding 1: the key CLI against a running gateway on the embedded database.
@@ -65,7 +66,7 @@ describe.skipIf(usingRealPostgres)('npm run keys while npm start runs on the emb
     expect(revoked.code, revoked.stderr).toBe(0);
     const refused = await meta();
     expect(refused.status).toBe(401);
-    expect((await refused.json()).error.code).toBe('unauthorized');
+    expect((await json(refused)).error.code).toBe('unauthorized');
 
     // A second gateway on the same directory says who holds it and exits non-zero.
     const second = spawnGateway({ ...env, PORT: String(await freePort()) });
