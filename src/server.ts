@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
@@ -7,6 +8,7 @@ import { createRefreshScheduler } from './credentials/refresh-scheduler';
 import { migrate } from './db/migrate';
 import { embeddedDatabaseDir, openConfiguredDatabase } from './db/open';
 import { recordGatewayUrl } from './db/pglite-lock';
+import { answerClientErrors } from './http/client-error';
 import { createJsonLogger } from './http/logger';
 import { BatchingRateLimitStore } from './http/rate-limit-batching';
 import { PostgresRateLimitStore } from './http/rate-limit-postgres';
@@ -97,6 +99,8 @@ async function main(): Promise<void> {
       console.log(`  curl -H "Authorization: Bearer ${firstKey.key}" "${base}${path}"\n`);
     }
   });
+
+  answerClientErrors(server as Server, logger);
 
   let stopping = false;
   const shutdown = (signal: string) => {
