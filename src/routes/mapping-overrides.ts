@@ -69,7 +69,7 @@ const OverrideInput = z
     method: z.string().optional().openapi({ description: "Target one method's own response fields." }),
     spec: z.unknown().openapi({ description: 'Field spec as in the mapping files; null removes the field.' }),
   })
-  .openapi('MappingOverrideInput');
+  .openapi('MappingOverrideInput', { example: { field: 'department', spec: { path: 'company' } } });
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const tags = ['Mapping overrides'];
 
@@ -188,6 +188,7 @@ export function registerMappingOverrides(
       const environmentId = c.get('auth').environmentId;
       const query = c.req.valid('query');
       const body = c.req.valid('json');
+      const integratedAccountId = await scopeOf(environmentId, query.integrated_account_id);
       const field = query.field ?? body.field;
       if (field === undefined) {
         throw new ApiError(
@@ -195,7 +196,6 @@ export function registerMappingOverrides(
           'Name the field to delete: ?field=… or {"field": …} in the body',
         );
       }
-      const integratedAccountId = await scopeOf(environmentId, query.integrated_account_id);
       const deleted = await deps.overrides.remove({
         environmentId,
         integratedAccountId,
