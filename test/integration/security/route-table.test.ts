@@ -129,11 +129,12 @@ describe('routes outside the document', () => {
   });
 
   it('key management takes the management token only, never an API key', async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { authorization: `Bearer ${f.t.apiKey}` },
       { authorization: 'Bearer dgwm_wrong' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       await expectRefusal(await f.t.app.request('/admin/api-keys', { headers }), null, [401]);
       const post = await f.t.app.request('/admin/api-keys', { method: 'POST', headers });
       await expectRefusal(post, null, [401]);
