@@ -24,7 +24,8 @@ export function addCommonErrorResponses<T extends OpenApiDocumentLike>(document:
     for (const method of METHODS) {
       const operation = item?.[method] as OperationLike | undefined;
       if (!operation) continue;
-      const responses = (operation.responses ??= {});
+      operation.responses ??= {};
+      const responses = operation.responses;
       const secured = !(Array.isArray(operation.security) && operation.security.length === 0);
       const add = (status: string, description: string) => {
         responses[status] ??= errorResponse(description);
