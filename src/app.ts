@@ -17,6 +17,7 @@ import { createJsonLogger, type Logger } from './http/logger';
 import { accessLog } from './http/middleware/access-log';
 import { bodySizeLimit } from './http/middleware/body-limit';
 import { idempotency } from './http/middleware/idempotency';
+import { inputGuard } from './http/middleware/input-guard';
 import { requestId } from './http/middleware/request-id';
 import { createRouter } from './http/openapi';
 import {
@@ -31,6 +32,7 @@ import { type MappingSet, mappingsFromObjects } from './mapping/definitions';
 import { createFunctionRegistry } from './mapping/functions';
 import { createOverridesStore } from './mapping/overrides-store';
 import { buildOpenApiDocument, registerSecurityScheme } from './openapi-document';
+import { registerAdminApiKeys } from './routes/admin-api-keys';
 import { registerLinkTokens } from './routes/connect/link-tokens';
 import { registerConnectPages } from './routes/connect/pages';
 import { type DocsScriptLoader, registerDocs } from './routes/docs';
@@ -40,6 +42,7 @@ import { registerMappingOverrides } from './routes/mapping-overrides';
 import { registerMeta } from './routes/meta';
 import { registerProxy } from './routes/proxy';
 import { registerUserDirectory } from './routes/unified/user-directory';
+import { DEVELOPMENT_ENVIRONMENT } from './startup/bootstrap';
 import { createUpstreamClient, type UpstreamClientDeps } from './upstream/client';
 
 /** The part of Config the app itself reads. */
@@ -97,9 +100,10 @@ export const PUBLIC_DOCUSIGN_ENVIRONMENTS: DocusignAppConfig = {
 };
 
 // Paths that do not take an API key: health, the API description, the hosted connect page and its
-// OAuth callback (the end user's browser has no key), and DocuSign's inbound webhooks (signed instead).
+// OAuth callback (the end user's browser has no key), DocuSign's inbound webhooks (signed instead), and key
+// management (its own token, see routes/admin-api-keys.ts).
 const PUBLIC_PATH =
-  /^\/(?:health|openapi\.json|docs\/?|docs\/scalar\.js|favicon\.ico|oauth\/callback)$|^\/(?:link|webhooks)\//;
+  /^\/(?:health|openapi\.json|docs\/?|docs\/scalar\.js|favicon\.ico|oauth\/callback)$|^\/(?:link|webhooks|admin)\//;
 
 /** Builds the gateway's Hono app. No globals and no runtime-specific imports: Node and Workers both call this. */
 export function createApp(deps: AppDeps) {
@@ -128,6 +132,8 @@ export function createApp(deps: AppDeps) {
       await limitPerKey(c, next);
     });
   });
+  // After auth, so a caller without a key learns that first.
+  app.use('*', inputGuard({ streamingPaths: /^\/proxy\// }));
 
   app.use('/unified/*', idempotency(deps.db, now));
 
@@ -140,6 +146,13 @@ export function createApp(deps: AppDeps) {
   registerProxy(app, services.connections, { maxBodyBytes: deps.config.bodyLimitBytes });
   registerUserDirectory(app, services.unified);
   registerMappingOverrides(app, { ...services.unified, now });
+  registerAdminApiKeys(app, {
+    db: deps.db,
+    keyCache,
+    signingSecret: deps.secrets.signingSecret,
+    now,
+    defaultEnvironment: DEVELOPMENT_ENVIRONMENT,
+  });
 
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
   registerDocs(app, deps.docsScript);

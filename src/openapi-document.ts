@@ -1,4 +1,5 @@
 import type { Router } from './http/openapi';
+import { addCommonErrorResponses } from './http/openapi-common-errors';
 
 /** Top-level fields of the OpenAPI 3.1 document served at /openapi.json and written to openapi.yaml. */
 export const OPENAPI_CONFIG: Parameters<Router['getOpenAPI31Document']>[0] = {
@@ -24,5 +25,7 @@ export function registerSecurityScheme(app: Router): void {
 
 /** Builds the OpenAPI document from the routes registered on the app. */
 export function buildOpenApiDocument(app: Router) {
-  return app.getOpenAPI31Document({ ...OPENAPI_CONFIG, security: [{ bearerAuth: [] }] });
+  return addCommonErrorResponses(
+    app.getOpenAPI31Document({ ...OPENAPI_CONFIG, security: [{ bearerAuth: [] }] }),
+  );
 }

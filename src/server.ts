@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
@@ -5,7 +6,9 @@ import { ConfigError, loadConfig } from './config';
 import { docusignConfigFrom } from './connections/docusign-app';
 import { createRefreshScheduler } from './credentials/refresh-scheduler';
 import { migrate } from './db/migrate';
-import { openConfiguredDatabase } from './db/open';
+import { embeddedDatabaseDir, openConfiguredDatabase } from './db/open';
+import { recordGatewayUrl } from './db/pglite-lock';
+import { answerClientErrors } from './http/client-error';
 import { createJsonLogger } from './http/logger';
 import { BatchingRateLimitStore } from './http/rate-limit-batching';
 import { PostgresRateLimitStore } from './http/rate-limit-postgres';
@@ -82,8 +85,14 @@ async function main(): Promise<void> {
     intervalMs: 60 * 60_000,
   });
   utilizationSync.start();
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, async (info) => {
     const base = `http://${info.address === '::1' || info.address === '127.0.0.1' ? 'localhost' : info.address}:${info.port}`;
+    // `npm run keys` finds the gateway holding the embedded database through its lock file.
+    if (!config.databaseUrl) {
+      await recordGatewayUrl(embeddedDatabaseDir(config), localUrlOf(info)).catch((error: unknown) =>
+        logger.warn('could not record the gateway URL in the database lock file', { error: String(error) }),
+      );
+    }
     logger.info('gateway listening', { url: base, docs: `${base}/docs` });
     if (firstKey) {
       console.log(`\nDevelopment API key (shown once; keep it): ${firstKey.key}\nTry:\n`);
@@ -104,6 +113,8 @@ async function main(): Promise<void> {
     }
   });
 
+  answerClientErrors(server as Server, logger);
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -122,6 +133,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** A URL this machine reaches the listening socket at (a wildcard address is reached through loopback). */
+function localUrlOf(info: { address: string; port: number }): string {
+  if (info.address === '0.0.0.0') return `http://127.0.0.1:${info.port}`;
+  if (info.address === '::') return `http://[::1]:${info.port}`;
+  return info.address.includes(':')
+    ? `http://[${info.address}]:${info.port}`
+    : `http://${info.address}:${info.port}`;
 }
 
 main().catch((error: unknown) => {

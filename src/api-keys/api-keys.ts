@@ -78,13 +78,22 @@ export async function listApiKeys(db: Database, environmentId?: string): Promise
 
 /** Revokes a key by id or prefix; returns whether an active key was revoked. */
 export async function revokeApiKey(db: Database, idOrPrefix: string, now: Date): Promise<boolean> {
+  return (await revokeApiKeyReturningId(db, idOrPrefix, now)) !== null;
+}
+
+/** Revokes a key by id or prefix; returns the id of the active key revoked, or null when there was none. */
+export async function revokeApiKeyReturningId(
+  db: Database,
+  idOrPrefix: string,
+  now: Date,
+): Promise<string | null> {
   const column = idOrPrefix.startsWith('key_') ? apiKeys.id : apiKeys.prefix;
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: now })
     .where(and(eq(column, idOrPrefix), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id });
-  return rows.length > 0;
+  return rows[0]?.id ?? null;
 }
 
 /** Finds the active key matching a presented key, comparing hashes in constant time. */

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNotNull, lt } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { integratedAccounts } from '../db/schema/index';
+import { loggableMessage } from '../http/loggable-error';
 import type { Logger } from '../http/logger';
 import { createPeriodicJob } from '../jobs/periodic-job';
 import type { TokenManager } from './token-manager';
@@ -46,7 +47,7 @@ export function createRefreshScheduler(options: RefreshSchedulerOptions) {
       } catch (error) {
         options.logger.warn('scheduled token refresh failed', {
           integrated_account_id: id,
-          error: error instanceof Error ? error.message : String(error),
+          error: loggableMessage(error),
         });
       }
     }

@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Database, DatabaseHandle } from './client';
+import { acquirePgliteLock } from './pglite-lock';
 import * as schema from './schema';
 
 /** Options for opening the database on Node: a PostgreSQL URL, or an embedded PGlite directory (or memory). */
@@ -16,20 +18,45 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const db = drizzlePostgres(sql, { schema }) as unknown as Database;
     return { db, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
   }
-  let client: PGlite;
   if (options.pgliteDir === 'memory') {
-    client = new PGlite();
-  } else {
+    const client = new PGlite();
+    const db = drizzlePglite(client, { schema }) as unknown as Database;
+    return { db, kind: 'pglite', close: () => client.close() };
+  }
+  // One process per directory: a second PGlite on the same files would silently overwrite the first's writes.
+  await mkdir(dirname(options.pgliteDir), { recursive: true });
+  const lock = await acquirePgliteLock(options.pgliteDir);
+  let client: PGlite;
+  try {
     await mkdir(options.pgliteDir, { recursive: true });
     client = new PGlite(options.pgliteDir);
+    await client.waitReady;
+  } catch (error) {
+    await lock.release();
+    throw error;
   }
   const db = drizzlePglite(client, { schema }) as unknown as Database;
-  return { db, kind: 'pglite', close: () => client.close() };
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}
+
+/** The embedded database directory the configuration names (when `DATABASE_URL` is unset). */
+export function embeddedDatabaseDir(config: { dataDir: string }): string {
+  return `${config.dataDir}/pglite`;
 }
 
 /** Opens the database the configuration names: `DATABASE_URL`, else the embedded one under `DATA_DIR`. */
 export function openConfiguredDatabase(config: { databaseUrl: string | undefined; dataDir: string }) {
   return openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: `${config.dataDir}/pglite` },
+    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: embeddedDatabaseDir(config) },
   );
 }

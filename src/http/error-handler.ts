@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { GatewayEnv } from './context';
 import { ApiError, errorBody } from './errors';
+import { loggableError } from './loggable-error';
 import type { Logger } from './logger';
 
 /** Turns anything thrown into the one error shape; unexpected errors are logged and become `internal`. */
@@ -9,11 +10,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<GatewayEnv> {
   return (err, c) => {
     const apiError = toApiError(err);
     if (apiError.code === 'internal') {
-      logger.error('unhandled error', {
-        request_id: requestIdOf(c),
-        error: err instanceof Error ? err.message : String(err),
-        stack: err instanceof Error ? err.stack : undefined,
-      });
+      logger.error('unhandled error', { request_id: requestIdOf(c), ...loggableError(err) });
     }
     return sendError(c, apiError);
   };
@@ -35,9 +32,22 @@ function toApiError(err: unknown): ApiError {
     if (err.status === 413) return new ApiError('payload_too_large', 'Request body is too large');
     if (err.status === 400) return new ApiError('invalid_request', err.message || 'Malformed request');
     if (err.status === 401) return new ApiError('unauthorized', err.message || 'Unauthorized');
+    if (err.status === 415) return unsupportedMediaType();
+    // Any other refusal the framework raises stays a 4xx, in the one error shape.
+    if (err.status >= 400 && err.status < 500) {
+      return new ApiError('invalid_request', err.message || 'Malformed request');
+    }
   }
   if (err instanceof SyntaxError) return new ApiError('invalid_request', 'Request body is not valid JSON');
   return new ApiError('internal', 'Internal error; the request id identifies it in the logs');
+}
+
+/** 415 for a body route called without `content-type: application/json` (e.g. a plain `curl -d`). */
+function unsupportedMediaType(): ApiError {
+  return new ApiError(
+    'unsupported_media_type',
+    'Unsupported content type: send the body as JSON with the header "content-type: application/json"',
+  );
 }
 
 function requestIdOf(c: Context<GatewayEnv>): string {

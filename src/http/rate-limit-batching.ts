@@ -18,6 +18,8 @@ interface KeyState {
   /** Hits sent and not yet answered (0 when no send is under way). */
   inFlight: number;
   lastSentAt: number;
+  /** The send under way, if any. */
+  sending: Promise<void> | null;
 }
 
 // Past this many keys, forget them all rather than grow (each key costs one shared round trip to relearn).
@@ -50,8 +52,9 @@ export class BatchingRateLimitStore implements RateLimitStore {
   async hit(key: string, windowStart: number, windowMs: number, count = 1) {
     const state = this.keys.get(key);
     if (!state || state.windowStart !== windowStart) {
-      // The last window's unsent hits still count for the other processes (as their "previous" window).
-      if (state && state.pending > 0) this.send(key, state, windowMs);
+      // The last window's unsent hits (and refunds) still count as the "previous" window, here and in the other
+      // processes: deliver them before reading it back, once per key and window.
+      if (state) await this.drain(key, state, windowMs);
       const counts = await this.shared.hit(key, windowStart, windowMs, count);
       const started = this.keys.get(key);
       if (started && started.windowStart === windowStart) {
@@ -67,9 +70,11 @@ export class BatchingRateLimitStore implements RateLimitStore {
         pending: 0,
         inFlight: 0,
         lastSentAt: this.now(),
+        sending: null,
       });
       return counts;
     }
+    // A negative count (a refused request's hit taken back) is sent like any other.
     state.pending += count;
     if (state.pending >= this.maxPending || this.now() - state.lastSentAt >= this.flushMs) {
       this.send(key, state, windowMs);
@@ -79,21 +84,32 @@ export class BatchingRateLimitStore implements RateLimitStore {
 
   /** Sends the pending hits of `state` (one request per key at a time); on failure they stay pending. */
   private send(key: string, state: KeyState, windowMs: number): void {
-    if (state.inFlight > 0 || state.pending === 0) return;
+    if (state.inFlight !== 0 || state.pending === 0) return;
     const count = state.pending;
     state.pending = 0;
     state.inFlight = count;
     state.lastSentAt = this.now();
-    this.shared.hit(key, state.windowStart, windowMs, count).then(
+    state.sending = this.shared.hit(key, state.windowStart, windowMs, count).then(
       (counts) => {
         state.inFlight = 0;
-        state.current = Math.max(state.current + count, counts.current);
+        state.sending = null;
+        state.current = count < 0 ? counts.current : Math.max(state.current + count, counts.current);
         state.previous = Math.max(state.previous, counts.previous);
       },
       () => {
         state.inFlight = 0;
+        state.sending = null;
         state.pending += count;
       },
     );
+  }
+
+  /** Waits for the send under way and sends what is left (a failed send leaves its hits pending; give up then). */
+  private async drain(key: string, state: KeyState, windowMs: number): Promise<void> {
+    for (let attempt = 0; attempt < 3 && (state.sending || state.pending !== 0); attempt++) {
+      if (state.sending) await state.sending;
+      this.send(key, state, windowMs);
+      if (state.sending) await state.sending;
+    }
   }
 }

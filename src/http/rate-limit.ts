@@ -8,6 +8,7 @@ export interface RateLimitStore {
   /**
    * Records `count` hits (default 1) for `key` in the window starting at `windowStart` (epoch ms) and returns the
    * hits in that window (these included) and in the window just before it. Must be atomic across concurrent callers.
+   * A negative `count` takes hits back (the limiter returns the hit of a request it refused).
    */
   hit(
     key: string,
@@ -61,15 +62,39 @@ export function createRateLimiter(options: RateLimitOptions) {
         retryAfterSeconds: 0,
       };
     }
-    let waitMs: number;
-    if (current >= limit || previous === 0) {
-      waitMs = windowStart + windowMs - t;
-    } else {
-      // previous·(1 − f) + current ≤ limit  ⇔  f ≥ 1 − (limit − current) / previous
-      const fraction = 1 - (limit - current) / previous;
-      waitMs = (fraction - elapsed) * windowMs;
+    // A refused request is not served, so it does not count: retrying while refused must not push the wait out.
+    await options.store.hit(key, windowStart, windowMs, -1);
+    const counted = current - 1;
+    let seconds = Math.max(1, Math.ceil(msUntilAllowed(counted, previous, elapsed, t - windowStart) / 1000));
+    // Checked with the same arithmetic as the decision, so floating-point rounding cannot advertise a refused moment.
+    while (!fitsAt(t + seconds * 1000, windowStart, counted, previous)) seconds++;
+    return { allowed: false, limit, remaining: 0, retryAfterSeconds: seconds };
+  }
+
+  /** Whether one more request at `at` would be allowed, if nothing else is counted meanwhile. */
+  function fitsAt(at: number, windowStart: number, counted: number, previous: number): boolean {
+    const start = Math.floor(at / windowMs) * windowMs;
+    const elapsed = (at - start) / windowMs;
+    if (start === windowStart) return previous * (1 - elapsed) + counted + 1 <= limit;
+    if (start === windowStart + windowMs) return counted * (1 - elapsed) + 1 <= limit;
+    return 1 <= limit;
+  }
+
+  /**
+   * How long until one more request fits, if no other request comes meanwhile: the first moment t' at which
+   * the sliding estimate plus that request is within the limit. `counted` hits are in the current window (the
+   * refused one not among them), `previous` in the one before; the estimate at a fraction f of a window is
+   * previous·(1 − f) + counted, and once the window has rolled, this window's `counted` is the one weighted.
+   */
+  function msUntilAllowed(counted: number, previous: number, elapsed: number, intoWindowMs: number): number {
+    const room = limit - 1 - counted;
+    if (room >= 0 && previous > 0) {
+      // Later in this window: previous·(1 − f) ≤ room  ⇔  f ≥ 1 − room / previous.
+      return Math.max(0, (1 - room / previous - elapsed) * windowMs);
     }
-    return { allowed: false, limit, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    // In the next window: counted·(1 − f′) + 0 + 1 ≤ limit  ⇔  f′ ≥ 1 − (limit − 1) / counted.
+    const fraction = counted > 0 ? Math.max(0, 1 - (limit - 1) / counted) : 0;
+    return windowMs - intoWindowMs + fraction * windowMs;
   }
 
   /** Like `check`, but throws `rate_limited` (with `retry-after`) when over the limit. */
@@ -123,8 +148,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
       entry.previous = windowStart - entry.windowStart === windowMs ? entry.current : 0;
       entry.current = 0;
       entry.windowStart = windowStart;
+    } else if (windowStart < entry.windowStart) {
+      // A late hit (or refund) of a window another request has already rolled past.
+      if (entry.windowStart - windowStart === windowMs) entry.previous = Math.max(0, entry.previous + count);
+      return { current: entry.current, previous: entry.previous };
     }
-    entry.current += count;
+    entry.current = Math.max(0, entry.current + count);
     return { current: entry.current, previous: entry.previous };
   }
 

@@ -196,9 +196,17 @@ const JSON_VALUE: z.ZodType<JsonValue> = z
   )
   .meta({ id: 'JsonValue', description: 'Any JSON value.' });
 
+/** Keys that would reach or replace an object's prototype when written as an output key. */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** Longest unified field name (and dotted override path). */
+export const MAX_FIELD_NAME_LENGTH = 128;
+
 const FIELD_NAME = z
   .string()
-  .regex(/^[a-z_][a-z0-9_]*$/, 'unified field names are snake_case: lowercase letters, digits and _');
+  .max(MAX_FIELD_NAME_LENGTH, `unified field names are at most ${MAX_FIELD_NAME_LENGTH} characters`)
+  .regex(/^[a-z_][a-z0-9_]*$/, 'unified field names are snake_case: lowercase letters, digits and _')
+  .refine((name) => !PROTOTYPE_KEYS.has(name), '__proto__, prototype and constructor are not field names');
 
 // Paths are read and (for bodies) written with plain property access, so prototype keys are refused outright.
 const NO_PROTOTYPE_KEYS = /^(?!(?:.*[.\]])?(?:__proto__|prototype|constructor)(?:$|[.[]))/;
@@ -405,7 +413,9 @@ export type MethodSpec = z.infer<typeof METHOD_SPEC>;
 
 const METHOD_NAME = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]*$/, 'method names are lowercase (list, get, close, …)');
+  .max(64, 'method names are at most 64 characters')
+  .regex(/^[a-z][a-z0-9_-]*$/, 'method names are lowercase (list, get, close, …)')
+  .refine((name) => !PROTOTYPE_KEYS.has(name), '__proto__, prototype and constructor are not method names');
 
 /** The whole mapping file. */
 export const MAPPING_FILE = z

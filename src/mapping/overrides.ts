@@ -8,7 +8,15 @@ import { ApiError } from '../http/errors';
 import { type CompiledMapping, compileMapping } from './compile';
 import { describeIssues } from './definitions';
 import { issuePath, MappingError } from './errors';
-import { FIELD_SPEC, type FieldMap, type FieldSpec, MAPPING_FILE, type MappingFile } from './format';
+import {
+  FIELD_SPEC,
+  type FieldMap,
+  type FieldSpec,
+  MAPPING_FILE,
+  MAX_FIELD_NAME_LENGTH,
+  type MappingFile,
+  PROTOTYPE_KEYS,
+} from './format';
 import type { FunctionRegistry } from './functions';
 
 export const OVERRIDE_SCOPES = ['environment', 'integrated_account'] as const;
@@ -18,13 +26,20 @@ export type OverrideScope = (typeof OVERRIDE_SCOPES)[number];
 export const MAPPING_OVERRIDE_INPUT = z.strictObject({
   field: z
     .string()
+    .max(MAX_FIELD_NAME_LENGTH, `at most ${MAX_FIELD_NAME_LENGTH} characters`)
     .regex(
       /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/,
       'a unified field name, or a dotted path into a nested map',
+    )
+    .refine(
+      (field) => !field.split('.').some((segment) => PROTOTYPE_KEYS.has(segment)),
+      '__proto__, prototype and constructor are not field names',
     ),
   method: z
     .string()
     .min(1)
+    .max(64, 'at most 64 characters')
+    .regex(/^[a-z][a-z0-9_-]*$/, 'a method name of the mapping (list, get, close, …)')
     .optional()
     .describe("Targets that method's own response.fields instead of fields."),
   spec: FIELD_SPEC.nullable().describe('The new field spec; null removes the field.'),

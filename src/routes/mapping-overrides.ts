@@ -26,10 +26,19 @@ const Scope = z.object({
     .optional()
     .openapi({ description: 'Override for one connection; omit for the whole environment.' }),
 });
+// No length limit here: an over-long name stored before names were limited must still be deletable.
 const Target = z.object({
-  field: z.string().min(1),
+  field: z.string().min(1).optional().openapi({ description: 'The field; or send it in the JSON body.' }),
   method: z.string().min(1).optional(),
 });
+const TargetBody = z
+  .object({
+    field: z.string().min(1).optional(),
+    method: z.string().min(1).optional(),
+  })
+  .openapi('MappingOverrideTarget', {
+    description: 'The field to delete, for names too long for a URL; the query parameters win.',
+  });
 
 const OverrideSchema = z
   .object({
@@ -54,11 +63,13 @@ const OverrideSchema = z
   });
 const OverrideInput = z
   .object({
-    field: z.string().openapi({ description: 'Unified field name (dotted for nested maps).' }),
+    field: z.string().openapi({
+      description: 'Unified field name (dotted for nested maps): snake_case, at most 128 characters.',
+    }),
     method: z.string().optional().openapi({ description: "Target one method's own response fields." }),
     spec: z.unknown().openapi({ description: 'Field spec as in the mapping files; null removes the field.' }),
   })
-  .openapi('MappingOverrideInput');
+  .openapi('MappingOverrideInput', { example: { field: 'department', spec: { path: 'company' } } });
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const tags = ['Mapping overrides'];
 
@@ -161,7 +172,11 @@ export function registerMappingOverrides(
       path: '/mapping-overrides/{model}/{resource}',
       tags,
       summary: 'Delete the override of one field (the mapping file applies again)',
-      request: { params: Params, query: Scope.extend(Target.shape) },
+      request: {
+        params: Params,
+        query: Scope.extend(Target.shape),
+        body: { content: { 'application/json': { schema: TargetBody } }, required: false },
+      },
       responses: {
         200: { description: 'Deleted', content: json(z.object({ field: z.string(), deleted: z.boolean() })) },
         ...errorResponses(400, 401, 404),
@@ -172,18 +187,26 @@ export function registerMappingOverrides(
       deps.catalog.definition(model, resource);
       const environmentId = c.get('auth').environmentId;
       const query = c.req.valid('query');
+      const body = c.req.valid('json');
       const integratedAccountId = await scopeOf(environmentId, query.integrated_account_id);
+      const field = query.field ?? body.field;
+      if (field === undefined) {
+        throw new ApiError(
+          'invalid_request',
+          'Name the field to delete: ?field=… or {"field": …} in the body',
+        );
+      }
       const deleted = await deps.overrides.remove({
         environmentId,
         integratedAccountId,
         model,
         resource,
-        field: query.field,
-        method: query.method ?? '',
+        field,
+        method: query.method ?? body.method ?? '',
       });
-      if (!deleted)
-        throw new ApiError('not_found', `No override of field ${query.field} on ${model}/${resource}`);
-      return c.json({ field: query.field, deleted }, 200);
+      const shown = field.length > 128 ? `${field.slice(0, 128)}…` : field;
+      if (!deleted) throw new ApiError('not_found', `No override of field ${shown} on ${model}/${resource}`);
+      return c.json({ field, deleted }, 200);
     },
   );
 }

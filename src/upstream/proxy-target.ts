@@ -100,7 +100,8 @@ function checkSegment(segment: string): void {
   if (!SEGMENT_CHARS.test(segment)) throw invalid('Proxy path has characters that are not allowed');
   let current = segment;
   for (let level = 0; level <= MAX_DECODE_LEVELS; level++) {
-    if (current === '.' || current === '..') throw invalid('Proxy path may not contain dot segments');
+    if (isDotSegment(current))
+      throw invalid('Proxy path may not contain dot segments (., .., ..;, %2e%2e, …)');
     if (FORBIDDEN_DECODED.test(current) || hasControl(current)) {
       throw invalid('Proxy path may not contain encoded slashes, backslashes, controls, "@" or ":"');
     }
@@ -115,6 +116,16 @@ function checkSegment(segment: string): void {
     current = decoded;
   }
   throw invalid('Proxy path is percent-encoded too many times');
+}
+
+/**
+ * `.` or `..` as any server might read it: with path parameters (`..;x`, which Tomcat-style servers strip before
+ * resolving) or surrounding spaces. Applied at every level of percent-decoding (`%2e%2e`, `.%2E`).
+ */
+function isDotSegment(segment: string): boolean {
+  const semicolon = segment.indexOf(';');
+  const name = (semicolon === -1 ? segment : segment.slice(0, semicolon)).trim();
+  return name === '.' || name === '..';
 }
 
 function checkSearch(search: string): string {

@@ -2,6 +2,7 @@ import { and, eq, isNotNull, lt } from 'drizzle-orm';
 import { coveredAccounts } from '../connections/integrated-accounts';
 import { integratedAccounts } from '../db/schema/index';
 import { utilizationSyncState } from '../db/schema/utilization';
+import { loggableMessage } from '../http/loggable-error';
 import type { Logger } from '../http/logger';
 import { createPeriodicJob } from '../jobs/periodic-job';
 import { dayOf, syncAccount, type UtilizationStoreDeps } from './store';
@@ -52,7 +53,7 @@ export function createUtilizationSync(options: UtilizationSyncOptions) {
         options.logger.warn('utilization sync failed', {
           integrated_account_id: row.id,
           account_id: accountId,
-          error: error instanceof Error ? error.message : String(error),
+          error: loggableMessage(error),
         });
       }
     }

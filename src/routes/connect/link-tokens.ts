@@ -1,16 +1,23 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ConnectionsContext } from '../../connections/context';
 import { issueLinkToken } from '../../connections/link-issuing';
+import { isSafeReturnUrl } from '../../connections/return-url';
 import { errorResponses, type Router } from '../../http/openapi';
 
 const CreateLinkTokenSchema = z
   .object({
     return_url: z
       .url({ protocol: /^https?$/, error: 'return_url must be an http(s) URL' })
+      .max(2048, 'return_url must be at most 2048 characters')
+      .refine(
+        isSafeReturnUrl,
+        'return_url must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
+      )
       .optional()
       .openapi({
         description:
-          'Where the end user is sent after connecting, with `integrated_account_id` and `status`.',
+          'Where the end user is sent after connecting, with `integrated_account_id` and `status`. ' +
+          'Must be https, except http on loopback (localhost, 127.0.0.1, [::1]).',
       }),
     docusign_environment: z
       .string()

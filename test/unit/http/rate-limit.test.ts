@@ -20,7 +20,8 @@ describe('rate limiter (sliding window counter)', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe('rate_limited');
     expect((err as ApiError).status).toBe(429);
-    expect((err as ApiError).headers?.['retry-after']).toBe('8');
+    // 8 s to the next window, where the 5 hits still weigh fully; 2 s more until they weigh 4.
+    expect((err as ApiError).headers?.['retry-after']).toBe('10');
   });
 
   it('keeps keys apart', async () => {
@@ -85,7 +86,8 @@ describe('rate limiter (sliding window counter)', () => {
     expect(second.headers.get('ratelimit-remaining')).toBe('0');
     const third = await call('k1');
     expect(third.status).toBe(429);
-    expect(third.headers.get('retry-after')).toBe('10');
+    // The 2 hits weigh fully when the next window opens (10 s), and half as much 5 s later.
+    expect(third.headers.get('retry-after')).toBe('15');
     expect((await call('k2')).status).toBe(200);
   });
 });
