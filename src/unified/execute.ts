@@ -43,7 +43,8 @@ export interface UnifiedPage {
   result_count: number;
 }
 
-async function compiledMethod(
+/** The compiled method of a resource for this caller (environment and connection overrides applied). */
+export async function compiledMethod(
   deps: UnifiedDeps,
   caller: UnifiedCaller,
   model: string,
@@ -59,7 +60,8 @@ async function compiledMethod(
   return deps.catalog.compiled(model, resource, overrides, version).method(name);
 }
 
-function requestContext(row: IntegratedAccountRow, account: DiscoveredAccount): RequestContext {
+/** What a mapped request of this connection and account needs from the runtime. */
+export function requestContext(row: IntegratedAccountRow, account: DiscoveredAccount): RequestContext {
   return {
     accountId: account.id,
     organizationId: row.organizationId ?? account.organization_id ?? undefined,
@@ -128,9 +130,12 @@ export async function listUnified(
   },
 ): Promise<UnifiedPage> {
   const method = await compiledMethod(deps, caller, input.model, input.resource, 'list');
-  const accounts = input.requestedAccountId
+  const statics = method.staticRecords;
+  const covered = input.requestedAccountId
     ? [selectDocusignAccount(caller.row, input.requestedAccountId)]
     : coveredAccounts(caller.row);
+  // Records from the mapping file are the same for every account: list them once.
+  const accounts = statics ? covered.slice(0, 1) : covered;
   if (accounts.length === 0) selectDocusignAccount(caller.row, undefined); // throws the "no usable account" error
   const binding = {
     environmentId: caller.environmentId,
@@ -159,18 +164,20 @@ export async function listUnified(
     maxPageSize: method.maxPageSize,
     paged: (method.pagingStyle ?? 'none') !== 'none',
     fetchPage: async (offset, size) =>
-      method.readPage(
-        await sendMapped(
-          deps,
-          caller.row,
-          account,
-          method.buildRequest(input.filters, { ...ctx, page: { offset, size } }),
-        ),
-        offset,
-      ),
+      statics
+        ? staticPage(statics, offset, size)
+        : method.readPage(
+            await sendMapped(
+              deps,
+              caller.row,
+              account,
+              method.buildRequest(input.filters, { ...ctx, page: { offset, size } }),
+            ),
+            offset,
+          ),
   });
   let result: unknown[];
-  if (input.output.raw) {
+  if (input.output.raw || statics) {
     result = page.items;
   } else {
     const related = await relatedBodies(deps, method, caller.row, account, input.filters, ctx);
@@ -202,17 +209,18 @@ export async function runUnified(
 ): Promise<UnifiedObject | unknown> {
   const method = await compiledMethod(deps, caller, input.model, input.resource, input.method);
   const account = selectDocusignAccount(caller.row, input.requestedAccountId);
+  if (method.staticRecords) return staticRecord(method.staticRecords, input);
   const ctx = requestContext(caller.row, account);
   const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx)).catch(
     (err: unknown) => {
-      throw asNotFound(err, method, input) ?? err;
+      throw asKnownError(err, method, input) ?? err;
     },
   );
   const itemError = method.readItemError(body);
   if (itemError) {
     const message = typeof itemError.message === 'string' ? itemError.message : 'DocuSign refused the item';
     throw (
-      asNotFound(itemError, method, input) ??
+      asKnownError(itemError, method, input) ??
       new ApiError('upstream_error', `DocuSign: ${message}`, itemError, 400)
     );
   }
@@ -225,20 +233,57 @@ export async function runUnified(
   });
 }
 
+/** One page of records that come from the mapping file (`records.from_enum`). */
+function staticPage(records: readonly UnifiedObject[], offset: number, size: number) {
+  const items = records.slice(offset, offset + size);
+  const nextOffset =
+    offset + items.length < records.length && items.length > 0 ? offset + items.length : null;
+  return { items, total: records.length, nextOffset };
+}
+
+function staticRecord(
+  records: readonly UnifiedObject[],
+  input: { resource: string; params: Record<string, unknown> },
+): UnifiedObject {
+  const found = records.find((r) => r.id === input.params.id);
+  if (!found) throw new ApiError('not_found', `No ${input.resource} record ${String(input.params.id)}`);
+  return found;
+}
+
 /**
- * DocuSign answers an unknown id with a 400 and a code such as INVALID_USERID (or that code as a bulk call's
- * per-item error); the mapping lists those codes so the caller gets a 404 with DocuSign's error in `details`.
+ * DocuSign answers most business errors with a 400 and a code (INVALID_USERID, ENVELOPE_DOES_NOT_EXIST,
+ * ENVELOPE_CANNOT_VOID_INVALID_STATE…), or that code as a bulk call's per-item error. The mapping lists the codes
+ * its calls can meet: not found → 404, wrong state → 409, refused input → 400, with DocuSign's error in `details`.
  */
-function asNotFound(
+export function asKnownError(
   failure: unknown,
   method: CompiledMethod,
   input: { resource: string; params: Record<string, unknown> },
 ): ApiError | undefined {
   const details = failure instanceof ApiError ? failure.details : failure;
   if (failure instanceof ApiError && failure.code !== 'upstream_error') return undefined;
-  const code =
-    details && typeof details === 'object' ? (details as Record<string, unknown>).errorCode : undefined;
-  if (typeof code !== 'string' || !method.notFoundCodes.has(code)) return undefined;
-  const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
-  return new ApiError('not_found', `No ${input.resource} record${id} in this DocuSign account`, details, 404);
+  const record = details && typeof details === 'object' ? (details as Record<string, unknown>) : undefined;
+  const code = record?.errorCode;
+  if (typeof code !== 'string') return undefined;
+  const said = typeof record?.message === 'string' && record.message ? `: ${record.message}` : '';
+  if (method.notFoundCodes.has(code)) {
+    const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
+    return new ApiError(
+      'not_found',
+      `No ${input.resource} record${id} in this DocuSign account`,
+      details,
+      404,
+    );
+  }
+  if (method.conflictCodes.has(code)) {
+    return new ApiError(
+      'conflict',
+      `DocuSign refused ${method.name} in the current state (${code})${said}`,
+      details,
+    );
+  }
+  if (method.invalidCodes.has(code)) {
+    return new ApiError('invalid_request', `DocuSign refused the input (${code})${said}`, details);
+  }
+  return undefined;
 }

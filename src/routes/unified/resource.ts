@@ -23,19 +23,22 @@ export const CommonQuery = z.object({
   }),
 });
 
-const ListQuery = CommonQuery.extend({
+/** Query of every unified list: the common query plus paging. */
+export const ListQuery = CommonQuery.extend({
   limit: z.coerce.number().int().min(1).max(500).default(LIMIT_DEFAULT),
   cursor: z.string().min(1).optional().openapi({ description: '`next_cursor` of the previous page.' }),
 });
 
-const IdempotencyHeader = z.object({
+/** The `Idempotency-Key` header every write and action documents. */
+export const IdempotencyHeader = z.object({
   'idempotency-key': z.string().max(255).optional().openapi({
     description:
       'Replays the first response for a repeat of the same request (24 h); another request with the key is a 409.',
   }),
 });
 
-const IdParams = z.object({
+/** The `{id}` path parameter. */
+export const IdParams = z.object({
   id: z
     .string()
     .min(1)
@@ -74,6 +77,20 @@ export interface UnifiedResourceSpec {
   actions?: Record<string, ActionSpec>;
 }
 
+/** The caller of a unified route: its environment and connection, with write permission checked when needed. */
+export async function unifiedCaller(
+  deps: UnifiedRouteDeps,
+  c: Context<GatewayEnv>,
+  integratedAccountId: string,
+  access: 'read' | 'write',
+  what: string,
+) {
+  const environmentId = c.get('auth').environmentId;
+  const row = await deps.accounts.get(environmentId, integratedAccountId);
+  assertPermission(row, access, what);
+  return { environmentId, row };
+}
+
 /** Registers the unified routes of one resource, all driven by its mapping file. */
 export function registerUnifiedResource(
   app: Router,
@@ -84,17 +101,12 @@ export function registerUnifiedResource(
   const tags = [`${spec.model === 'user-directory' ? 'User Directory' : 'E-Signature'}: ${spec.title}`];
   const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
   const record = spec.schema;
-  const caller = async (
+  const caller = (
     c: Context<GatewayEnv>,
     integratedAccountId: string,
     access: 'read' | 'write',
     what: string,
-  ) => {
-    const environmentId = c.get('auth').environmentId;
-    const row = await deps.accounts.get(environmentId, integratedAccountId);
-    assertPermission(row, access, what);
-    return { environmentId, row };
-  };
+  ) => unifiedCaller(deps, c, integratedAccountId, access, what);
   const output = (q: z.infer<typeof CommonQuery>) => ({
     includeRemoteData: q.include_remote_data,
     raw: q.response_format === 'raw',
