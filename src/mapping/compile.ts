@@ -107,6 +107,8 @@ export interface CompiledMethod {
   readItemError(body: unknown): Record<string, unknown> | null;
   /** DocuSign error codes that mean "no such id" for this method (`response.not_found_codes`). */
   notFoundCodes: ReadonlySet<string>;
+  /** DocuSign error codes that mean the object's state refuses the call (`response.conflict_codes`). */
+  conflictCodes: ReadonlySet<string>;
   mapRecord: RecordMapper;
 }
 
@@ -206,6 +208,10 @@ export function compileField(spec: FieldSpec, c: Compiler, where: string): Value
   }
   const source = compileSource(spec, c, where);
   const steps: Step[] = [];
+  if (spec.source_fn !== undefined) {
+    const reshape = compileBodyFunction(spec.source_fn, c, `${where}.source_fn`);
+    steps.push((value) => reshape(value));
+  }
   if (spec.find !== undefined) {
     const key = compileGetter(spec.find.where);
     const take = spec.find.take === undefined ? undefined : compileGetter(spec.find.take);
@@ -310,17 +316,43 @@ function compileRecordMapper(fields: FieldMap, c: Compiler, where: string): Reco
 
 type ParamFn = (params: Record<string, unknown>, ctx: RequestContext) => unknown;
 
+/** `array:` of a body param: each element of the param's array becomes an object built by the element specs. */
+function compileArrayParam(
+  targets: Record<string, ParamSpec>,
+): (value: unknown, ctx: RequestContext) => unknown {
+  const setters = Object.entries(targets).map(([k, p]) => [compileSetter(k), compileParam(p, k)] as const);
+  return (value, ctx) => {
+    if (isMissing(value)) return value;
+    const list = Array.isArray(value) ? value : [value];
+    return list.map((element, i) => {
+      const params = { ...(element as Record<string, unknown>), $position: i + 1 };
+      const out: Record<string, unknown> = {};
+      for (const [set, fn] of setters) {
+        const v = fn(params, ctx);
+        if (!isMissing(v)) set(out, v);
+      }
+      return out;
+    });
+  };
+}
+
 function compileParam(spec: ParamSpec, name: string): ParamFn {
   let source: ParamFn;
   if (spec.param !== undefined) {
     const key = spec.param;
-    source = (params) => params[key];
+    const nested = key.includes('.') ? compileGetter(key) : undefined;
+    source = nested ? (params) => nested(params) : (params) => params[key];
   } else if (spec.ctx !== undefined) {
     const key: ContextKey = spec.ctx;
     source = (_params, ctx) => ctx[key];
   } else {
     const value = deepFreeze(spec.const);
     source = () => value;
+  }
+  if (spec.array !== undefined) {
+    const inner = source;
+    const mapElements = compileArrayParam(spec.array);
+    source = (params, ctx) => mapElements(inner(params, ctx), ctx);
   }
   const transforms = transformList(spec.transform);
   const lookup = spec.enum === undefined ? undefined : compileEnum(spec.enum);
@@ -384,6 +416,7 @@ function compileRequest(
     spec.body === undefined
       ? undefined
       : Object.entries(spec.body).map(([k, p]) => [compileSetter(k), compileParam(p, k)] as const);
+  const bodyKey = spec.body_key === undefined ? undefined : compileParam(spec.body_key, 'body_key');
   const style = paging?.style ?? 'none';
   const max = paging?.max_page_size ?? Number.POSITIVE_INFINITY;
   const method = spec.method;
@@ -429,7 +462,8 @@ function compileRequest(
         const v = fn(params, ctx);
         if (!isMissing(v)) set(out, v);
       }
-      request.body = out;
+      const key = bodyKey?.(params, ctx);
+      request.body = isMissing(key) ? out : { [String(key)]: [out] };
     }
     return request;
   };
@@ -444,8 +478,30 @@ function asNumber(value: unknown): number | null {
   return null;
 }
 
-function compilePageReader(spec: MethodSpec['paging']): (body: unknown, requestedOffset?: number) => Page {
-  const getItems: Getter | undefined = spec?.items === undefined ? undefined : compileGetter(spec.items);
+/** A registered function by name (`items_fn`, `record_fn`), called with the body; unknown names fail the compile. */
+function compileBodyFunction(name: string, c: Compiler, where: string): Getter {
+  const fn = Object.hasOwn(c.registry, name) ? c.registry[name] : undefined;
+  if (fn === undefined) {
+    throw new MappingError(
+      c.file,
+      where,
+      `unknown function "${name}" (registered: ${Object.keys(c.registry).join(', ') || 'none'})`,
+    );
+  }
+  return (body) => fn(body, { record: body });
+}
+
+function compilePageReader(
+  spec: MethodSpec['paging'],
+  c: Compiler,
+  where: string,
+): (body: unknown, requestedOffset?: number) => Page {
+  const getItems: Getter | undefined =
+    spec?.items_fn !== undefined
+      ? compileBodyFunction(spec.items_fn, c, `${where}.paging.items_fn`)
+      : spec?.items === undefined
+        ? undefined
+        : compileGetter(spec.items);
   const style = spec?.style ?? 'none';
   const readItems = (body: unknown): unknown[] => {
     if (getItems === undefined) return isMissing(body) ? [] : [body];
@@ -490,7 +546,12 @@ function compileMethod(
     spec.response?.fields === undefined
       ? resourceMapper
       : compileRecordMapper(spec.response.fields, c, `${where}.response.fields`);
-  const recordGetter = spec.response?.record === undefined ? undefined : compileGetter(spec.response.record);
+  const recordGetter =
+    spec.response?.record_fn !== undefined
+      ? compileBodyFunction(spec.response.record_fn, c, `${where}.response.record_fn`)
+      : spec.response?.record === undefined
+        ? undefined
+        : compileGetter(spec.response.record);
   const errorGetter =
     spec.response?.error_path === undefined ? undefined : compileGetter(spec.response.error_path);
   return {
@@ -505,7 +566,7 @@ function compileMethod(
       api: rel.api,
       buildRequest: compileRequest(rel.api, rel.request, undefined),
     })),
-    readPage: compilePageReader(spec.paging),
+    readPage: compilePageReader(spec.paging, c, where),
     readRecord: recordGetter === undefined ? (body) => body : (body) => recordGetter(body),
     readItemError: (body) => {
       if (errorGetter === undefined) return null;
@@ -514,6 +575,7 @@ function compileMethod(
       return Object.values(v).some((x) => !isMissing(x)) ? (v as Record<string, unknown>) : null;
     },
     notFoundCodes: new Set(spec.response?.not_found_codes ?? []),
+    conflictCodes: new Set(spec.response?.conflict_codes ?? []),
     mapRecord,
   };
 }

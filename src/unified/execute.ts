@@ -125,9 +125,11 @@ export async function listUnified(
     cursor: string | undefined;
     requestedAccountId: string | undefined;
     output: OutputOptions;
+    /** The mapping method that lists (default `list`; e.g. a list of a sub-collection). */
+    method?: string;
   },
 ): Promise<UnifiedPage> {
-  const method = await compiledMethod(deps, caller, input.model, input.resource, 'list');
+  const method = await compiledMethod(deps, caller, input.model, input.resource, input.method ?? 'list');
   const accounts = input.requestedAccountId
     ? [selectDocusignAccount(caller.row, input.requestedAccountId)]
     : coveredAccounts(caller.row);
@@ -135,7 +137,7 @@ export async function listUnified(
   const binding = {
     environmentId: caller.environmentId,
     integratedAccountId: caller.row.id,
-    resource: `${input.model}/${input.resource}`,
+    resource: `${input.model}/${input.resource}${input.method ? `/${input.method}` : ''}`,
     filtersHash: await hashFilters({
       ...input.filters,
       account: input.requestedAccountId ?? null,
@@ -165,7 +167,9 @@ export async function listUnified(
           caller.row,
           account,
           method.buildRequest(input.filters, { ...ctx, page: { offset, size } }),
-        ),
+        ).catch((err: unknown) => {
+          throw asBusinessError(err, method, { resource: input.resource, params: input.filters }) ?? err;
+        }),
         offset,
       ),
   });
@@ -205,14 +209,14 @@ export async function runUnified(
   const ctx = requestContext(caller.row, account);
   const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx)).catch(
     (err: unknown) => {
-      throw asNotFound(err, method, input) ?? err;
+      throw asBusinessError(err, method, input) ?? err;
     },
   );
   const itemError = method.readItemError(body);
   if (itemError) {
     const message = typeof itemError.message === 'string' ? itemError.message : 'DocuSign refused the item';
     throw (
-      asNotFound(itemError, method, input) ??
+      asBusinessError(itemError, method, input) ??
       new ApiError('upstream_error', `DocuSign: ${message}`, itemError, 400)
     );
   }
@@ -228,17 +232,23 @@ export async function runUnified(
 /**
  * DocuSign answers an unknown id with a 400 and a code such as INVALID_USERID (or that code as a bulk call's
  * per-item error); the mapping lists those codes so the caller gets a 404 with DocuSign's error in `details`.
+ * Codes listed as `conflict_codes` (the object's state refuses the call, e.g. not a draft) become a 409.
  */
-function asNotFound(
+export function asBusinessError(
   failure: unknown,
-  method: CompiledMethod,
+  method: Pick<CompiledMethod, 'notFoundCodes' | 'conflictCodes'>,
   input: { resource: string; params: Record<string, unknown> },
 ): ApiError | undefined {
   const details = failure instanceof ApiError ? failure.details : failure;
   if (failure instanceof ApiError && failure.code !== 'upstream_error') return undefined;
-  const code =
-    details && typeof details === 'object' ? (details as Record<string, unknown>).errorCode : undefined;
-  if (typeof code !== 'string' || !method.notFoundCodes.has(code)) return undefined;
+  const record = details && typeof details === 'object' ? (details as Record<string, unknown>) : undefined;
+  const code = record?.errorCode;
+  if (typeof code !== 'string') return undefined;
+  if (method.conflictCodes.has(code)) {
+    const message = typeof record?.message === 'string' && record.message ? record.message : code;
+    return new ApiError('conflict', `DocuSign refused the ${input.resource} call: ${message}`, details, 409);
+  }
+  if (!method.notFoundCodes.has(code)) return undefined;
   const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
   return new ApiError('not_found', `No ${input.resource} record${id} in this DocuSign account`, details, 404);
 }
