@@ -1,7 +1,7 @@
 /** eSignature folders: list, items, move envelopes (the documented way to relocate envelopes). */
 import type { Hono } from 'hono';
 import type { SimContext, SimEnv } from '../context';
-import { voidEnvelope } from '../envelope-lifecycle';
+import { deleteDraft, voidEnvelope } from '../envelope-lifecycle';
 import { folderItemView, folderView } from '../esignature-views';
 import { envelopeFolder, foldersOfUser, systemFolder } from '../folder-index';
 import type { SimAccount, SimFolder, SimState } from '../state';
@@ -76,7 +76,17 @@ export function registerFolderRoutes(app: Hono<SimEnv>, sim: SimContext): void {
     }
     const ids = (body.envelopeIds ?? []).map((x) => str(x) ?? '');
     const fromFolderId = str(body.fromFolderId);
-    for (const id of ids) {
+    // The spec: template ids in `envelopeIds` with `recyclebin` delete templates.
+    const templates = ids.flatMap((id) => {
+      const t = account.templatesById.get(id);
+      return t && !t.deletedMs && target.type === 'recyclebin' && !account.envelopesById.has(id) ? [t] : [];
+    });
+    const envelopeIds = ids.filter((id) => !templates.some((t) => t.templateId === id));
+    for (const t of templates) {
+      if (t.ownerUserId !== caller && !c.get('membership').isAdmin)
+        throw new EsignError('USER_LACKS_PERMISSIONS', 'The caller does not own this template.');
+    }
+    for (const id of envelopeIds) {
       const e = account.envelopesById.get(id);
       if (!e)
         throw new EsignError(
@@ -89,12 +99,17 @@ export function registerFolderRoutes(app: Hono<SimEnv>, sim: SimContext): void {
         throw new EsignError('INVALID_REQUEST_PARAMETER', `Envelope ${id} is not in folder ${fromFolderId}.`);
       }
     }
-    for (const id of ids) {
+    for (const t of templates) {
+      t.deletedMs = sim.now();
+      t.lastModifiedMs = t.deletedMs;
+    }
+    for (const id of envelopeIds) {
       const e = account.envelopesById.get(id)!;
       if (target.type === 'recyclebin') {
-        // The spec: moving an in-process envelope to the recycle bin voids it.
+        // The spec: moving an in-process envelope to the recycle bin voids it; a draft is deleted.
         if (e.status === 'sent' || e.status === 'delivered')
           voidEnvelope(sim, account, e, 'Deleted by sender');
+        else if (e.status === 'created') deleteDraft(sim, e);
         e.folderType = 'recyclebin';
         e.customFolderId = undefined;
       } else if (target.type === 'normal') {
