@@ -7,7 +7,7 @@ import { selectDocusignAccount } from '../connections/account-selection';
 import { ApiError } from '../http/errors';
 import { mappedRequestUrl } from '../mapping/request-url';
 import {
-  asKnownError,
+  asBusinessError,
   compiledMethod,
   requestContext,
   type UnifiedCaller,
@@ -54,7 +54,7 @@ export async function downloadSigningRequestDocument(
   });
   if (res.status >= 400) {
     const failure = upstreamErrorFromParts(res.status, res.headers, await errorDetails(res.body));
-    throw asKnownError(failure, method, { resource: 'signing-requests', params }) ?? failure;
+    throw asBusinessError(failure, method, { resource: 'signing-requests', params }) ?? failure;
   }
   if (res.status !== 200) {
     if (res.body instanceof ReadableStream) await res.body.cancel();

@@ -226,6 +226,10 @@ export function compileField(spec: FieldSpec, c: Compiler, where: string): Value
   }
   const source = compileSource(spec, c, where);
   const steps: Step[] = [];
+  if (spec.source_fn !== undefined) {
+    const reshape = compileBodyFunction(spec.source_fn, c, `${where}.source_fn`);
+    steps.push((value) => reshape(value));
+  }
   if (spec.find !== undefined) {
     const key = compileGetter(spec.find.where);
     const take = spec.find.take === undefined ? undefined : compileGetter(spec.find.take);
@@ -366,13 +370,16 @@ function compileCondition(spec: ParamSpec['if']): ((params: Record<string, unkno
   return (params) => checks.every((check) => check(params));
 }
 
-/** Builds the objects of an `each` spec, one per element of the param's array (optionally split by `group_by`). */
-function compileEach(
+/**
+ * `array:` of a body param: each element of the param's array becomes an object built by the element specs (their
+ * params read from the element, `$position` its 1-based position), optionally split into arrays by `group_by`.
+ */
+function compileArrayParam(
   spec: ParamSpec,
   name: string,
   file: string,
 ): (value: unknown, ctx: RequestContext) => unknown {
-  const targets = Object.entries(spec.each ?? {}).map(
+  const targets = Object.entries(spec.array ?? {}).map(
     ([k, p]) => [compileSetter(k), compileParam(p, k, file)] as const,
   );
   const group = spec.group_by;
@@ -383,9 +390,10 @@ function compileEach(
     const list = Array.isArray(value) ? value : [value];
     const built: Record<string, unknown>[] = [];
     const grouped: Record<string, Record<string, unknown>[]> = {};
-    for (const element of list) {
-      const params =
+    for (const [i, element] of list.entries()) {
+      const fields =
         element !== null && typeof element === 'object' ? (element as Record<string, unknown>) : {};
+      const params = { ...fields, $position: i + 1 };
       const out: Record<string, unknown> = {};
       for (const [set, fn] of targets) {
         const v = fn(params, ctx);
@@ -409,7 +417,7 @@ function compileEach(
       grouped[target] = bucket;
     }
     if (group !== undefined) return Object.keys(grouped).length > 0 ? grouped : undefined;
-    return built.length > 0 ? built : undefined;
+    return built;
   };
 }
 
@@ -428,7 +436,7 @@ function compileParam(spec: ParamSpec, name: string, file = ''): ParamFn {
   }
   const condition = compileCondition(spec.if);
   const when = spec.when === undefined ? undefined : compileGetter(spec.when);
-  const each = spec.each === undefined ? undefined : compileEach(spec, name, file);
+  const elements = spec.array === undefined ? undefined : compileArrayParam(spec, name, file);
   const transforms = transformList(spec.transform);
   const enumMap = spec.enum === undefined ? undefined : concreteEnum(spec.enum, file, `request.${name}`);
   const lookup = enumMap === undefined ? undefined : compileEnum(enumMap);
@@ -439,7 +447,7 @@ function compileParam(spec: ParamSpec, name: string, file = ''): ParamFn {
     if (condition !== undefined && !condition(params)) return undefined;
     if (when !== undefined && isMissing(when(params))) return undefined;
     let v = source(params, ctx);
-    if (each !== undefined) v = each(v, ctx);
+    if (elements !== undefined) v = elements(v, ctx);
     for (const t of transforms) v = t(v);
     if (lookup !== undefined && !isMissing(v)) {
       const mapped = lookup(v);
@@ -502,6 +510,7 @@ function compileRequest(
       : Object.entries(spec.body).map(
           ([k, p]) => [k === BODY_ROOT ? mergeIntoRoot : compileSetter(k), compileParam(p, k, file)] as const,
         );
+  const bodyKey = spec.body_key === undefined ? undefined : compileParam(spec.body_key, 'body_key', file);
   const style = paging?.style ?? 'none';
   const max = paging?.max_page_size ?? Number.POSITIVE_INFINITY;
   const method = spec.method;
@@ -547,7 +556,8 @@ function compileRequest(
         const v = fn(params, ctx);
         if (!isMissing(v)) set(out, v);
       }
-      request.body = out;
+      const key = bodyKey?.(params, ctx);
+      request.body = isMissing(key) ? out : { [String(key)]: [out] };
     }
     return request;
   };
@@ -562,8 +572,30 @@ function asNumber(value: unknown): number | null {
   return null;
 }
 
-function compilePageReader(spec: MethodSpec['paging']): (body: unknown, requestedOffset?: number) => Page {
-  const getItems: Getter | undefined = spec?.items === undefined ? undefined : compileGetter(spec.items);
+/** A registered function by name (`items_fn`, `record_fn`), called with the body; unknown names fail the compile. */
+function compileBodyFunction(name: string, c: Compiler, where: string): Getter {
+  const fn = Object.hasOwn(c.registry, name) ? c.registry[name] : undefined;
+  if (fn === undefined) {
+    throw new MappingError(
+      c.file,
+      where,
+      `unknown function "${name}" (registered: ${Object.keys(c.registry).join(', ') || 'none'})`,
+    );
+  }
+  return (body) => fn(body, { record: body });
+}
+
+function compilePageReader(
+  spec: MethodSpec['paging'],
+  c: Compiler,
+  where: string,
+): (body: unknown, requestedOffset?: number) => Page {
+  const getItems: Getter | undefined =
+    spec?.items_fn !== undefined
+      ? compileBodyFunction(spec.items_fn, c, `${where}.paging.items_fn`)
+      : spec?.items === undefined
+        ? undefined
+        : compileGetter(spec.items);
   const style = spec?.style ?? 'none';
   const readItems = (body: unknown): unknown[] => {
     if (getItems === undefined) return isMissing(body) ? [] : [body];
@@ -630,7 +662,12 @@ function compileMethod(
     spec.response?.fields === undefined
       ? resourceMapper
       : compileRecordMapper(spec.response.fields, c, `${where}.response.fields`);
-  const recordGetter = spec.response?.record === undefined ? undefined : compileGetter(spec.response.record);
+  const recordGetter =
+    spec.response?.record_fn !== undefined
+      ? compileBodyFunction(spec.response.record_fn, c, `${where}.response.record_fn`)
+      : spec.response?.record === undefined
+        ? undefined
+        : compileGetter(spec.response.record);
   const errorGetter =
     spec.response?.error_path === undefined ? undefined : compileGetter(spec.response.error_path);
   return {
@@ -648,7 +685,7 @@ function compileMethod(
       api: rel.api,
       buildRequest: compileRequest(rel.api, rel.request, undefined, c.file),
     })),
-    readPage: compilePageReader(spec.paging),
+    readPage: compilePageReader(spec.paging, c, where),
     readRecord: recordGetter === undefined ? (body) => body : (body) => recordGetter(body),
     readItemError: (body) => {
       if (errorGetter === undefined) return null;

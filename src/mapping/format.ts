@@ -21,6 +21,8 @@
  *    `when: <path>`: if that path is missing, the whole field is missing (before `default`).
  *    `find: { where, equals, take }`: picks the first element of the source array whose `where` path equals
  *    `equals` and reads `take` from it (e.g. a custom setting by name: `where: name, equals: department, take: value`).
+ *    `source_fn: <name>`: a registered function reshapes the source before the next steps (e.g. `flatten_tabs`
+ *    turns a `tabs` object into one list that `array` then maps).
  * 2. `array: { <field>: <spec>, … }`: the source must be an array (a lone object counts as a one-element array);
  *    every element is mapped with that field map. A single-element array stays an array.
  *    `object: { … }`: builds a nested object from the source (or from the record when there is no source).
@@ -39,10 +41,14 @@
  * or `{ ctx: … }`, with optional `enum`, `default`, `transform` and `required`. Query keys are query parameter
  * names (values are sent as strings). Body keys are target paths (`newUsers[0].firstName`): the body object is
  * built from them, and a key whose value is missing is left out (so an update never clears what it did not set);
- * `$body` merges an object value into the top level. A body param spec can build arrays: `each` maps every
- * element of an array param (its params read from the element) into an object, `group_by` splits the built
- * objects into arrays by one of their params (`participants` by `role` → `signers`, `carbonCopies`), `if`
- * and `when` keep a value only for some elements (`selected` only for checkboxes) or when another param is set.
+ * `$body` merges an object value into the top level.
+ * A body param with `array: { <target>: <param spec>, … }` maps an array param element by element (inside, `param`
+ * names a key of the element and `$position` its 1-based position), e.g. template roles into `recipients.signers`;
+ * `group_by` then splits the built objects into arrays by one of the element's params (`participants` by `role` →
+ * `signers`, `carbonCopies`). `if` and `when` keep a value only for some elements (`selected` only for checkboxes)
+ * or only when another param is set.
+ * `request.body_key` wraps the whole body as `{ <key>: [body] }` with a computed key: DocuSign keeps tabs in one
+ * array per kind (`signHereTabs`, `textTabs`, …), so an enum from the unified `type` picks the array.
  * `request.path` is the spec path with `{placeholders}`: `{accountId}` and `{organizationId}` come from the
  * runtime, every other placeholder from the unified params (URL-encoded).
  *
@@ -51,7 +57,10 @@
  * `endPosition`, `totalSetSize`, `nextUri`. `admin`: `start`/`take`; the response carries `paging{result_set_size,
  * result_set_start_position, result_set_end_position, total_set_size, next}`. `none`: one response holds
  * everything. `items` names the array of records in the response; without it the whole body is one record.
- * `max_page_size` is the largest page DocuSign allows (users and groups: 100).
+ * `max_page_size` is the largest page DocuSign allows (users and groups: 100). `items_fn` instead of `items` names a
+ * registered function that returns the records (e.g. every tab of every kind array, flattened), and
+ * `response.record_fn` likewise picks the one record of a get/create/update answer. `response.conflict_codes`
+ * lists DocuSign error codes that mean "not in a state that allows this" (a 409 `conflict`).
  *
  * ## Example
  * ```yaml
@@ -183,6 +192,7 @@ export interface FieldSpecObject {
   first_of?: FieldSpec[];
   list?: FieldSpec[];
   when?: string;
+  source_fn?: string;
   find?: FindSpec;
   array?: FieldMap;
   object?: FieldMap;
@@ -208,11 +218,12 @@ export interface ParamSpec {
   required?: boolean;
   when?: string;
   if?: Record<string, JsonValue>;
-  each?: Record<string, ParamSpec>;
+  /** Body only: the param is an array; each element becomes an object built by these targets (see module comment). */
+  array?: Record<string, ParamSpec>;
   group_by?: GroupBy;
 }
 
-/** Splits the elements built by `each` into arrays named after the value of one of their params. */
+/** Splits the elements built by `array` into arrays named after the value of one of their params. */
 export interface GroupBy {
   param: string;
   targets: Record<string, string>;
@@ -320,6 +331,13 @@ const FIELD_SPEC_OBJECT: z.ZodType<FieldSpecObject> = z
       return z.array(FIELD_SPEC).optional().describe('An array built of these values.');
     },
     when: PATH.optional().describe('The field is missing unless this path is present.'),
+    source_fn: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional()
+      .describe(
+        'A function registered in src/mapping/functions.ts that reshapes the source first, before find/array/object (e.g. flatten_tabs).',
+      ),
     find: FIND_SPEC.optional(),
     get array() {
       return FIELD_MAP.optional().describe('Maps every element of the source array with this field map.');
@@ -388,8 +406,8 @@ const PARAM_NAME = z
   .string()
   .min(1)
   .regex(
-    /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/,
-    'a param name, or a dot path into an object param (`position.x`)',
+    /^\$?[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/,
+    'a param name, a dot path into an object param (`position.x`), or `$position` inside `array`',
   )
   .regex(NO_PROTOTYPE_KEYS, '__proto__, prototype and constructor are not allowed in paths');
 
@@ -405,7 +423,9 @@ const GROUP_BY: z.ZodType<GroupBy> = z
 const PARAM_SPEC: z.ZodType<ParamSpec> = z
   .strictObject({
     description: z.string().optional(),
-    param: PARAM_NAME.optional().describe('A unified param (query, path or body field).'),
+    param: PARAM_NAME.optional().describe(
+      'A unified param (query, path or body field); a dot path reaches into an object (`position.x`).',
+    ),
     const: JSON_VALUE.optional(),
     ctx: z.enum(CONTEXT_KEYS).optional(),
     enum: ENUM_SPEC.optional(),
@@ -419,21 +439,21 @@ const PARAM_SPEC: z.ZodType<ParamSpec> = z
       .record(PARAM_NAME, z.union([JSON_VALUE, z.array(JSON_VALUE)]))
       .optional()
       .describe(
-        'Only when every named param (of the same element inside `each`) equals the value or one of the listed values; else missing.',
+        'Only when every named param (of the same element inside `array`) equals the value or one of the listed values; else missing.',
       ),
-    get each() {
+    get array() {
       return z
         .record(BODY_TARGET, PARAM_SPEC)
         .optional()
         .describe(
-          'The param is an array: each element (an object) becomes an object built by these specs, reading its params from the element.',
+          'Body only: maps every element of the array param to an object; inside, `param` names a key of the element and `$position` is its 1-based position.',
         );
     },
     group_by: GROUP_BY.optional(),
   })
   .superRefine((spec, ctx) => {
-    if (spec.group_by !== undefined && spec.each === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'group_by needs each', path: ['group_by'] });
+    if (spec.group_by !== undefined && spec.array === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'group_by needs array', path: ['group_by'] });
     }
     const sources = (['param', 'const', 'ctx'] as const).filter((k) => spec[k] !== undefined);
     if (sources.length !== 1) {
@@ -462,6 +482,9 @@ export const REQUEST_SPEC = z
       .record(z.union([BODY_TARGET, z.literal(BODY_ROOT)]), PARAM_SPEC)
       .optional()
       .describe('Target path → value; `$body` merges an object value into the top level of the body.'),
+    body_key: PARAM_SPEC.optional().describe(
+      'Wraps the built body as `{ <key>: [body] }`, the key computed by this spec (e.g. an enum from a unified type to the DocuSign array that holds that kind, such as `signHereTabs`).',
+    ),
   })
   .meta({ id: 'RequestSpec' });
 export type RequestSpec = z.infer<typeof REQUEST_SPEC>;
@@ -470,9 +493,19 @@ export const PAGING_SPEC = z
   .strictObject({
     style: z.enum(PAGING_STYLES),
     items: PATH.optional().describe('The array of records in the response; absent: the body is one record.'),
+    items_fn: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional()
+      .describe(
+        'A function registered in src/mapping/functions.ts that returns the records of a response (e.g. every tab of a `tabs` object); instead of `items`.',
+      ),
     max_page_size: z.number().int().min(1).max(1000).optional().describe('Largest page DocuSign allows.'),
   })
   .superRefine((spec, ctx) => {
+    if (spec.items !== undefined && spec.items_fn !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'use either items or items_fn, not both', path: ['items_fn'] });
+    }
     if (spec.style !== 'none' && spec.max_page_size === undefined) {
       ctx.addIssue({ code: 'custom', message: 'paged styles need max_page_size', path: ['max_page_size'] });
     }
@@ -485,6 +518,13 @@ export const RESPONSE_SPEC = z
     record: PATH.optional().describe(
       'Where the record is in the body (e.g. `newUsers[0]`); absent: the body.',
     ),
+    record_fn: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional()
+      .describe(
+        'A function registered in src/mapping/functions.ts that returns the record of the body; instead of `record`.',
+      ),
     fields: RESOURCE_FIELD_MAP.optional().describe("This method's own fields instead of the resource's."),
     error_path: PATH.optional().describe(
       'Per-item error object in a 200 response of a bulk call (e.g. `users[0].errorDetails`).',

@@ -127,9 +127,11 @@ export async function listUnified(
     cursor: string | undefined;
     requestedAccountId: string | undefined;
     output: OutputOptions;
+    /** The mapping method that lists (default `list`; e.g. a list of a sub-collection). */
+    method?: string;
   },
 ): Promise<UnifiedPage> {
-  const method = await compiledMethod(deps, caller, input.model, input.resource, 'list');
+  const method = await compiledMethod(deps, caller, input.model, input.resource, input.method ?? 'list');
   const statics = method.staticRecords;
   const covered = input.requestedAccountId
     ? [selectDocusignAccount(caller.row, input.requestedAccountId)]
@@ -140,7 +142,7 @@ export async function listUnified(
   const binding = {
     environmentId: caller.environmentId,
     integratedAccountId: caller.row.id,
-    resource: `${input.model}/${input.resource}`,
+    resource: `${input.model}/${input.resource}${input.method ? `/${input.method}` : ''}`,
     filtersHash: await hashFilters({
       ...input.filters,
       account: input.requestedAccountId ?? null,
@@ -172,7 +174,9 @@ export async function listUnified(
               caller.row,
               account,
               method.buildRequest(input.filters, { ...ctx, page: { offset, size } }),
-            ),
+            ).catch((err: unknown) => {
+              throw asBusinessError(err, method, { resource: input.resource, params: input.filters }) ?? err;
+            }),
             offset,
           ),
   });
@@ -213,14 +217,14 @@ export async function runUnified(
   const ctx = requestContext(caller.row, account);
   const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx)).catch(
     (err: unknown) => {
-      throw asKnownError(err, method, input) ?? err;
+      throw asBusinessError(err, method, input) ?? err;
     },
   );
   const itemError = method.readItemError(body);
   if (itemError) {
     const message = typeof itemError.message === 'string' ? itemError.message : 'DocuSign refused the item';
     throw (
-      asKnownError(itemError, method, input) ??
+      asBusinessError(itemError, method, input) ??
       new ApiError('upstream_error', `DocuSign: ${message}`, itemError, 400)
     );
   }
@@ -255,9 +259,9 @@ function staticRecord(
  * ENVELOPE_CANNOT_VOID_INVALID_STATE…), or that code as a bulk call's per-item error. The mapping lists the codes
  * its calls can meet: not found → 404, wrong state → 409, refused input → 400, with DocuSign's error in `details`.
  */
-export function asKnownError(
+export function asBusinessError(
   failure: unknown,
-  method: CompiledMethod,
+  method: Pick<CompiledMethod, 'notFoundCodes' | 'conflictCodes' | 'invalidCodes'>,
   input: { resource: string; params: Record<string, unknown> },
 ): ApiError | undefined {
   const details = failure instanceof ApiError ? failure.details : failure;
@@ -265,7 +269,7 @@ export function asKnownError(
   const record = details && typeof details === 'object' ? (details as Record<string, unknown>) : undefined;
   const code = record?.errorCode;
   if (typeof code !== 'string') return undefined;
-  const said = typeof record?.message === 'string' && record.message ? `: ${record.message}` : '';
+  const said = typeof record?.message === 'string' && record.message ? record.message : code;
   if (method.notFoundCodes.has(code)) {
     const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
     return new ApiError(
@@ -276,14 +280,15 @@ export function asKnownError(
     );
   }
   if (method.conflictCodes.has(code)) {
-    return new ApiError(
-      'conflict',
-      `DocuSign refused ${method.name} in the current state (${code})${said}`,
-      details,
-    );
+    return new ApiError('conflict', `DocuSign refused the ${input.resource} call: ${said}`, details, 409);
   }
   if (method.invalidCodes.has(code)) {
-    return new ApiError('invalid_request', `DocuSign refused the input (${code})${said}`, details);
+    return new ApiError(
+      'invalid_request',
+      `DocuSign refused the ${input.resource} input: ${said}`,
+      details,
+      400,
+    );
   }
   return undefined;
 }

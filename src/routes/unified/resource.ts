@@ -75,6 +75,11 @@ export interface UnifiedResourceSpec {
   update?: { body: ObjectSchema };
   delete?: true;
   actions?: Record<string, ActionSpec>;
+  /**
+   * Query parameters that address a record together with its id on get, update, delete and actions (e.g. the
+   * `signing_request_id` a document belongs to); passed to the mapping as params.
+   */
+  parentQuery?: ObjectSchema;
 }
 
 /** The caller of a unified route: its environment and connection, with write permission checked when needed. */
@@ -157,6 +162,8 @@ export function registerUnifiedResource(
     name: string,
     options: { summary: string; body?: ObjectSchema; response: z.ZodType; write: boolean; status: 200 | 201 },
   ) => {
+    // The parent query addresses an existing record: routes with an id take it, create does not.
+    const parentQuery = path.includes('{id}') ? spec.parentQuery : undefined;
     app.openapi(
       createRoute({
         method,
@@ -165,7 +172,7 @@ export function registerUnifiedResource(
         summary: options.summary,
         request: {
           ...(path.includes('{id}') ? { params: IdParams } : {}),
-          query: CommonQuery,
+          query: parentQuery ? CommonQuery.extend(parentQuery.shape) : CommonQuery,
           ...(options.write ? { headers: IdempotencyHeader } : {}),
           ...(options.body ? { body: { content: json(options.body), required: true } } : {}),
         },
@@ -176,8 +183,15 @@ export function registerUnifiedResource(
       }),
       // The route's response type varies per use of this helper; the handler is typed against the plain context.
       (async (c: Context<GatewayEnv>) => {
-        const query = c.req.valid('query' as never) as z.infer<typeof CommonQuery>;
+        const query = c.req.valid('query' as never) as z.infer<typeof CommonQuery> & Record<string, unknown>;
         const id = path.includes('{id}') ? c.req.param('id') : undefined;
+        const parent = parentQuery
+          ? Object.fromEntries(
+              Object.keys(parentQuery.shape)
+                .filter((name) => query[name] !== undefined)
+                .map((name) => [name, query[name]]),
+            )
+          : {};
         // The route's zod validator already parsed the body; read its result instead of parsing twice.
         const validBody = options.body ? (c.req.valid('json' as never) as Record<string, unknown>) : {};
         const who = await caller(
@@ -190,7 +204,7 @@ export function registerUnifiedResource(
           model: spec.model,
           resource: spec.resource,
           method: name,
-          params: { ...validBody, ...(id ? { id } : {}) },
+          params: { ...validBody, ...parent, ...(id ? { id } : {}) },
           requestedAccountId: query.account_id,
           output: output(query),
         });

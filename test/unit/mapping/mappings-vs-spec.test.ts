@@ -126,7 +126,7 @@ function relatedSchemas(m: MethodSpec): Record<string, Schema | undefined> {
   return out;
 }
 
-/** Body targets the spec does not declare, walking into `each` elements and `group_by` arrays. */
+/** Body targets the spec does not declare, walking into `array` elements and `group_by` arrays. */
 function bodyProblems(
   api: SpecApi,
   schema: Schema | undefined,
@@ -140,7 +140,7 @@ function bodyProblems(
       problems.push(`${where} ${target}`);
       continue;
     }
-    if (!spec.each) continue;
+    if (!spec.array) continue;
     const group = spec.group_by;
     const arrays = group
       ? Object.entries(group.targets).map(([value, t]) => [value, t, walk(api, at, t)] as const)
@@ -151,7 +151,7 @@ function bodyProblems(
         const wanted = group && p.if?.[group.param];
         return wanted === undefined || (Array.isArray(wanted) ? wanted : [wanted]).includes(value ?? null);
       };
-      const each = Object.fromEntries(Object.entries(spec.each).filter(reaches));
+      const each = Object.fromEntries(Object.entries(spec.array).filter(reaches));
       if (array?.type !== 'array') problems.push(`${where} ${target}.${name} is not an array`);
       else problems.push(...bodyProblems(api, elementOf(api, array), each, `${where} ${target}.${name}[]`));
     }
