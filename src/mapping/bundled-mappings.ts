@@ -3949,6 +3949,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
             invalid_codes: [
               'INVALID_REQUEST_BODY',
@@ -3989,6 +3990,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
           },
         },
@@ -4015,6 +4017,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
             invalid_codes: [
               'INVALID_REQUEST_BODY',
@@ -4056,6 +4059,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
             invalid_codes: [
               'INVALID_REQUEST_BODY',
@@ -4095,6 +4099,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
           },
         },
@@ -4148,6 +4153,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
             invalid_codes: [
               'INVALID_REQUEST_BODY',
@@ -4193,6 +4199,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
             fields: {
               id: {
@@ -4227,6 +4234,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
             fields: {
               id: {
@@ -4380,6 +4388,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
             invalid_codes: [
               'INVALID_REQUEST_BODY',
@@ -4540,6 +4549,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
             invalid_codes: [
               'INVALID_REQUEST_BODY',
@@ -4572,6 +4582,7 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
               'RECIPIENT_ALREADY_SIGNED',
               'RECIPIENT_NOT_IN_SEQUENCE',
               'ENVELOPE_LOCKED',
+              'RECIPIENT_UPDATE_FAILED',
             ],
           },
         },
