@@ -181,7 +181,7 @@ export async function listUnified(
           ),
   });
   let result: unknown[];
-  if (input.output.raw || statics) {
+  if (input.output.raw) {
     result = page.items;
   } else {
     const related = await relatedBodies(deps, method, caller.row, account, input.filters, ctx);
@@ -213,8 +213,11 @@ export async function runUnified(
 ): Promise<UnifiedObject | unknown> {
   const method = await compiledMethod(deps, caller, input.model, input.resource, input.method);
   const account = selectDocusignAccount(caller.row, input.requestedAccountId);
-  if (method.staticRecords) return staticRecord(method.staticRecords, input);
   const ctx = requestContext(caller.row, account);
+  if (method.staticRecords) {
+    const found = staticRecord(method.staticRecords, input);
+    return input.output.raw ? found : method.mapRecord(found, { ...ctx, includeRemoteData: false });
+  }
   const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx)).catch(
     (err: unknown) => {
       throw asBusinessError(err, method, input) ?? err;
