@@ -43,7 +43,8 @@ export interface UnifiedPage {
   result_count: number;
 }
 
-async function compiledMethod(
+/** The compiled mapping method with the caller's overrides applied. */
+export async function compiledMethod(
   deps: UnifiedDeps,
   caller: UnifiedCaller,
   model: string,
@@ -59,7 +60,8 @@ async function compiledMethod(
   return deps.catalog.compiled(model, resource, overrides, version).method(name);
 }
 
-function requestContext(row: IntegratedAccountRow, account: DiscoveredAccount): RequestContext {
+/** What a mapped request knows of the connection and DocuSign account. */
+export function requestContext(row: IntegratedAccountRow, account: DiscoveredAccount): RequestContext {
   return {
     accountId: account.id,
     organizationId: row.organizationId ?? account.organization_id ?? undefined,
