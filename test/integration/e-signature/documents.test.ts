@@ -19,7 +19,13 @@ const DOCS = '/unified/e-signature/documents';
 const primary = (): SimAccount => t.sim.state.accounts.get(t.sim.defaults.accountIds[0]!)!;
 const envelope = (status: string): SimEnvelope =>
   primary().envelopes.find((e) => e.status === status && e.ownerUserId === t.sim.defaults.userId)!;
-const send = (method: string, path: string, body?: unknown, connection = ia, headers: Record<string, string> = {}) =>
+const send = (
+  method: string,
+  path: string,
+  body?: unknown,
+  connection = ia,
+  headers: Record<string, string> = {},
+) =>
   t.request(`${path}${path.includes('?') ? '&' : '?'}integrated_account_id=${connection}`, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -76,7 +82,10 @@ describe('GET /unified/e-signature/documents/{id}', () => {
   it("gets one document's metadata with remote_data", async () => {
     const e = envelope('completed');
     const d = e.documents[0]!;
-    const res = await send('GET', `${DOCS}/${d.documentId}?signing_request_id=${e.envelopeId}&include_remote_data=true`);
+    const res = await send(
+      'GET',
+      `${DOCS}/${d.documentId}?signing_request_id=${e.envelopeId}&include_remote_data=true`,
+    );
     expect(res.status).toBe(200);
     const doc = await json(res);
     expect(doc).toMatchObject({ id: d.documentId, name: d.name });
@@ -143,7 +152,7 @@ describe('POST /unified/e-signature/documents', () => {
     expect(draft.documents.at(-1)!.documentId).toBe(doc.id);
   });
 
-  it('answers 409 with DocuSign\'s reason when the signing request is not a draft', async () => {
+  it("answers 409 with DocuSign's reason when the signing request is not a draft", async () => {
     const sent = envelope('sent');
     const res = await send('POST', DOCS, {
       signing_request_id: sent.envelopeId,
@@ -158,7 +167,11 @@ describe('POST /unified/e-signature/documents', () => {
 
   it('needs a read_write connection, and account_id on a sync-all connection', async () => {
     const draft = envelope('created');
-    const input = { signing_request_id: draft.envelopeId, name: 'X.pdf', content_base64: PDF.toString('base64') };
+    const input = {
+      signing_request_id: draft.envelopeId,
+      name: 'X.pdf',
+      content_base64: PDF.toString('base64'),
+    };
     const forbidden = await send('POST', DOCS, input, readOnly);
     expect(forbidden.status).toBe(403);
     expect((await json(forbidden)).error.code).toBe('forbidden');
@@ -172,7 +185,11 @@ describe('DELETE /unified/e-signature/documents/{id}', () => {
   it('deletes a document from a draft', async () => {
     const draft = envelope('created');
     const added = await json(
-      await send('POST', DOCS, { signing_request_id: draft.envelopeId, name: 'Gone.pdf', content_base64: PDF.toString('base64') }),
+      await send('POST', DOCS, {
+        signing_request_id: draft.envelopeId,
+        name: 'Gone.pdf',
+        content_base64: PDF.toString('base64'),
+      }),
     );
     const res = await send('DELETE', `${DOCS}/${added.id}?signing_request_id=${draft.envelopeId}`);
     expect(res.status).toBe(200);
