@@ -101,7 +101,7 @@ describe('registered functions as record sources', () => {
       { tabId: 'c1', selected: 'true', tabType: 'checkbox', recipientId: '2' },
     ]);
     // The DocuSign body is not changed.
-    expect(tabs.signers[0]!.tabs.signHereTabs[0]).toEqual({ tabId: 's1', documentId: '1' });
+    expect(tabs.signers[0]!.tabs.signHereTabs?.[0]).toEqual({ tabId: 's1', documentId: '1' });
   });
 
   it('record_fn picks the first tab of a tabs answer; source_fn reshapes before array', () => {
