@@ -477,13 +477,18 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
         { tabId: 'nope', value: 'x' },
       ],
       checkboxTabs: [{ tabId: String(checkbox.tabId), selected: 'true' }],
-      radioGroupTabs: [{ groupName: 'plan', radios: [{ value: 'pro', selected: 'true' }] }],
+      radioGroupTabs: [
+        { groupName: 'plan', radios: [{ value: 'pro', selected: 'true' }] },
+        { groupName: 'nope', radios: [{ value: 'x', selected: 'true' }] },
+      ],
       listTabs: [{ tabId: String((tabs.body.listTabs as unknown as Loose[])[0]!.tabId), value: 'l' }],
     });
     expect((updated.body.textTabs as unknown as Loose[])[0]!.value).toBe('Acme');
     expect((updated.body.textTabs as unknown as Loose[])[1]!.errorDetails?.errorCode).toBe('INVALID_TAB_ID');
     expect((updated.body.checkboxTabs as unknown as Loose[])[0]!.selected).toBe('true');
     expect((updated.body.radioGroupTabs as unknown as Loose[])[0]!.value).toBe('pro');
+    const badGroup = (updated.body.radioGroupTabs as unknown as Loose[])[1]!;
+    expect((badGroup.radios as unknown as Loose[])[0]!.errorDetails?.errorCode).toBe('INVALID_TAB_ID');
     const deletedTabs = await call('DELETE', A(`/envelopes/${id}/recipients/1/tabs`), {
       checkboxTabs: [{ tabId: String(checkbox.tabId) }],
     });
@@ -542,13 +547,9 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
         textTabs: [{ tabId: String(text.tabId), value: 'x' }],
       }),
       400,
-      'ENVELOPE_CANNOT_CORRECT_INVALID_STATE',
+      'ENVELOPE_INVALID_STATUS',
     );
-    expectError(
-      await call('DELETE', A(`/envelopes/${id}/recipients/1`)),
-      400,
-      'ENVELOPE_CANNOT_CORRECT_INVALID_STATE',
-    );
+    expectError(await call('DELETE', A(`/envelopes/${id}/recipients/1`)), 400, 'ENVELOPE_INVALID_STATUS');
   });
 
   it('updates notification settings, deletes drafts and templates via the recycle bin, serves the ZIP archive', async () => {
@@ -622,6 +623,11 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
     const items = await call('GET', A(`/folders/${sentItems.folderId}`));
     const folderItems = (items.body.folders as unknown as Loose[])[0]!.folderItems as unknown as Loose[];
     expect(folderItems.length).toBeGreaterThan(0);
+    const filtered = await call(
+      'GET',
+      A(`/folders/${sentItems.folderId}?status=sent,completed&from_date=2020-01-01&search_text=a&count=1`),
+    );
+    expect(Number(filtered.body.resultSetSize)).toBeLessThanOrEqual(1);
     const templatesFolders = await call('GET', A('/folders?include=template_folders'));
     const custom = (templatesFolders.body.folders as unknown as Loose[])[0]!;
     const moved = await call('PUT', A(`/folders/${custom.folderId}`), {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDocusignSimulator, type DocusignSimulator } from '../../src/sandbox/docusign';
+import { startSimulatorServer } from '../helpers/docusign';
 import { validateAgainstSpec } from '../helpers/spec-validator';
 
 const SMALL = { users: 12, envelopes: 20, templates: 3, groups: 2 };
@@ -110,11 +111,9 @@ describe('routing', () => {
     const put = await api('PUT', `/envelopes/${id}/recipients`, {
       signers: [{ recipientId: '1', name: 'Changed' }],
     });
-    expect(list(put.json.recipientUpdateResults)[0]!.errorDetails?.errorCode).toBe(
-      'RECIPIENT_ALREADY_SIGNED',
-    );
+    expect(list(put.json.recipientUpdateResults)[0]!.errorDetails?.errorCode).toBe('RECIPIENT_UPDATE_FAILED');
     const del = await api('DELETE', `/envelopes/${id}/recipients/1`);
-    expect(del.json.errorCode).toBe('RECIPIENT_ALREADY_SIGNED');
+    expect(del.json.errorCode).toBe('RECIPIENT_UPDATE_FAILED');
     // Removing the last pending signers of the envelope's last order completes it.
     sim.actions.signRecipient(id, '2');
     await api('DELETE', `/envelopes/${id}/recipients/3`);
@@ -317,6 +316,26 @@ describe('drafts', () => {
   });
 });
 
+describe('folders', () => {
+  it('pages and filters the items of a folder', async () => {
+    const { api } = setup();
+    for (let i = 0; i < 3; i++)
+      await createEnvelope(api, { signers: [signer(String(i + 1), '1')] }, 'created');
+    const folders = list((await api('GET', '/folders')).json.folders);
+    const draft = folders.find((f) => String(f.type) === 'draft')!;
+    const page = await api('GET', `/folders/${draft.folderId}?count=2`);
+    expect(page.json.totalSetSize).toBe('3');
+    expect(list(list(page.json.folders)[0]!.folderItems).length).toBe(2);
+    expect(String(page.json.nextUri)).toContain('start_position=2');
+    const found = await api('GET', `/folders/${draft.folderId}?search_text=signer2@example.org`);
+    expect(found.json.totalSetSize).toBe('1');
+    const sent = await api('GET', `/folders/${draft.folderId}?status=sent`);
+    expect(sent.json.totalSetSize).toBe('0');
+    const bad = await api('GET', `/folders/${draft.folderId}?from_date=never`);
+    expect(bad.json.errorCode).toBe('INVALID_REQUEST_PARAMETER');
+  });
+});
+
 describe('tabs and signing', () => {
   it('signs with tab values through the simulator action and reports them', async () => {
     const { sim, api } = setup();
@@ -459,6 +478,30 @@ describe('documents', () => {
     expect(tail.trimEnd().endsWith('%%EOF')).toBe(true);
     const startxref = Number(/startxref\n(\d+)/.exec(tail)![1]);
     expect(startxref).toBeGreaterThan(size - 2000);
+  });
+});
+
+describe('documents over real HTTP', () => {
+  it('streams a large document through a real server with its Content-Length', async () => {
+    const { sim, api } = setup();
+    const id = await createEnvelope(api, { signers: [signer('1', '1')] });
+    const size = 8 * 1024 * 1024 + 3;
+    sim.actions.attachLargeDocument(id, { sizeBytes: size, documentId: '7' });
+    const { url, close } = await startSimulatorServer(sim);
+    try {
+      const token = sim.issueTokens().access_token;
+      const res = await fetch(
+        `${url}/restapi/v2.1/accounts/${sim.defaults.accountIds[0]}/envelopes/${id}/documents/7`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-length')).toBe(String(size));
+      expect((await res.arrayBuffer()).byteLength).toBe(size);
+    } finally {
+      await close();
+    }
   });
 });
 

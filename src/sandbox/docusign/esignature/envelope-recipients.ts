@@ -10,12 +10,12 @@ import { findEnvelope } from './envelopes';
 
 const RECIPIENT_ARRAYS = ['signers', 'carbonCopies', 'certifiedDeliveries'];
 
-/** Recipients may change on drafts and in-process envelopes only. */
+/** Recipients may change on drafts and in-process envelopes only (error text from the spec, Recipients_PutRecipients). */
 export function requireCorrectable(e: SimEnvelope): void {
   if (e.status !== 'created' && e.status !== 'sent' && e.status !== 'delivered') {
     throw new EsignError(
-      'ENVELOPE_CANNOT_CORRECT_INVALID_STATE',
-      `Recipients of a ${e.status} envelope cannot change.`,
+      'ENVELOPE_INVALID_STATUS',
+      'Invalid envelope status. Envelope status is not one of: Created, Sent, Delivered, Correct.',
     );
   }
 }
@@ -31,16 +31,17 @@ export function findEnvelopeRecipient(e: SimEnvelope, recipientId: string): SimR
 const hasActed = (r: SimRecipient): boolean =>
   (r.status === 'completed' || r.status === 'signed' || r.status === 'declined') && r.type !== 'carboncopy';
 
-const ALREADY_SIGNED = {
-  errorCode: 'RECIPIENT_ALREADY_SIGNED',
-  message: 'The recipient has already signed and cannot be changed.',
+/** The spec (Recipients_PutRecipients): a recipient who signed cannot be corrected. */
+export const RECIPIENT_UPDATE_FAILED = {
+  errorCode: 'RECIPIENT_UPDATE_FAILED',
+  message: 'The recipient could not be updated.  Recipient not in state that allows correction.',
 };
 
 function removeRecipients(sim: SimContext, account: SimAccount, e: SimEnvelope, ids: string[]) {
   requireCorrectable(e);
   const removed = ids.map((id) => findEnvelopeRecipient(e, id));
   const acted = removed.find(hasActed);
-  if (acted) throw new EsignError(ALREADY_SIGNED.errorCode, ALREADY_SIGNED.message);
+  if (acted) throw new EsignError(RECIPIENT_UPDATE_FAILED.errorCode, RECIPIENT_UPDATE_FAILED.message);
   e.recipients = e.recipients.filter((r) => !removed.includes(r));
   e.lastModifiedMs = sim.now();
   refreshRouting(sim, account, e);
@@ -99,7 +100,7 @@ export function registerEnvelopeRecipientRoutes(app: Hono<SimEnv>, sim: SimConte
         };
       }
       if (hasActed(r))
-        return { recipientId: id, recipientIdGuid: r.recipientIdGuid, errorDetails: ALREADY_SIGNED };
+        return { recipientId: id, recipientIdGuid: r.recipientIdGuid, errorDetails: RECIPIENT_UPDATE_FAILED };
       if (str(u.name)) r.name = str(u.name)!;
       if (str(u.email)) r.email = str(u.email)!;
       if (str(u.clientUserId) !== undefined) r.clientUserId = str(u.clientUserId) || undefined;

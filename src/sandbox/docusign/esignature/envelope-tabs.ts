@@ -6,7 +6,7 @@ import { SUPPORTED_TAB_KINDS, tabsView } from '../esignature-views';
 import type { SimEnvelope, SimRecipient, SimTab } from '../state';
 import { setTabValue, takesValue } from '../tab-values';
 import { type Ctx, EsignError, readJson, str } from './common';
-import { findEnvelopeRecipient, requireCorrectable } from './envelope-recipients';
+import { findEnvelopeRecipient, RECIPIENT_UPDATE_FAILED, requireCorrectable } from './envelope-recipients';
 import { findEnvelope } from './envelopes';
 
 type Obj = Record<string, unknown>;
@@ -38,9 +38,10 @@ function findTab(r: SimRecipient, kind: string, t: Obj): SimTab | undefined {
   return r.tabs.find((x) => x.tabId === id && x.kind === kind);
 }
 
+/** A per-tab error; a `radioGroup` has no `errorDetails` of its own in the spec, so its buttons carry it. */
 function tabError(kind: string, t: Obj, errorCode: string, message: string): Obj {
   return kind === 'radioGroupTabs'
-    ? { groupName: str(t.groupName), errorDetails: { errorCode, message } }
+    ? { groupName: str(t.groupName), radios: [{ errorDetails: { errorCode, message } }] }
     : { tabId: str(t.tabId), errorDetails: { errorCode, message } };
 }
 
@@ -64,10 +65,7 @@ function loadSigner(c: Ctx): { e: SimEnvelope; r: SimRecipient } {
 function requireEditable(e: SimEnvelope, r: SimRecipient): void {
   requireCorrectable(e);
   if (r.status === 'completed' || r.status === 'signed' || r.status === 'declined') {
-    throw new EsignError(
-      'RECIPIENT_ALREADY_SIGNED',
-      'The recipient has already signed and cannot be changed.',
-    );
+    throw new EsignError(RECIPIENT_UPDATE_FAILED.errorCode, RECIPIENT_UPDATE_FAILED.message);
   }
   if (r.type !== 'signer')
     throw new EsignError('INVALID_REQUEST_BODY', 'Only signers have tabs in the simulator.');

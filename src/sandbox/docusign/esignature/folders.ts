@@ -1,11 +1,21 @@
-/** eSignature folders: list, items, move envelopes (the documented way to relocate envelopes). */
+/** eSignature folders: list, items (filtered, paged), move envelopes and delete envelopes or templates. */
 import type { Hono } from 'hono';
 import type { SimContext, SimEnv } from '../context';
 import { deleteDraft, voidEnvelope } from '../envelope-lifecycle';
 import { folderItemView, folderView } from '../esignature-views';
 import { envelopeFolder, foldersOfUser, systemFolder } from '../folder-index';
-import type { SimAccount, SimFolder, SimState } from '../state';
-import { EsignError, listParam, pageFields, readJson, startAndCount, str, truthy } from './common';
+import type { SimAccount, SimEnvelope, SimFolder, SimState } from '../state';
+import {
+  type Ctx,
+  dateParam,
+  EsignError,
+  listParam,
+  pageFields,
+  readJson,
+  startAndCount,
+  str,
+  truthy,
+} from './common';
 
 function itemsOf(state: SimState, account: SimAccount, folder: SimFolder) {
   if (folder.type === 'inbox') {
@@ -19,6 +29,36 @@ function itemsOf(state: SimState, account: SimAccount, folder: SimFolder) {
     (e) =>
       e.ownerUserId === folder.ownerUserId && envelopeFolder(state, account, e).folderId === folder.folderId,
   );
+}
+
+/**
+ * The spec's filters of `GET /folders/{folderId}`: `from_date`/`to_date` (on creation), `status` (comma list),
+ * `search_text` (subject, recipients), `owner_email`, `owner_name`.
+ */
+function itemFilter(c: Ctx, sim: SimContext): (e: SimEnvelope) => boolean {
+  const from = dateParam('from_date', c.req.query('from_date'));
+  const to = dateParam('to_date', c.req.query('to_date'));
+  const statuses = listParam(c.req.query('status'));
+  const search = c.req.query('search_text')?.toLowerCase();
+  const ownerEmail = c.req.query('owner_email')?.toLowerCase();
+  const ownerName = c.req.query('owner_name')?.toLowerCase();
+  return (e) => {
+    if (from !== undefined && e.createdMs < from) return false;
+    if (to !== undefined && e.createdMs > to) return false;
+    if (statuses.size > 0 && !statuses.has(e.status)) return false;
+    if (
+      search &&
+      !e.emailSubject.toLowerCase().includes(search) &&
+      !e.recipients.some(
+        (r) => r.name.toLowerCase().includes(search) || r.email.toLowerCase().includes(search),
+      )
+    )
+      return false;
+    const owner = sim.state.users.get(e.ownerUserId);
+    if (ownerEmail && owner?.email.toLowerCase() !== ownerEmail) return false;
+    if (ownerName && `${owner?.firstName} ${owner?.lastName}`.toLowerCase() !== ownerName) return false;
+    return true;
+  };
 }
 
 /** Registers `/folders` routes. */
@@ -51,7 +91,7 @@ export function registerFolderRoutes(app: Hono<SimEnv>, sim: SimContext): void {
     const folder = account.folders.get(c.req.param('folderId'));
     if (!folder) throw new EsignError('FOLDER_NOT_FOUND', 'The folder specified was not found.');
     const { start, count } = startAndCount(c, 1000, 100);
-    const items = itemsOf(sim.state, account, folder);
+    const items = itemsOf(sim.state, account, folder).filter(itemFilter(c, sim));
     const page = items.slice(start, start + count).map((e) => folderItemView(sim.state, e, folder));
     const view = folderView(sim.state, account, folder, items.length);
     view.folderItems = page;
