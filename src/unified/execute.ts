@@ -14,6 +14,7 @@ import type { CompiledMethod, MappedRequest, RequestContext, UnifiedObject } fro
 import type { OverridesStore } from '../mapping/overrides-store';
 import { mappedRequestUrl } from '../mapping/request-url';
 import type { UpstreamClient } from '../upstream/client';
+import { docusignErrorCode, docusignItemError, withNotFoundCodes } from '../upstream/errors';
 import { fillPage, nextPosition } from './paging';
 
 export interface UnifiedDeps {
@@ -192,7 +193,7 @@ export async function listUnified(
 
 /**
  * Get, create, update, delete or a custom action: one mapped request (plus `related` ones), DocuSign's per-item
- * error in a bulk answer reported as `upstream_error`, then the record mapped.
+ * error in a bulk answer reported as if DocuSign had answered 400 with it, then the record mapped.
  */
 export async function runUnified(
   deps: UnifiedDeps,
@@ -216,11 +217,8 @@ export async function runUnified(
   );
   const itemError = method.readItemError(body);
   if (itemError) {
-    const message = typeof itemError.message === 'string' ? itemError.message : 'DocuSign refused the item';
-    throw (
-      asBusinessError(itemError, method, input) ??
-      new ApiError('upstream_error', `DocuSign: ${message}`, itemError, 400)
-    );
+    const refused = docusignItemError(itemError);
+    throw asBusinessError(refused, method, input) ?? refused;
   }
   if (input.output.raw) return body;
   const related = await relatedBodies(deps, method, caller.row, account, input.params, ctx);
@@ -232,25 +230,33 @@ export async function runUnified(
 }
 
 /**
- * DocuSign answers an unknown id with a 400 and a code such as INVALID_USERID (or that code as a bulk call's
- * per-item error); the mapping lists those codes so the caller gets a 404 with DocuSign's error in `details`.
- * Codes listed as `conflict_codes` (the object's state refuses the call, e.g. not a draft) become a 409.
+ * Applies a mapping's error codes to DocuSign's refusal (an ApiError, or a bulk call's per-item error object):
+ * `not_found_codes` make a 404 (see withNotFoundCodes), `conflict_codes` (the object's state refuses the call, e.g.
+ * not a draft) a 409 with DocuSign's error in `details`. Undefined when neither applies.
  */
 export function asBusinessError(
   failure: unknown,
   method: Pick<CompiledMethod, 'notFoundCodes' | 'conflictCodes'>,
   input: { resource: string; params: Record<string, unknown> },
 ): ApiError | undefined {
-  const details = failure instanceof ApiError ? failure.details : failure;
-  if (failure instanceof ApiError && failure.code !== 'upstream_error') return undefined;
-  const record = details && typeof details === 'object' ? (details as Record<string, unknown>) : undefined;
-  const code = record?.errorCode;
-  if (typeof code !== 'string') return undefined;
-  if (method.conflictCodes.has(code)) {
-    const message = typeof record?.message === 'string' && record.message ? record.message : code;
-    return new ApiError('conflict', `DocuSign refused the ${input.resource} call: ${message}`, details, 409);
-  }
-  if (!method.notFoundCodes.has(code)) return undefined;
+  let err: ApiError | undefined;
+  if (failure instanceof ApiError) err = failure;
+  else if (failure !== null && typeof failure === 'object')
+    err = docusignItemError(failure as Record<string, unknown>);
+  if (err === undefined) return undefined;
+  const notFound = withNotFoundCodes(err, method.notFoundCodes, notFoundMessage(input));
+  if (notFound !== err) return notFound;
+  const code = docusignErrorCode(err.details);
+  if (code === undefined || !method.conflictCodes.has(code)) return undefined;
+  if (err.code !== 'invalid_request' && err.code !== 'conflict' && err.code !== 'upstream_error')
+    return undefined;
+  const details = err.details as Record<string, unknown>;
+  const message = typeof details.message === 'string' && details.message ? details.message : code;
+  return new ApiError('conflict', `DocuSign refused the ${input.resource} call: ${message}`, err.details);
+}
+
+/** The message of a 404 for an id the mapping's `not_found_codes` say DocuSign does not know. */
+function notFoundMessage(input: { resource: string; params: Record<string, unknown> }): string {
   const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
-  return new ApiError('not_found', `No ${input.resource} record${id} in this DocuSign account`, details, 404);
+  return `No ${input.resource} record${id} in this DocuSign account`;
 }
