@@ -1,5 +1,5 @@
-import { Scalar } from '@scalar/hono-api-reference';
 import { apiKeyAuth, VerifiedKeyCache } from './api-keys/api-key-auth';
+import type { ApplicationBranding } from './config';
 import { createAccountCache } from './connections/account-cache';
 import { clientCredentialsFor } from './connections/client-credentials';
 import type { ConnectionsContext } from './connections/context';
@@ -11,7 +11,6 @@ import type { Database } from './db/client';
 import { docusignHosts } from './docusign/hosts';
 import { createLinkStateSigner } from './docusign/link-state';
 import { createDocusignOAuthClient, type DocusignOAuthClient } from './docusign/oauth';
-import type { GatewayEnv } from './http/context';
 import { importCursorKey } from './http/cursor';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { createJsonLogger, type Logger } from './http/logger';
@@ -34,6 +33,7 @@ import { createOverridesStore } from './mapping/overrides-store';
 import { buildOpenApiDocument, registerSecurityScheme } from './openapi-document';
 import { registerLinkTokens } from './routes/connect/link-tokens';
 import { registerConnectPages } from './routes/connect/pages';
+import { type DocsScriptLoader, registerDocs } from './routes/docs';
 import { registerHealth } from './routes/health';
 import { registerIntegratedAccounts } from './routes/integrated-accounts';
 import { registerMappingOverrides } from './routes/mapping-overrides';
@@ -56,6 +56,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Per-API-key limit; omitted = 500 requests / 10 s. */
   rateLimit?: { requests: number; windowSeconds: number };
+  /** The application named on the hosted connect page; default "An application". */
+  application?: ApplicationBranding;
 }
 
 /** Everything the app needs from the outside; tests pass fakes (clock, fetch, an in-memory database). */
@@ -87,6 +89,8 @@ export interface AppDeps {
   apiKeyCacheTtlMs?: number;
   /** How long the proxy and unified calls reuse a connection row in the process (default 2 s; 0 = never). */
   accountCacheTtlMs?: number;
+  /** The `/docs` page's script (Node: read from the installed package); without it `/docs` is not served. */
+  docsScript?: DocsScriptLoader;
   /** Mapping files (Node: `loadMappings('mappings')`); default: the copies bundled at build time. */
   mappings?: MappingSet;
 }
@@ -102,7 +106,8 @@ export const PUBLIC_DOCUSIGN_ENVIRONMENTS: DocusignAppConfig = {
 
 // Paths that do not take an API key: health, the API description, the hosted connect page and its
 // OAuth callback (the end user's browser has no key), and DocuSign's inbound webhooks (signed instead).
-const PUBLIC_PATH = /^\/(?:health|openapi\.json|docs\/?|oauth\/callback)$|^\/(?:link|webhooks)\//;
+const PUBLIC_PATH =
+  /^\/(?:health|openapi\.json|docs\/?|docs\/scalar\.js|favicon\.ico|oauth\/callback)$|^\/(?:link|webhooks)\//;
 
 /** Builds the gateway's Hono app. No globals and no runtime-specific imports: Node and Workers both call this. */
 export function createApp(deps: AppDeps) {
@@ -110,8 +115,8 @@ export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => timeOrigin + performance.now());
   const logger = deps.logger ?? createJsonLogger('info');
   const app = createRouter();
-  const keyCache = new VerifiedKeyCache();
-  const auth = apiKeyAuth({ db: deps.db, now, cacheTtlMs: deps.apiKeyCacheTtlMs }, keyCache);
+  const keyCache = new VerifiedKeyCache({ ttlMs: deps.apiKeyCacheTtlMs, now });
+  const auth = apiKeyAuth({ db: deps.db, now }, keyCache);
   const services = createServices(deps, logger, now);
   const limiter = createRateLimiter({
     store: deps.rateLimitStore ?? new MemoryRateLimitStore(),
@@ -138,7 +143,7 @@ export function createApp(deps: AppDeps) {
   registerHealth(app, { db: deps.db, now });
   registerMeta(app);
   registerLinkTokens(app, services.connections);
-  registerConnectPages(app, services.connections);
+  registerConnectPages(app, services.connections, deps.config.application ?? { name: 'An application' });
   registerIntegratedAccounts(app, services.connections, services.cursorKey);
   registerProxy(app, services.connections, { maxBodyBytes: deps.config.bodyLimitBytes });
   registerUserDirectory(app, services.unified);
@@ -153,7 +158,8 @@ export function createApp(deps: AppDeps) {
   registerMappingOverrides(app, { ...services.unified, now });
 
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
-  app.get('/docs', Scalar<GatewayEnv>({ url: '/openapi.json', pageTitle: 'DocuSign Unified Gateway' }));
+  registerDocs(app, deps.docsScript);
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   // Entry points reach the token manager (scheduled refresh) and upstream client through `services`.
   return Object.assign(app, { services: { tokens: services.tokens, upstream: services.upstream } });
 }

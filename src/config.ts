@@ -23,6 +23,13 @@ const booleanish = z
 
 const positiveInt = z.coerce.number({ error: 'must be a number' }).int().positive('must be positive');
 
+/** Who the hosted connect page says is asking for access. */
+export interface ApplicationBranding {
+  name: string;
+  /** An https image URL shown beside the name. */
+  logoUrl?: string | undefined;
+}
+
 /** The environment variables the gateway reads; every one is optional in local mode. */
 const EnvSchema = z.object({
   PORT: port.default(8080),
@@ -43,12 +50,21 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
   RATE_LIMIT_REQUESTS: positiveInt.default(500),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(10),
+  DOCUSIGN_REQUESTS_PER_SECOND: positiveInt.default(10),
+  DOCUSIGN_BURST: positiveInt.default(20),
+  DOCUSIGN_MAX_IN_FLIGHT: positiveInt.default(8),
+  APP_NAME: z.string().trim().min(1).max(80).optional(),
+  APP_LOGO_URL: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Validated runtime configuration. Secrets are filled in by the entry point (generated locally or required). */
 export interface Config {
+  /** How fast the gateway sends one DocuSign account's calls (raise it for accounts whose limits were raised). */
+  docusignPacing: { refillPerSecond: number; bucketCapacity: number; maxConcurrent: number };
+  /** Shown on the hosted connect page as the application asking for access. */
+  application: ApplicationBranding;
   port: number;
   host: string;
   databaseUrl: string | undefined;
@@ -112,6 +128,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+    docusignPacing: {
+      refillPerSecond: e.DOCUSIGN_REQUESTS_PER_SECOND,
+      bucketCapacity: e.DOCUSIGN_BURST,
+      maxConcurrent: e.DOCUSIGN_MAX_IN_FLIGHT,
+    },
+    application: { name: e.APP_NAME ?? 'An application', logoUrl: e.APP_LOGO_URL },
   };
 }
 

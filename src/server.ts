@@ -12,6 +12,7 @@ import { PostgresRateLimitStore } from './http/rate-limit-postgres';
 import { loadMappings } from './mapping/load';
 import { bootstrapEmptyDatabase } from './startup/bootstrap';
 import { connectSandbox } from './startup/connect-sandbox';
+import { readDocsScript } from './startup/docs-script';
 import { resolveLocalSecrets } from './startup/local-secrets';
 import { startSandbox } from './startup/sandbox';
 import { createNodeFetch } from './upstream/node-fetch';
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
     secrets,
     docusign,
     fetch: upstreamFetch.fetch,
+    upstream: { budget: config.docusignPacing },
+    docsScript: readDocsScript,
     rateLimitStore: config.databaseUrl
       ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
       : undefined,
@@ -88,6 +91,16 @@ async function main(): Promise<void> {
         ? `/unified/user-directory/users?integrated_account_id=${sandboxConnection}&limit=3`
         : '/meta';
       console.log(`  curl -H "Authorization: Bearer ${firstKey.key}" "${base}${path}"\n`);
+    } else {
+      // Keys are stored hashed, so a restart cannot show the first one again; say how to get one.
+      console.log(
+        `\nAPI keys are shown only when created. Lost yours? Create one (works while the gateway runs):\n\n  npm run keys -- create\n`,
+      );
+      if (sandbox) {
+        console.log(
+          'The built-in DocuSign sandbox starts fresh on every start (same seeded data, your changes are gone).\n',
+        );
+      }
     }
   });
 

@@ -1,67 +1,167 @@
 /**
  * Cloudflare Workers entry. The database is PostgreSQL reached through a Hyperdrive binding (`HYPERDRIVE`) or a
  * `DATABASE_URL` secret; migrations are applied from Node beforehand (`DATABASE_URL=… npm run db:migrate`).
+ *
+ * The app (compiled mappings, caches, the per-key rate limit) is built once per isolate. Workers forbid sharing a
+ * socket between requests, so each request opens its own small postgres.js client, and the app reaches it through
+ * a database that forwards every call to the current request's client.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { createApp } from './app';
-import { docusignConfigFrom } from './connections/docusign-app';
+import { createApp, type GatewayApp } from './app';
+import { type DocusignAppConfig, docusignConfigFrom } from './connections/docusign-app';
+import { createRefreshScheduler } from './credentials/refresh-scheduler';
 import type { Database } from './db/client';
 import * as schema from './db/schema/index';
-import { createJsonLogger } from './http/logger';
+import { createJsonLogger, type LogLevel } from './http/logger';
+import type { PeriodicJob } from './jobs/periodic-job';
+import { createUtilizationSync } from './utilization/sync';
 
 export interface WorkerEnv {
   HYPERDRIVE?: Hyperdrive;
   DATABASE_URL?: string;
   PUBLIC_URL?: string;
   BODY_LIMIT_BYTES?: string;
+  LOG_LEVEL?: LogLevel;
+  RATE_LIMIT_REQUESTS?: string;
+  RATE_LIMIT_WINDOW_SECONDS?: string;
   /** Secrets (set with `wrangler secret put`). */
   ENCRYPTION_KEYS?: string;
   SIGNING_SECRET?: string;
   DOCUSIGN_ENVIRONMENT?: 'demo' | 'production';
   DOCUSIGN_CLIENT_ID?: string;
   DOCUSIGN_CLIENT_SECRET?: string;
+  /** Origin of a running `npm run sandbox`, offered as the `sandbox` DocuSign environment (for trying a deploy). */
+  SANDBOX_ORIGIN?: string;
+  SANDBOX_CLIENT_ID?: string;
+  SANDBOX_CLIENT_SECRET?: string;
 }
+
+const requestDatabase = new AsyncLocalStorage<Database>();
+
+/** A Database whose every property is read from the client of the request being served. */
+const currentDatabase = new Proxy({} as Database, {
+  get(_target, property) {
+    const db = requestDatabase.getStore();
+    if (!db) throw new Error('database used outside a request');
+    const value = Reflect.get(db, property, db);
+    return typeof value === 'function' ? value.bind(db) : value;
+  },
+});
+
+let isolateApp: GatewayApp | undefined;
+
+function missingSettings(env: WorkerEnv): string[] {
+  return [
+    env.HYPERDRIVE?.connectionString || env.DATABASE_URL ? null : 'HYPERDRIVE or DATABASE_URL',
+    env.ENCRYPTION_KEYS ? null : 'ENCRYPTION_KEYS',
+    env.SIGNING_SECRET ? null : 'SIGNING_SECRET',
+  ].filter((name): name is string => name !== null);
+}
+
+function docusignConfig(env: WorkerEnv): DocusignAppConfig {
+  const config = docusignConfigFrom({
+    docusign: {
+      environment: env.DOCUSIGN_ENVIRONMENT ?? 'demo',
+      clientId: env.DOCUSIGN_CLIENT_ID,
+      clientSecret: env.DOCUSIGN_CLIENT_SECRET,
+    },
+  });
+  if (env.SANDBOX_ORIGIN) {
+    config.environments.sandbox = {
+      oauthBase: env.SANDBOX_ORIGIN,
+      adminBase: `${env.SANDBOX_ORIGIN}/management`,
+      clientId: env.SANDBOX_CLIENT_ID,
+      clientSecret: env.SANDBOX_CLIENT_SECRET,
+    };
+  }
+  return config;
+}
+
+function buildApp(env: WorkerEnv, origin: string): GatewayApp {
+  const requests = Number(env.RATE_LIMIT_REQUESTS ?? 500);
+  const windowSeconds = Number(env.RATE_LIMIT_WINDOW_SECONDS ?? 10);
+  return createApp({
+    db: currentDatabase,
+    logger: createJsonLogger(env.LOG_LEVEL ?? 'info'),
+    secrets: { encryptionKeys: env.ENCRYPTION_KEYS!, signingSecret: env.SIGNING_SECRET! },
+    docusign: docusignConfig(env),
+    config: {
+      publicUrl: env.PUBLIC_URL ?? origin,
+      bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
+      rateLimit: { requests, windowSeconds },
+    },
+  });
+}
+
+/** Runs `work` with this request's own database client, closed once the Worker is done with it. */
+async function withRequestDatabase<T>(
+  env: WorkerEnv,
+  ctx: ExecutionContext,
+  work: () => Promise<T>,
+): Promise<T> {
+  const sql = postgres((env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL)!, {
+    max: 5,
+    fetch_types: false,
+  });
+  const db = drizzle(sql, { schema }) as unknown as Database;
+  try {
+    return await requestDatabase.run(db, work);
+  } finally {
+    ctx.waitUntil(sql.end());
+  }
+}
+
+function missingResponse(missing: string[]): Response {
+  return Response.json(
+    { error: { code: 'internal', message: `Worker is missing ${missing.join(', ')}`, status: 500 } },
+    { status: 500 },
+  );
+}
+
+let isolateJobs: { refresh: PeriodicJob<number>; utilization: PeriodicJob<unknown> } | undefined;
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-    const connectionString = env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL;
-    const encryptionKeys = env.ENCRYPTION_KEYS;
-    const signingSecret = env.SIGNING_SECRET;
-    if (!connectionString || !encryptionKeys || !signingSecret) {
-      const missing = [
-        connectionString ? null : 'HYPERDRIVE or DATABASE_URL',
-        encryptionKeys ? null : 'ENCRYPTION_KEYS',
-        signingSecret ? null : 'SIGNING_SECRET',
-      ].filter(Boolean);
-      return Response.json(
-        { error: { code: 'internal', message: `Worker is missing ${missing.join(', ')}`, status: 500 } },
-        { status: 500 },
-      );
-    }
-    // Workers may not share sockets between requests, so each request gets its own small client.
-    const sql = postgres(connectionString, { max: 5, fetch_types: false });
-    const db = drizzle(sql, { schema }) as unknown as Database;
-    const app = createApp({
-      db,
-      logger: createJsonLogger('info'),
-      secrets: { encryptionKeys, signingSecret },
-      docusign: docusignConfigFrom({
-        docusign: {
-          environment: env.DOCUSIGN_ENVIRONMENT ?? 'demo',
-          clientId: env.DOCUSIGN_CLIENT_ID,
-          clientSecret: env.DOCUSIGN_CLIENT_SECRET,
-        },
+    const missing = missingSettings(env);
+    if (missing.length > 0) return missingResponse(missing);
+    isolateApp ??= buildApp(env, new URL(request.url).origin);
+    const app = isolateApp;
+    // The response body may still be read after this returns; streamed bodies do not touch the database.
+    return withRequestDatabase(env, ctx, async () => app.fetch(request, env, ctx));
+  },
+
+  /** Cron Trigger (see wrangler.toml): the background jobs `npm start` runs on timers, one pass each. */
+  async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const missing = missingSettings(env);
+    if (missing.length > 0) throw new Error(`Worker is missing ${missing.join(', ')}`);
+    // Without PUBLIC_URL the app's origin comes from the first request, so a cron run before it builds its own.
+    const app = isolateApp ?? buildApp(env, env.PUBLIC_URL ?? 'http://localhost');
+    if (env.PUBLIC_URL) isolateApp = app;
+    const logger = createJsonLogger(env.LOG_LEVEL ?? 'info');
+    isolateJobs ??= {
+      refresh: createRefreshScheduler({
+        db: currentDatabase,
+        tokens: app.services.tokens,
+        logger,
+        now: Date.now,
+        intervalMs: 60_000,
+        horizonMs: 15 * 60_000,
       }),
-      config: {
-        publicUrl: env.PUBLIC_URL ?? new URL(request.url).origin,
-        bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
-      },
+      utilization: createUtilizationSync({
+        db: currentDatabase,
+        upstream: app.services.upstream,
+        now: Date.now,
+        holder: `utilization-sync-worker-${crypto.randomUUID()}`,
+        logger,
+        intervalMs: 60 * 60_000,
+      }),
+    };
+    const jobs = isolateJobs;
+    await withRequestDatabase(env, ctx, async () => {
+      await jobs.refresh.runOnce();
+      await jobs.utilization.runOnce();
     });
-    try {
-      return await app.fetch(request, env, ctx);
-    } finally {
-      ctx.waitUntil(sql.end());
-    }
   },
 };

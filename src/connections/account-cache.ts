@@ -1,3 +1,4 @@
+import { TtlCache } from '../cache/ttl-cache';
 import type { Database } from '../db/client';
 import { getIntegratedAccount, type IntegratedAccountRow } from './integrated-accounts';
 
@@ -8,16 +9,13 @@ import { getIntegratedAccount, type IntegratedAccountRow } from './integrated-ac
  * here: the token manager reads the store itself.
  */
 export function createAccountCache(db: Database, now: () => number, ttlMs = 2_000) {
-  const rows = new Map<string, { row: IntegratedAccountRow; until: number }>();
+  const rows = new TtlCache<string, IntegratedAccountRow>({ maxEntries: 10_000, ttlMs, now });
   return {
     async get(environmentId: string, id: string): Promise<IntegratedAccountRow> {
       const hit = rows.get(id);
-      if (hit && hit.until > now() && hit.row.environmentId === environmentId) return hit.row;
+      if (hit && hit.environmentId === environmentId) return hit;
       const row = await getIntegratedAccount(db, environmentId, id);
-      if (ttlMs > 0) {
-        if (rows.size >= 10_000) rows.clear();
-        rows.set(id, { row, until: now() + ttlMs });
-      }
+      rows.set(id, row);
       return row;
     },
     forget(id: string): void {

@@ -1,3 +1,4 @@
+import { TtlCache } from '../cache/ttl-cache';
 import { DocusignOAuthError } from '../docusign/errors';
 import type { DocusignOAuthClient, DocusignTokenSet } from '../docusign/oauth';
 import { ApiError } from '../http/errors';
@@ -108,13 +109,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const cooldownMax = options.maxCooldownMs ?? 10 * 60_000;
   const inFlight = new Map<string, Promise<AccessToken>>();
   const reuseMs = options.reuseMs ?? 0;
-  const reusable = new Map<string, { token: AccessToken; until: number }>();
-  const remember = (id: string, token: AccessToken) => {
-    if (reuseMs <= 0) return;
-    // Bounded: past this many connections, start over rather than grow.
-    if (reusable.size >= 10_000) reusable.clear();
-    reusable.set(id, { token, until: now() + reuseMs });
-  };
+  const reusable = new TtlCache<string, AccessToken>({ maxEntries: 10_000, ttlMs: reuseMs, now });
+  const remember = (id: string, token: AccessToken) => reusable.set(id, token);
 
   const openAccess = async (row: TokenRow): Promise<AccessToken | null> => {
     if (!row.accessTokenSealed || row.expiresAt === null) return null;
@@ -240,7 +236,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     const force = opts.force ?? false;
     if (!force) {
       const hot = reusable.get(id);
-      if (hot && now() < hot.until && isFresh(hot.token, opts.minValidityMs)) return hot.token;
+      if (hot && isFresh(hot, opts.minValidityMs)) return hot;
       const row = await store.read(id);
       if (!row) throw notFound(id);
       assertUsable(row);
@@ -316,7 +312,6 @@ function coolingDown(row: TokenRow, waitMs: number): ApiError {
     'upstream_unavailable',
     `Token refresh for integrated account ${row.id} failed recently; retrying in ${seconds} s`,
     { integrated_account_id: row.id, last_error: row.lastError },
-    undefined,
     { 'retry-after': String(seconds) },
   );
 }

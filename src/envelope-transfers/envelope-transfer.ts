@@ -57,9 +57,9 @@ async function assertUser(get: EsignatureGet, userId: string, role: 'id' | 'to_u
   try {
     await get(`/users/${encodeURIComponent(userId)}`, {});
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 400 || error.status === 404)) {
+    if (error instanceof ApiError && (error.code === 'invalid_request' || error.code === 'not_found')) {
       throw role === 'id'
-        ? new ApiError('not_found', `DocuSign has no user ${userId} in this account`, error.details, 404)
+        ? new ApiError('not_found', `DocuSign has no user ${userId} in this account`, error.details)
         : new ApiError(
             'invalid_request',
             `to_user_id: DocuSign has no user ${userId} in this account`,
@@ -182,7 +182,7 @@ export async function startEnvelopeTransfer(
   const rule = Array.isArray(created?.envelopeTransferRules)
     ? (created.envelopeTransferRules as Rec[])[0]
     : undefined;
-  if (!rule) throw new ApiError('upstream_error', 'DocuSign created no envelope transfer rule', created, 502);
+  if (!rule) throw new ApiError('upstream_error', 'DocuSign created no envelope transfer rule', created);
   return progress(get, account, rule);
 }
 

@@ -18,7 +18,10 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** The one error type thrown anywhere in the gateway; `app.onError` turns it into the error body. */
+/**
+ * The one error type thrown anywhere in the gateway; `app.onError` turns it into the error body.
+ * Its HTTP status always comes from the code (ERROR_STATUS), so a code can never travel with a foreign status.
+ */
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
 
@@ -26,13 +29,12 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    status?: ContentfulStatusCode,
     /** Extra response headers, e.g. `retry-after` on `rate_limited`. */
     readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'ApiError';
-    this.status = status ?? ERROR_STATUS[code];
+    this.status = ERROR_STATUS[code];
   }
 }
 

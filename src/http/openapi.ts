@@ -26,15 +26,16 @@ export const ErrorSchema = z
   });
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid request',
+  400: "Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`)",
   401: 'Missing, wrong or revoked API key',
   403: 'The connection lacks the permission for this action',
   404: 'Not found',
-  409: 'Conflict',
+  409: 'Conflict: the object is in a state that refuses the action, a duplicate, a reused Idempotency-Key, or the connection needs re-authorization (`needs_reauth`)',
   413: 'Request body too large',
   429: 'Rate limited; see the retry-after header',
   500: 'Internal error',
-  502: 'DocuSign returned an error',
+  501: 'Not supported by this build',
+  502: "DocuSign refused the connection's token or answered in a way the gateway cannot use",
   503: 'DocuSign unavailable',
 };
 

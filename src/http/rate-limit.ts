@@ -80,7 +80,6 @@ export function createRateLimiter(options: RateLimitOptions) {
         'rate_limited',
         `Rate limit of ${limit} requests per ${windowMs / 1000} s exceeded for this API key`,
         undefined,
-        429,
         { 'retry-after': String(decision.retryAfterSeconds), ...rateLimitHeaders(decision) },
       );
     }

@@ -22,7 +22,7 @@
  * const next_cursor = next && (await encodeCursor({ ...binding, ...next, expiresAt: now + ttl }, key));
  * ```
  * Get/create/update/actions: `buildRequest(params, rctx)`, then `readItemError(body)` (a bulk call's per-item
- * error inside a 200 response: report it as upstream_error), then `mapRecord(readRecord(body), ctx)`.
+ * error inside a 200 response: report it as a 4xx, see upstream/errors.ts), then `mapRecord(readRecord(body), ctx)`.
  */
 import { ApiError } from '../http/errors';
 import { MappingError } from './errors';

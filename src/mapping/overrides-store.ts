@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { TtlCache } from '../cache/ttl-cache';
 import type { Database } from '../db/client';
 import { mappingOverrides } from '../db/schema/index';
 import type { FieldSpec } from './format';
@@ -24,7 +25,7 @@ export interface OverridesStoreOptions {
 export function createOverridesStore(db: Database, options: OverridesStoreOptions = {}) {
   const reuseMs = options.reuseMs ?? 0;
   const now = options.now ?? Date.now;
-  const reusable = new Map<string, { value: ApplicableOverrides; until: number }>();
+  const reusable = new TtlCache<string, ApplicableOverrides>({ maxEntries: 10_000, ttlMs: reuseMs, now });
   // Bumped by every write, so a read that raced a write is not kept.
   let generation = 0;
   const forget = () => {
@@ -74,14 +75,10 @@ export function createOverridesStore(db: Database, options: OverridesStoreOption
     ): Promise<ApplicableOverrides> {
       const key = JSON.stringify([environmentId, integratedAccountId, model, resource]);
       const hit = reusable.get(key);
-      if (hit && now() < hit.until) return hit.value;
+      if (hit) return hit;
       const readAt = generation;
       const value = await readApplicable(environmentId, integratedAccountId, model, resource);
-      if (reuseMs > 0 && readAt === generation) {
-        // Bounded: past this many keys, start over rather than grow.
-        if (reusable.size >= 10_000) reusable.clear();
-        reusable.set(key, { value, until: now() + reuseMs });
-      }
+      if (readAt === generation) reusable.set(key, value);
       return value;
     },
 

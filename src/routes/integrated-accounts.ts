@@ -19,7 +19,7 @@ import { LinkTokenSchema } from './connect/link-tokens';
 
 const ONE_OR_ALL = 'Choose either account_id or all_accounts, not both';
 
-const JwtConnectionSchema = z
+export const JwtConnectionSchema = z
   .object({
     auth_type: z.literal('jwt'),
     integration_key: z.string().min(1).openapi({ description: 'The DocuSign integration key (client id).' }),

@@ -14,6 +14,7 @@ import type { CompiledMethod, MappedRequest, RequestContext, UnifiedObject } fro
 import type { OverridesStore } from '../mapping/overrides-store';
 import { mappedRequestUrl } from '../mapping/request-url';
 import type { UpstreamClient } from '../upstream/client';
+import { docusignErrorCode, docusignItemError, withNotFoundCodes } from '../upstream/errors';
 import { fillPage, nextPosition } from './paging';
 
 export interface UnifiedDeps {
@@ -197,7 +198,7 @@ export async function listUnified(
 
 /**
  * Get, create, update, delete or a custom action: one mapped request (plus `related` ones), DocuSign's per-item
- * error in a bulk answer reported as `upstream_error`, then the record mapped.
+ * error in a bulk answer reported as if DocuSign had answered 400 with it, then the record mapped.
  */
 export async function runUnified(
   deps: UnifiedDeps,
@@ -225,11 +226,8 @@ export async function runUnified(
   );
   const itemError = method.readItemError(body);
   if (itemError) {
-    const message = typeof itemError.message === 'string' ? itemError.message : 'DocuSign refused the item';
-    throw (
-      asBusinessError(itemError, method, input) ??
-      new ApiError('upstream_error', `DocuSign: ${message}`, itemError, 400)
-    );
+    const refused = docusignItemError(itemError);
+    throw asBusinessError(refused, method, input) ?? refused;
   }
   if (input.output.raw) return body;
   const related = await relatedBodies(deps, method, caller.row, account, input.params, ctx);
@@ -258,40 +256,44 @@ function staticRecord(
 }
 
 /**
- * DocuSign answers most business errors with a 400 and a code (INVALID_USERID, ENVELOPE_DOES_NOT_EXIST,
- * ENVELOPE_CANNOT_VOID_INVALID_STATE…), or that code as a bulk call's per-item error. The mapping lists the codes
- * its calls can meet: not found → 404, wrong state → 409, refused input → 400, with DocuSign's error in `details`.
+ * Applies a mapping's error codes to DocuSign's refusal (an ApiError, or a bulk call's per-item error object):
+ * `not_found_codes` make a 404 (see withNotFoundCodes), `conflict_codes` (the object's state refuses the call, e.g.
+ * not a draft) a 409 and `invalid_codes` (refused input) a 400, with DocuSign's error in `details`. Undefined when
+ * none applies.
  */
 export function asBusinessError(
   failure: unknown,
   method: Pick<CompiledMethod, 'notFoundCodes' | 'conflictCodes' | 'invalidCodes'>,
   input: { resource: string; params: Record<string, unknown> },
 ): ApiError | undefined {
-  const details = failure instanceof ApiError ? failure.details : failure;
-  if (failure instanceof ApiError && failure.code !== 'upstream_error') return undefined;
-  const record = details && typeof details === 'object' ? (details as Record<string, unknown>) : undefined;
-  const code = record?.errorCode;
-  if (typeof code !== 'string') return undefined;
-  const said = typeof record?.message === 'string' && record.message ? record.message : code;
-  if (method.notFoundCodes.has(code)) {
-    const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
-    return new ApiError(
-      'not_found',
-      `No ${input.resource} record${id} in this DocuSign account`,
-      details,
-      404,
-    );
-  }
+  let err: ApiError | undefined;
+  if (failure instanceof ApiError) err = failure;
+  else if (failure !== null && typeof failure === 'object')
+    err = docusignItemError(failure as Record<string, unknown>);
+  if (err === undefined) return undefined;
+  const notFound = withNotFoundCodes(err, method.notFoundCodes, notFoundMessage(input));
+  if (notFound !== err) return notFound;
+  const code = docusignErrorCode(err.details);
+  if (code === undefined) return undefined;
+  if (err.code !== 'invalid_request' && err.code !== 'conflict' && err.code !== 'upstream_error')
+    return undefined;
+  const details = err.details as Record<string, unknown>;
+  const message = typeof details.message === 'string' && details.message ? details.message : code;
   if (method.conflictCodes.has(code)) {
-    return new ApiError('conflict', `DocuSign refused the ${input.resource} call: ${said}`, details, 409);
+    return new ApiError('conflict', `DocuSign refused the ${input.resource} call: ${message}`, err.details);
   }
   if (method.invalidCodes.has(code)) {
     return new ApiError(
       'invalid_request',
-      `DocuSign refused the ${input.resource} input: ${said}`,
-      details,
-      400,
+      `DocuSign refused the ${input.resource} input: ${message}`,
+      err.details,
     );
   }
   return undefined;
+}
+
+/** The message of a 404 for an id the mapping's `not_found_codes` say DocuSign does not know. */
+function notFoundMessage(input: { resource: string; params: Record<string, unknown> }): string {
+  const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
+  return `No ${input.resource} record${id} in this DocuSign account`;
 }

@@ -31,6 +31,15 @@ export interface ReadRecords {
   ctx: RequestContext;
 }
 
+/**
+ * The DocuSign account of a list under a parent (a signing request's documents, a folder's items): the parent
+ * lives in one account, so such a list reads `account_id`, else the connection's default account, like a get,
+ * instead of walking every account of a sync-all connection.
+ */
+export function parentAccountId(caller: UnifiedCaller, requested: string | undefined): string {
+  return selectDocusignAccount(caller.row, requested).id;
+}
+
 // A hard stop against an upstream whose paging never ends.
 const MAX_PAGES = 1_000;
 

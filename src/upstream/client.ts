@@ -222,7 +222,6 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
               'upstream_error',
               `${error.message} (the request body was a stream, so it was not retried; the token has been refreshed, retry the call)`,
               error.details,
-              502,
             );
           }
           throw error;
@@ -381,7 +380,7 @@ function rateLimitedOrUnavailable(status: number, seconds: number, failure: stri
   const error = upstreamUnavailableError(
     `DocuSign is unavailable (${failure}); it asked to wait ${Math.ceil(seconds)} s`,
   );
-  return new ApiError(error.code, error.message, undefined, error.status, {
+  return new ApiError(error.code, error.message, undefined, {
     'retry-after': String(Math.max(1, Math.ceil(seconds))),
   });
 }

@@ -1,3 +1,4 @@
+import { TtlCache } from '../cache/ttl-cache';
 import { ApiError } from '../http/errors';
 
 /** The two DocuSign APIs the passthrough proxy reaches. */
@@ -58,15 +59,14 @@ export function resolveProxyTarget(input: ProxyTargetInput): URL {
   return target;
 }
 
-// Validated prefixes by account: the same few are built on every call.
-const prefixes = new Map<string, URL>();
+// Validated prefixes by account: the same few are built on every call. A prefix never goes stale.
+const prefixes = new TtlCache<string, URL>({ maxEntries: 10_000, ttlMs: Number.POSITIVE_INFINITY });
 
 function prefixFor(input: ProxyTargetInput): URL {
   const key = input.api === 'esignature' ? `e ${input.baseUri} ${input.accountId}` : `a ${input.adminBase}`;
   let prefix = prefixes.get(key);
   if (!prefix) {
     prefix = buildPrefix(input);
-    if (prefixes.size >= 10_000) prefixes.clear();
     prefixes.set(key, prefix);
   }
   return prefix;

@@ -169,7 +169,6 @@ export async function ensureSynced(
         'upstream_unavailable',
         'Utilization of this account is being synced by another process; retry shortly',
         { account_id: account.id },
-        503,
         { 'retry-after': '5' },
       );
     }

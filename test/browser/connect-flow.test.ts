@@ -1,37 +1,11 @@
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocusignSimulator } from '../../src/sandbox/docusign';
+import { launchChromium } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/create-test-app';
 import { createConnectSimulator, simulatorDocusignConfig } from '../helpers/docusign-connect';
 import { json } from '../helpers/http';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/** Starts a real HTTP server on 127.0.0.1 with a random port; `handler` may be set after the port is known. */
-async function listen(handler: (req: Request, env: unknown) => Response | Promise<Response>) {
-  let server: ServerType | undefined;
-  const port = await new Promise<number>((resolve, reject) => {
-    server = serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
-      resolve(info.port),
-    );
-    server.once('error', reject);
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server!.close(() => resolve())),
-  };
-}
+import { listen } from '../helpers/http-server';
 
 let browser: Browser;
 let sim: DocusignSimulator;
@@ -43,11 +17,6 @@ let gatewaySkewMs = 0;
 const servers: Array<{ close(): Promise<void> }> = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is required for the browser tests but ${CHROMIUM} is missing: apt-get install -y chromium`,
-    );
-  }
   let gatewayFetch: (req: Request, env: unknown) => Response | Promise<Response> = () =>
     new Response('starting', { status: 503 });
   let simFetch: (req: Request, env: unknown) => Promise<Response> = async () =>
@@ -74,7 +43,7 @@ beforeAll(async () => {
   });
   gatewayFetch = (req, env) => t.app.fetch(req, env as never);
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

@@ -1,22 +1,15 @@
-import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import {
   createDocusignSimulator,
   type DocusignSimulator,
   type SimulatorOptions,
 } from '../../src/sandbox/docusign/index';
 import { createTestApp, type TestApp, type TestAppOptions } from './create-test-app';
-import { json } from './http';
+import { simulatorDocusignConfig } from './docusign-connect';
+import { type IntegratedAccount, json } from './http';
+import { jwtConnectBody } from './jwt-connect';
+import { testKeyPair } from './keys';
 
-let keyPair: Promise<{ privateKeyPem: string; publicKeyPem: string }> | null = null;
-
-/** One RSA key pair per test process (generating one takes a moment). */
-export function testKeyPair() {
-  keyPair ??= generateKeyPair('RS256', { extractable: true }).then(async (pair) => ({
-    privateKeyPem: await exportPKCS8(pair.privateKey),
-    publicKeyPem: await exportSPKI(pair.publicKey),
-  }));
-  return keyPair;
-}
+export { testKeyPair };
 
 export interface ConnectedApp extends TestApp {
   sim: DocusignSimulator;
@@ -38,15 +31,9 @@ export async function createConnectedApp(
   const keys = await testKeyPair();
   const sim = createDocusignSimulator({ defaultClientPublicKeyPem: keys.publicKeyPem, ...options.sim });
   sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
-  const environment = {
-    oauthBase: sim.origin,
-    adminBase: `${sim.origin}/management`,
-    clientId: sim.defaults.clientId,
-    clientSecret: sim.defaults.clientSecret,
-  };
   const t = await createTestApp({
     fetch: sim.fetch,
-    docusign: { defaultEnvironment: 'sandbox', environments: { sandbox: environment } },
+    docusign: simulatorDocusignConfig(sim),
     sleep: async () => {},
     upstream: { baseDelayMs: 1, maxDelayMs: 5 },
     ...options.app,
@@ -55,21 +42,19 @@ export async function createConnectedApp(
     const res = await t.request('/integrated-accounts', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth_type: 'jwt',
-        integration_key: sim.defaults.clientId,
-        user_id: sim.defaults.userId,
-        private_key: keys.privateKeyPem,
-        permission: choice.permission ?? 'read_write',
-        ...(choice.accountId ? { account_id: choice.accountId } : {}),
-        ...(choice.allAccounts ? { all_accounts: true } : {}),
-      }),
+      body: JSON.stringify(
+        jwtConnectBody(sim, keys.privateKeyPem, {
+          permission: choice.permission ?? 'read_write',
+          ...(choice.accountId ? { account_id: choice.accountId } : {}),
+          ...(choice.allAccounts ? { all_accounts: true } : {}),
+        }),
+      ),
     });
-    const body = await json(res);
+    const body = await json<IntegratedAccount>(res);
     if (res.status !== 201 || body.status !== 'active') {
       throw new Error(`connect failed: ${res.status} ${JSON.stringify(body)}`);
     }
-    return body.id as string;
+    return body.id;
   };
   return Object.assign(t, { sim, connect });
 }

@@ -1,6 +1,8 @@
 import { createApiKey, ensureEnvironment } from '../../src/api-keys/api-keys';
 import { type AppDeps, createApp } from '../../src/app';
+import type { Database } from '../../src/db/client';
 import type { Logger } from '../../src/http/logger';
+import { readDocsScript } from '../../src/startup/docs-script';
 import { createTestDatabase } from './database';
 
 /** A logger that keeps lines in memory so tests can assert on (and grep) them. */
@@ -22,28 +24,28 @@ export interface TestAppOptions extends Partial<Omit<AppDeps, 'db' | 'config' | 
   config?: Partial<AppDeps['config']>;
 }
 
-/** Builds the gateway on a fresh migrated database with one environment and one API key. */
-export async function createTestApp(options: TestAppOptions = {}) {
-  const database = await createTestDatabase();
+/** The environment and API key every test gateway is seeded with. */
+export async function seedTestEnvironment(db: Database): Promise<{ key: string; apiKeyId: string }> {
+  await ensureEnvironment(db, 'env_test', 'test');
+  const { key, id: apiKeyId } = await createApiKey(db, { environmentId: 'env_test', name: 'test' });
+  return { key, apiKeyId };
+}
+
+/** One gateway on `db`: test secrets, an in-memory logger, and `request` sending `apiKey`. */
+export function createTestGateway(db: Database, apiKey: string, options: TestAppOptions = {}) {
   const logger = createMemoryLogger();
-  await ensureEnvironment(database.db, 'env_test', 'test');
-  const { key, id: apiKeyId } = await createApiKey(database.db, { environmentId: 'env_test', name: 'test' });
   const app = createApp({
     secrets: TEST_SECRETS,
+    docsScript: readDocsScript,
     ...options,
-    db: database.db,
+    db,
     logger,
     config: { publicUrl: 'http://gateway.test', bodyLimitBytes: 1024 * 1024, ...options.config },
   });
-  const authHeaders = { authorization: `Bearer ${key}` };
+  const authHeaders = { authorization: `Bearer ${apiKey}` };
   return {
     app,
-    db: database.db,
-    database,
     logger,
-    apiKey: key,
-    apiKeyId,
-    environmentId: 'env_test',
     authHeaders,
     /** `app.request` with the API key set. */
     request: (path: string, init: RequestInit = {}) =>
@@ -51,6 +53,21 @@ export async function createTestApp(options: TestAppOptions = {}) {
         ...init,
         headers: { ...authHeaders, ...(init.headers as Record<string, string>) },
       }),
+  };
+}
+
+/** Builds the gateway on a fresh migrated database with one environment and one API key. */
+export async function createTestApp(options: TestAppOptions = {}) {
+  const database = await createTestDatabase();
+  const { key, apiKeyId } = await seedTestEnvironment(database.db);
+  const gateway = createTestGateway(database.db, key, options);
+  return {
+    ...gateway,
+    db: database.db,
+    database,
+    apiKey: key,
+    apiKeyId,
+    environmentId: 'env_test',
     close: () => database.close(),
   };
 }

@@ -1,30 +1,16 @@
-import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import type { DocusignAppConfig } from '../../src/connections/docusign-app';
 import {
   createDocusignSimulator,
   type DocusignSimulator,
   type SimulatorOptions,
 } from '../../src/sandbox/docusign';
+import { testKeyPair } from './keys';
 
-/** A settable millisecond clock shared by the gateway and the simulator. */
-export function createFakeClock(start = Date.UTC(2026, 10, 23, 12, 0, 0)) {
-  let current = start;
-  return {
-    now: () => current,
-    advance(ms: number) {
-      current += ms;
-    },
-  };
-}
+/** @deprecated Import `createFakeClock` from ./clock (kept so branches written against this path still build). */
+export { createFakeClock } from './clock';
 
-/** A fresh 2048-bit RSA key pair in PEM (PKCS#8 private, SPKI public) for the JWT grant. */
-export async function createRsaKeyPair(): Promise<{ privateKeyPem: string; publicKeyPem: string }> {
-  const pair = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
-  return {
-    privateKeyPem: await exportPKCS8(pair.privateKey),
-    publicKeyPem: await exportSPKI(pair.publicKey),
-  };
-}
+/** @deprecated Use `testKeyPair()` from ./keys: one pair per process instead of one per call. */
+export const createRsaKeyPair = () => testKeyPair();
 
 /** A small simulator with the gateway's callback registered and, optionally, a JWT public key for the default app. */
 export function createConnectSimulator(
@@ -126,4 +112,35 @@ export function inProcessTransport(
 ): Transport {
   return async (url, init) =>
     url.startsWith(gatewayUrl) ? gateway.request(url, init) : sim.fetch(url, init);
+}
+
+/** Switches for `rejectingEsignature`: how many eSignature calls to refuse next, or all of them. */
+export interface EsignatureRejections {
+  /** Refuse this many eSignature calls, counting down. */
+  next: number;
+  /** Refuse every eSignature call while true. */
+  always: boolean;
+  /** eSignature calls refused so far. */
+  refused: number;
+}
+
+/**
+ * Wraps an upstream fetch so eSignature calls can be answered with DocuSign's 401 (a revoked or invalid token),
+ * whatever the token: set `rejections.next` or `rejections.always`.
+ */
+export function rejectingEsignature(fetchFn: typeof fetch): {
+  fetch: typeof fetch;
+  rejections: EsignatureRejections;
+} {
+  const rejections: EsignatureRejections = { next: 0, always: false, refused: 0 };
+  const wrapped = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if ((rejections.always || rejections.next > 0) && url.includes('/restapi/')) {
+      if (rejections.next > 0) rejections.next--;
+      rejections.refused++;
+      return Response.json({ errorCode: 'USER_AUTHENTICATION_FAILED', message: 'revoked' }, { status: 401 });
+    }
+    return fetchFn(input, init);
+  };
+  return { fetch: wrapped as typeof fetch, rejections };
 }

@@ -1,4 +1,5 @@
 import type { TokenSource } from '../../src/upstream/client';
+import { createFakeClock } from './clock';
 
 /** One scripted answer: a Response, an error to throw, or a function of the request. */
 export type Step = Response | Error | ((req: Request) => Response | Promise<Response>);
@@ -31,19 +32,8 @@ export function connectionReset(): TypeError {
   return new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
 }
 
-/** A clock whose sleep advances time instantly and records each wait. */
-export function fakeClock(start = 1_700_000_000_000) {
-  const clock = {
-    t: start,
-    sleeps: [] as number[],
-    now: () => clock.t,
-    sleep: async (ms: number) => {
-      clock.sleeps.push(ms);
-      clock.t += ms;
-    },
-  };
-  return clock;
-}
+/** @deprecated Use `createFakeClock` from ./clock (same object: `t`, `sleeps`, `now`, `sleep`, `advance`). */
+export const fakeClock = createFakeClock;
 
 /** A token source that hands out tok-1, tok-2, … and counts forced refreshes. */
 export function countingTokens() {

@@ -1,17 +1,11 @@
-import { createApiKey, ensureEnvironment } from '../../src/api-keys/api-keys';
-import { type AppDeps, createApp, type GatewayApp } from '../../src/app';
+import type { AppDeps } from '../../src/app';
 import type { DatabaseHandle } from '../../src/db/client';
 import { openDatabase } from '../../src/db/open';
-import { createMemoryLogger, TEST_SECRETS } from './create-test-app';
+import { createTestGateway, seedTestEnvironment } from './create-test-app';
 import { createTestDatabase, usingRealPostgres } from './database';
 
 /** One gateway instance: the app, its own database handle (pool) and its log lines. */
-export interface GatewayInstance {
-  app: GatewayApp;
-  logger: ReturnType<typeof createMemoryLogger>;
-  /** `app.request` with the API key set. */
-  request(path: string, init?: RequestInit): Response | Promise<Response>;
-}
+export type GatewayInstance = ReturnType<typeof createTestGateway>;
 
 /**
  * Builds `count` gateway instances on one fresh database, as separate processes would see it: on real PostgreSQL
@@ -23,8 +17,7 @@ export async function createGatewayInstances(
   deps: Partial<Omit<AppDeps, 'db' | 'logger' | 'config'>> & { publicUrl: string; pgliteSingle?: boolean },
 ) {
   const database = await createTestDatabase();
-  await ensureEnvironment(database.db, 'env_test', 'test');
-  const { key } = await createApiKey(database.db, { environmentId: 'env_test', name: 'test' });
+  const { key } = await seedTestEnvironment(database.db);
   const extraHandles: DatabaseHandle[] = [];
   const instances: GatewayInstance[] = [];
   const { publicUrl, pgliteSingle, ...rest } = deps;
@@ -35,23 +28,7 @@ export async function createGatewayInstances(
       extraHandles.push(handle);
       db = handle.db;
     }
-    const logger = createMemoryLogger();
-    const app = createApp({
-      secrets: TEST_SECRETS,
-      ...rest,
-      db,
-      logger,
-      config: { publicUrl, bodyLimitBytes: 1024 * 1024 },
-    });
-    instances.push({
-      app,
-      logger,
-      request: (path, init = {}) =>
-        app.request(path, {
-          ...init,
-          headers: { authorization: `Bearer ${key}`, ...(init.headers as Record<string, string>) },
-        }),
-    });
+    instances.push(createTestGateway(db, key, { ...rest, config: { publicUrl } }));
   }
   return {
     database,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDocusignSimulator, type DocusignSimulator } from '../../src/sandbox/docusign';
+import { testKeyPair } from '../helpers/keys';
 
 const REDIRECT = 'http://localhost:3000/oauth/callback';
 let now = Date.parse('2026-06-01T12:00:00Z');
@@ -200,9 +201,9 @@ describe('POST /oauth/token', () => {
   });
 
   it('grants JWT bearer tokens for 1 h without a refresh token, after consent', async () => {
-    const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+    const { publicKeyPem, privateKey } = await testKeyPair('simulator-client');
     const clientId = 'jwt-client';
-    sim.registerClient({ clientId, redirectUris: [REDIRECT], publicKeyPem: await exportSPKI(publicKey) });
+    sim.registerClient({ clientId, redirectUris: [REDIRECT], publicKeyPem });
     const assertion = (aud = 'docusign.sim') =>
       new SignJWT({ scope: 'signature impersonation' })
         .setProtectedHeader({ alg: 'RS256' })
@@ -240,7 +241,7 @@ describe('POST /oauth/token', () => {
     expect(
       (await token({ grant_type: grant, assertion: await assertion('account-d.docusign.com') })).body.error,
     ).toBe('invalid_grant');
-    const { privateKey: otherKey } = await generateKeyPair('RS256');
+    const { privateKey: otherKey } = await testKeyPair('unregistered');
     const forged = await new SignJWT({})
       .setProtectedHeader({ alg: 'RS256' })
       .setIssuer(clientId)

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { ApplicationBranding } from '../../config';
 import { findLink, finishCodeGrant, servedEnvironment, startCodeGrant } from '../../connections/code-grant';
 import type { ConnectionsContext } from '../../connections/context';
 import type { LinkProblem } from '../../connections/link-tokens';
@@ -90,13 +91,18 @@ const PROBLEM_TEXT: Record<LinkProblem, string> = {
 };
 
 /** The hosted connect page and the OAuth callback that completes it. */
-export function registerConnectPages(app: Router, ctx: ConnectionsContext): void {
+export function registerConnectPages(
+  app: Router,
+  ctx: ConnectionsContext,
+  application: ApplicationBranding,
+): void {
   app.openapi(showRoute, async (c) => {
     const found = await findLink(ctx, c.req.valid('param').token);
     if ('problem' in found) return problemPage(c, found.problem);
     if (!servedEnvironment(ctx, found.row.docusignEnvironment)) return environmentGonePage(c);
     const values: ConnectFormValues = { permission: 'read', accountId: '', allAccounts: false };
-    return c.html(<ConnectPage action={c.req.path} values={values} />, 200);
+    const audience = { application, environment: found.row.docusignEnvironment };
+    return c.html(<ConnectPage action={c.req.path} values={values} audience={audience} />, 200);
   });
 
   app.openapi(submitRoute, async (c) => {
@@ -116,7 +122,11 @@ export function registerConnectPages(app: Router, ctx: ConnectionsContext): void
       error = 'Choose either an account ID or Sync all accounts, not both.';
     }
     if (!parsed.success || error) {
-      return c.html(<ConnectPage action={c.req.path} values={values} error={error} />, 400);
+      const audience = { application, environment: found.row.docusignEnvironment };
+      return c.html(
+        <ConnectPage action={c.req.path} values={values} audience={audience} error={error} />,
+        400,
+      );
     }
     const url = await startCodeGrant(ctx, found.row, environment, {
       permission: parsed.data.permission,

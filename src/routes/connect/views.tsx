@@ -1,4 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
+import type { ApplicationBranding } from '../../config';
 
 const STYLE = `
   body { font-family: system-ui, sans-serif; max-width: 34rem; margin: 3rem auto; padding: 0 1rem; color: #1f2328; }
@@ -12,6 +13,8 @@ const STYLE = `
   .ok { background: #dafbe1; border: 1px solid #4ac26b; border-radius: 6px; padding: 0.75rem 1rem; }
   button { font-size: 1rem; padding: 0.5rem 1.25rem; border-radius: 6px; border: 1px solid #1f883d; background: #1f883d; color: white; cursor: pointer; }
   input:disabled { background: #f6f8fa; }
+  .requester { display: flex; align-items: center; gap: 0.75rem; }
+  .requester img { border-radius: 8px; }
 `;
 
 const Layout: FC<{ title: string; children: Child }> = ({ title, children }) => (
@@ -34,14 +37,40 @@ export interface ConnectFormValues {
   allAccounts: boolean;
 }
 
-/** The hosted connect page: permission level, then one account or all of them. */
-export const ConnectPage: FC<{ action: string; values: ConnectFormValues; error?: string | null }> = ({
-  action,
-  values,
-  error,
-}) => (
+/** Who is asking, and which DocuSign they would reach. */
+export interface ConnectAudience {
+  application: ApplicationBranding;
+  /** The DocuSign environment's name: demo, production or sandbox. */
+  environment: string;
+}
+
+const ENVIRONMENT_LABEL: Record<string, string> = {
+  demo: 'DocuSign demo (developer accounts, account-d.docusign.com)',
+  production: 'DocuSign (production, account.docusign.com)',
+  sandbox: 'the built-in DocuSign sandbox (simulated, no real DocuSign account)',
+};
+
+/** The hosted connect page: who asks and for which DocuSign, the permission level, then one account or all. */
+export const ConnectPage: FC<{
+  action: string;
+  values: ConnectFormValues;
+  audience: ConnectAudience;
+  error?: string | null;
+}> = ({ action, values, audience, error }) => (
   <Layout title="Connect DocuSign">
+    <header class="requester">
+      {audience.application.logoUrl ? (
+        <img src={audience.application.logoUrl} alt="" width="48" height="48" />
+      ) : null}
+      <p>
+        <strong id="application-name">{audience.application.name}</strong> asks for access to your DocuSign
+        account.
+      </p>
+    </header>
     <h1>Connect your DocuSign account</h1>
+    <p class="hint" id="docusign-environment">
+      You will sign in to {ENVIRONMENT_LABEL[audience.environment] ?? `DocuSign (${audience.environment})`}.
+    </p>
     {error ? (
       <p class="error" role="alert" id="form-error">
         {error}

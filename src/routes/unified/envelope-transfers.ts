@@ -135,7 +135,7 @@ export function registerEnvelopeTransfers(app: Router, deps: UnifiedRouteDeps): 
       request: { params: IdParams, query: Query },
       responses: {
         200: { description: 'The transfer', content: json },
-        ...errorResponses(400, 401, 403, 404, 429, 502, 503),
+        ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
       },
     }),
     async (c) => {

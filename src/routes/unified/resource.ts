@@ -157,7 +157,7 @@ export function registerUnifiedResource(
         request: { query: ListQuery.extend(filters.shape) },
         responses: {
           200: { description: 'One page', content: json(listSchema) },
-          ...errorResponses(400, 401, 403, 404, 429, 502, 503),
+          ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
         },
       }),
       async (c) => {
@@ -204,7 +204,7 @@ export function registerUnifiedResource(
         },
         responses: {
           [options.status]: { description: options.summary, content: json(options.response) },
-          ...errorResponses(400, 401, 403, 404, 429, 502, 503),
+          ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
         },
       }),
       // The route's response type varies per use of this helper; the handler is typed against the plain context.

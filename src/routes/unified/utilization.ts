@@ -96,7 +96,7 @@ export function registerUtilization(app: Router, deps: UnifiedRouteDeps): void {
       request: { query: UtilizationQuery },
       responses: {
         200: { description: 'One page', content: { 'application/json': { schema: UtilizationList } } },
-        ...errorResponses(400, 401, 403, 404, 429, 502, 503),
+        ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
       },
     }),
     async (c) => {

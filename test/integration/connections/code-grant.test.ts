@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLinkToken } from '../../../src/connections/link-tokens';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createFakeClock } from '../../helpers/clock';
 import { createTestApp, type TestApp } from '../../helpers/create-test-app';
 import {
   createConnectSimulator,
-  createFakeClock,
   inProcessTransport,
   simulatorDocusignConfig,
   type Transport,

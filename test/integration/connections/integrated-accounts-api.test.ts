@@ -2,14 +2,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKey, ensureEnvironment } from '../../../src/api-keys/api-keys';
 import { esignatureBase } from '../../../src/docusign/accounts';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createFakeClock } from '../../helpers/clock';
 import { createTestApp, type TestApp } from '../../helpers/create-test-app';
 import {
   createConnectSimulator,
-  createFakeClock,
-  createRsaKeyPair,
+  type EsignatureRejections,
+  rejectingEsignature,
   simulatorDocusignConfig,
 } from '../../helpers/docusign-connect';
 import { json } from '../../helpers/http';
+import { jwtConnectBody } from '../../helpers/jwt-connect';
+import { testKeyPair } from '../../helpers/keys';
 
 const GATEWAY = 'http://gateway.test';
 
@@ -18,27 +21,19 @@ let sim: DocusignSimulator;
 let t: TestApp;
 let privateKeyPem: string;
 /** eSignature calls still to be answered with 401 (as DocuSign does for a revoked token). */
-let rejectNextEsignature = 0;
+let rejections: EsignatureRejections;
 
 beforeAll(async () => {
   clock = createFakeClock();
-  const keys = await createRsaKeyPair();
+  const keys = await testKeyPair();
   privateKeyPem = keys.privateKeyPem;
   sim = createConnectSimulator({ gatewayUrl: GATEWAY, now: clock.now, publicKeyPem: keys.publicKeyPem });
   sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
+  const upstream = rejectingEsignature(sim.fetch);
+  rejections = upstream.rejections;
   t = await createTestApp({
     now: clock.now,
-    fetch: async (input, init) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (rejectNextEsignature > 0 && url.includes('/restapi/')) {
-        rejectNextEsignature--;
-        return Response.json(
-          { errorCode: 'USER_AUTHENTICATION_FAILED', message: 'revoked' },
-          { status: 401 },
-        );
-      }
-      return sim.fetch(input, init);
-    },
+    fetch: upstream.fetch,
     docusign: simulatorDocusignConfig(sim),
     config: { publicUrl: GATEWAY },
   });
@@ -60,15 +55,8 @@ function post(path: string, body: unknown) {
   });
 }
 
-function jwtBody(overrides: Record<string, unknown> = {}) {
-  return {
-    auth_type: 'jwt',
-    integration_key: sim.defaults.clientId,
-    user_id: sim.defaults.userId,
-    private_key: privateKeyPem,
-    ...overrides,
-  };
-}
+const jwtBody = (overrides: Parameters<typeof jwtConnectBody>[2] = {}) =>
+  jwtConnectBody(sim, privateKeyPem, overrides);
 
 async function expectInvalid(res: Response, message: RegExp | string) {
   expect(res.status).toBe(400);
@@ -111,7 +99,7 @@ describe('POST /integrated-accounts (JWT grant)', () => {
   it('answers a 401 with one fresh assertion and one retry', async () => {
     const account = await json(await post('/integrated-accounts', jwtBody()));
     sim.log.clear();
-    rejectNextEsignature = 1;
+    rejections.next = 1;
     const res = await t.app.services.upstream.request({
       integratedAccountId: account.id,
       method: 'GET',
@@ -121,7 +109,7 @@ describe('POST /integrated-accounts (JWT grant)', () => {
     await res.body?.cancel();
     expect(sim.log.count({ grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer' })).toBe(1);
     expect(sim.log.count({ api: 'esignature', status: 200 })).toBe(1);
-    expect(rejectNextEsignature).toBe(0);
+    expect(rejections.next).toBe(0);
   });
 
   it('rejects missing fields with 400 naming each of them', async () => {

@@ -3,17 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRefreshScheduler } from '../../../src/credentials/refresh-scheduler';
 import { integratedAccounts } from '../../../src/db/schema/index';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createFakeClock } from '../../helpers/clock';
 import { usingRealPostgres } from '../../helpers/database';
 import {
   createConnectSimulator,
-  createFakeClock,
-  createRsaKeyPair,
   inProcessTransport,
   simulatorDocusignConfig,
   walkCodeGrant,
 } from '../../helpers/docusign-connect';
 import { createGatewayInstances, type GatewayInstance } from '../../helpers/gateway-instances';
-import { json } from '../../helpers/http';
+import { type IntegratedAccount, json } from '../../helpers/http';
+import { jwtConnectBody } from '../../helpers/jwt-connect';
+import { testKeyPair } from '../../helpers/keys';
 
 const GATEWAY = 'http://gateway.test';
 const MINUTE = 60_000;
@@ -26,7 +27,7 @@ let privateKeyPem: string;
 
 beforeAll(async () => {
   clock = createFakeClock();
-  const keys = await createRsaKeyPair();
+  const keys = await testKeyPair();
   privateKeyPem = keys.privateKeyPem;
   sim = createConnectSimulator({
     gatewayUrl: GATEWAY,
@@ -64,15 +65,10 @@ async function connectJwt(gateway: GatewayInstance): Promise<string> {
   const res = await gateway.request('/integrated-accounts', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth_type: 'jwt',
-      integration_key: sim.defaults.clientId,
-      user_id: sim.defaults.userId,
-      private_key: privateKeyPem,
-    }),
+    body: JSON.stringify(jwtConnectBody(sim, privateKeyPem)),
   });
   expect(res.status).toBe(201);
-  return (await json(res)).id;
+  return (await json<IntegratedAccount>(res)).id;
 }
 
 async function expiresAt(id: string): Promise<number> {

@@ -3,17 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integratedAccounts } from '../../../src/db/schema/index';
 import { esignatureBase } from '../../../src/docusign/accounts';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createFakeClock } from '../../helpers/clock';
 import { usingRealPostgres } from '../../helpers/database';
 import {
   createConnectSimulator,
-  createFakeClock,
-  createRsaKeyPair,
   inProcessTransport,
   simulatorDocusignConfig,
   walkCodeGrant,
 } from '../../helpers/docusign-connect';
 import { createGatewayInstances, type GatewayInstance } from '../../helpers/gateway-instances';
-import { json } from '../../helpers/http';
+import { type IntegratedAccount, json } from '../../helpers/http';
+import { jwtConnectBody } from '../../helpers/jwt-connect';
+import { testKeyPair } from '../../helpers/keys';
 
 const GATEWAY = 'http://gateway.test';
 const CALLS = 100;
@@ -26,7 +27,7 @@ let privateKeyPem: string;
 
 beforeAll(async () => {
   clock = createFakeClock();
-  const keys = await createRsaKeyPair();
+  const keys = await testKeyPair();
   privateKeyPem = keys.privateKeyPem;
   sim = createConnectSimulator({
     gatewayUrl: GATEWAY,
@@ -111,16 +112,10 @@ describe(`token refresh under concurrency (two gateway instances on ${usingRealP
     const created = await first!.request('/integrated-accounts', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth_type: 'jwt',
-        integration_key: sim.defaults.clientId,
-        user_id: sim.defaults.userId,
-        private_key: privateKeyPem,
-        account_id: accountId,
-      }),
+      body: JSON.stringify(jwtConnectBody(sim, privateKeyPem, { account_id: accountId })),
     });
     expect(created.status).toBe(201);
-    const { id } = await json(created);
+    const { id } = await json<IntegratedAccount>(created);
     clock.advance(HOUR + 60_000);
     sim.log.clear();
 

@@ -5,15 +5,18 @@ import { createVault, parseEncryptionKeys } from '../../../src/credentials/vault
 import { events, integratedAccounts } from '../../../src/db/schema/index';
 import { esignatureBase } from '../../../src/docusign/accounts';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createFakeClock } from '../../helpers/clock';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../../helpers/create-test-app';
 import {
   createConnectSimulator,
-  createFakeClock,
-  createRsaKeyPair,
+  type EsignatureRejections,
+  rejectingEsignature,
   simulatorDocusignConfig,
   type Transport,
   walkCodeGrant,
 } from '../../helpers/docusign-connect';
+import { jwtConnectBody } from '../../helpers/jwt-connect';
+import { testKeyPair } from '../../helpers/keys';
 
 const GATEWAY = 'http://gateway.test';
 const HOUR = 3_600_000;
@@ -27,12 +30,12 @@ const secrets = new Set<string>();
 /** Everything the gateway answered: statuses, headers and bodies (and errors thrown to callers). */
 const said: string[] = [];
 const linkTokens: string[] = [];
-let rejectNextEsignature = 0;
+let rejections: EsignatureRejections;
 const vault = createVault(parseEncryptionKeys(TEST_SECRETS.encryptionKeys));
 
 beforeAll(async () => {
   clock = createFakeClock();
-  const keys = await createRsaKeyPair();
+  const keys = await testKeyPair();
   privateKeyPem = keys.privateKeyPem;
   sim = createConnectSimulator({
     gatewayUrl: GATEWAY,
@@ -41,25 +44,21 @@ beforeAll(async () => {
     accessTokenTtlSeconds: 3600,
   });
   sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
+  // Every token DocuSign hands out is a secret the gateway must never show.
+  const upstream = rejectingEsignature(async (input, init) => {
+    const res = await sim.fetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.endsWith('/oauth/token') && res.ok) {
+      const body = (await res.clone().json()) as { access_token?: string; refresh_token?: string };
+      if (body.access_token) secrets.add(body.access_token);
+      if (body.refresh_token) secrets.add(body.refresh_token);
+    }
+    return res;
+  });
+  rejections = upstream.rejections;
   t = await createTestApp({
     now: clock.now,
-    fetch: async (input, init) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (rejectNextEsignature > 0 && url.includes('/restapi/')) {
-        rejectNextEsignature--;
-        return Response.json(
-          { errorCode: 'USER_AUTHENTICATION_FAILED', message: 'revoked' },
-          { status: 401 },
-        );
-      }
-      const res = await sim.fetch(input, init);
-      if (url.endsWith('/oauth/token') && res.ok) {
-        const body = (await res.clone().json()) as { access_token?: string; refresh_token?: string };
-        if (body.access_token) secrets.add(body.access_token);
-        if (body.refresh_token) secrets.add(body.refresh_token);
-      }
-      return res;
-    },
+    fetch: upstream.fetch,
     docusign: simulatorDocusignConfig(sim),
     config: { publicUrl: GATEWAY },
   });
@@ -105,15 +104,8 @@ async function connectWithCodeGrant(): Promise<string> {
   return /Connection id: (ia_[a-f0-9]+)/.exec(await callback.text())![1]!;
 }
 
-function jwtBody(overrides: Record<string, unknown> = {}) {
-  return JSON.stringify({
-    auth_type: 'jwt',
-    integration_key: sim.defaults.clientId,
-    user_id: sim.defaults.userId,
-    private_key: privateKeyPem,
-    all_accounts: true,
-    ...overrides,
-  });
+function jwtBody(overrides: Parameters<typeof jwtConnectBody>[2] = {}) {
+  return JSON.stringify(jwtConnectBody(sim, privateKeyPem, { all_accounts: true, ...overrides }));
 }
 
 /** An upstream call as a unified route would make it; the answer or the error is recorded. */
@@ -180,9 +172,9 @@ describe('secrets never leak', () => {
     clock.advance(HOUR + 60_000);
     await callUpstream(codeId);
     await callUpstream(jwtId);
-    rejectNextEsignature = 1;
+    rejections.next = 1;
     await callUpstream(codeId);
-    rejectNextEsignature = 1;
+    rejections.next = 1;
     await callUpstream(jwtId);
     await spendRefreshTokenElsewhere(codeId);
     clock.advance(HOUR + 60_000);

@@ -6,11 +6,13 @@ import { events, integratedAccounts } from '../../../src/db/schema/index';
 import { esignatureBase } from '../../../src/docusign/accounts';
 import { ApiError } from '../../../src/http/errors';
 import type { DocusignSimulator } from '../../../src/sandbox/docusign';
+import { createFakeClock } from '../../helpers/clock';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../../helpers/create-test-app';
 import {
   createConnectSimulator,
-  createFakeClock,
+  type EsignatureRejections,
   inProcessTransport,
+  rejectingEsignature,
   simulatorDocusignConfig,
   walkCodeGrant,
 } from '../../helpers/docusign-connect';
@@ -24,28 +26,19 @@ let gatewayClock: ReturnType<typeof createFakeClock>;
 let simClock: ReturnType<typeof createFakeClock>;
 let sim: DocusignSimulator;
 let t: TestApp;
-let rejectEsignature = false;
-let rejectedCalls = 0;
+let rejections: EsignatureRejections;
 const vault = createVault(parseEncryptionKeys(TEST_SECRETS.encryptionKeys));
 
 beforeAll(async () => {
   gatewayClock = createFakeClock();
   simClock = createFakeClock();
   sim = createConnectSimulator({ gatewayUrl: GATEWAY, now: simClock.now, accessTokenTtlSeconds: 3600 });
+  const upstream = rejectingEsignature(sim.fetch);
+  rejections = upstream.rejections;
   t = await createTestApp({
     now: gatewayClock.now,
     // Lets a test make DocuSign answer every eSignature call with 401, whatever the token.
-    fetch: async (input, init) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (rejectEsignature && url.includes('/restapi/')) {
-        rejectedCalls++;
-        return Response.json(
-          { errorCode: 'USER_AUTHENTICATION_FAILED', message: 'Invalid access token' },
-          { status: 401 },
-        );
-      }
-      return sim.fetch(input, init);
-    },
+    fetch: upstream.fetch,
     docusign: simulatorDocusignConfig(sim),
     config: { publicUrl: GATEWAY },
   });
@@ -186,16 +179,16 @@ describe('a 401 from DocuSign in the middle of a call', () => {
   it('gives up after the one retry when DocuSign keeps answering 401', async () => {
     const id = await connect();
     sim.log.clear();
-    rejectEsignature = true;
+    rejections.always = true;
     try {
       const failure = await callAccount(id).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(ApiError);
       expect((failure as ApiError).code).toBe('upstream_error');
-      expect(rejectedCalls).toBe(2);
+      expect(rejections.refused).toBe(2);
       expect(sim.log.count({ grantType: 'refresh_token' })).toBe(1);
     } finally {
-      rejectEsignature = false;
-      rejectedCalls = 0;
+      rejections.always = false;
+      rejections.refused = 0;
     }
   });
 });

@@ -23,7 +23,9 @@ async function collections(connection = ia): Promise<Collection[]> {
   const out: Collection[] = [];
   let cursor: string | null = null;
   do {
-    const body = await json(await send(`${COLLECTIONS}${cursor ? `?cursor=${cursor}` : ''}`, connection));
+    const body: { result: Collection[]; next_cursor: string | null } = await json(
+      await send(`${COLLECTIONS}${cursor ? `?cursor=${cursor}` : ''}`, connection),
+    );
     out.push(...body.result);
     cursor = body.next_cursor;
   } while (cursor);

@@ -30,7 +30,9 @@ describe('GET /unified/e-signature/contacts', () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const body = await json(await send('GET', `${CONTACTS}?limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+      const body: { result: { id: string }[]; next_cursor: string | null } = await json(
+        await send('GET', `${CONTACTS}?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      );
       ids.push(...body.result.map((c: { id: string }) => c.id));
       cursor = body.next_cursor;
     } while (cursor);

@@ -69,6 +69,25 @@ describe('GET /unified/e-signature/documents', () => {
     expect(body.result.map((d: { id: string }) => d.id)).toEqual(template.documents.map((d) => d.documentId));
   });
 
+  it("reads the parent's one account on a sync-all connection (account_id, else the default account)", async () => {
+    const e = envelope('completed');
+    const here = await json(await send('GET', `${DOCS}?signing_request_id=${e.envelopeId}`, undefined, all));
+    expect(here.result[0].account_id).toBe(primary().accountId);
+    expect(here.next_cursor).toBeNull();
+    const secondary = t.sim.state.accounts.get(t.sim.defaults.accountIds[1]!)!;
+    const other = secondary.envelopes[0]!;
+    const there = await json(
+      await send(
+        'GET',
+        `${DOCS}?signing_request_id=${other.envelopeId}&account_id=${secondary.accountId}`,
+        undefined,
+        all,
+      ),
+    );
+    expect(there.result.map((d: { id: string }) => d.id)).toContain(other.documents[0]!.documentId);
+    expect(there.result[0].account_id).toBe(secondary.accountId);
+  });
+
   it('needs exactly one parent (400) and answers 404 for an unknown signing request', async () => {
     expect((await send('GET', DOCS)).status).toBe(400);
     expect((await send('GET', `${DOCS}?signing_request_id=a&template_id=b`)).status).toBe(400);

@@ -21,7 +21,9 @@ async function every(path: string, connection = ia): Promise<Record<string, unkn
   const out: Record<string, unknown>[] = [];
   let cursor: string | null = null;
   do {
-    const body = await json(await get(`${path}?limit=7${cursor ? `&cursor=${cursor}` : ''}`, connection));
+    const body: { result: Record<string, unknown>[]; next_cursor: string | null } = await json(
+      await get(`${path}?limit=7${cursor ? `&cursor=${cursor}` : ''}`, connection),
+    );
     out.push(...body.result);
     cursor = body.next_cursor;
   } while (cursor);

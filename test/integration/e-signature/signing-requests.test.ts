@@ -105,16 +105,16 @@ describe('POST /unified/e-signature/signing-requests from a template', () => {
     expect(raw.body.remote_data.envelopeId).toBe(body.id);
   });
 
-  it('refuses a template role the template does not have with a 400 carrying DocuSign’s error', async () => {
+  it('answers an unknown template with a 404 carrying DocuSign’s error', async () => {
     const { res, body } = await call(t, rw, 'POST', BASE, {
       body: {
         template_id: 'no-such-template',
         participants: [{ template_role: 'Client', name: 'A', email: 'a@example.com' }],
       },
     });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(404);
     expect(body.error).toMatchObject({
-      code: 'invalid_request',
+      code: 'not_found',
       details: { errorCode: 'TEMPLATE_ID_INVALID' },
     });
   });

@@ -35,7 +35,9 @@ describe('GET /unified/e-signature/templates', () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const body = await json(await send('GET', `${TEMPLATES}?limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+      const body: { result: { id: string }[]; next_cursor: string | null } = await json(
+        await send('GET', `${TEMPLATES}?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+      );
       ids.push(...body.result.map((x: { id: string }) => x.id));
       cursor = body.next_cursor;
     } while (cursor);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, usingRealPostgres } from '../../helpers/database';
 import { json } from '../../helpers/http';
+import { readmeCurlLines, runCurl } from '../../helpers/readme-walk';
 import { freePort, spawnGateway } from '../../helpers/spawn-gateway';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -41,12 +42,36 @@ describe('npm start', () => {
     expect(body.result).toHaveLength(3);
     expect(body.result[0]).toMatchObject({ status: expect.any(String), account_id: expect.any(String) });
     expect(typeof body.next_cursor).toBe('string');
+
+    // The README's "first 5 minutes", command by command, with the key and connection this start printed.
+    const vars = {
+      GW: new URL(curlUrl!).origin,
+      KEY: key!,
+      IA: new URL(curlUrl!).searchParams.get('integrated_account_id')!,
+    };
+    const walk = readmeCurlLines('The first 5 minutes');
+    expect(walk.length).toBeGreaterThanOrEqual(5);
+    for (const line of walk) {
+      const step = await runCurl(line, vars);
+      expect(step.status, `${line}\n${await step.clone().text()}`).toBeLessThan(300);
+    }
     const journal = JSON.parse(await readFile('drizzle/meta/_journal.json', 'utf8')) as {
       entries: unknown[];
     };
     expect(gateway.output()).toContain(`"migrations_applied":${journal.entries.length}`);
     gateway.child.kill('SIGTERM');
-    expect(await gateway.exited).toBe(0);
+    expect(await gateway.exited, gateway.output().slice(-3000)).toBe(0);
     expect(gateway.output()).toContain('"msg":"shutting down"');
+
+    // A restart keeps the key and the sandbox connection, and says how to create a key instead of printing one.
+    const restarted = spawnGateway(env);
+    cleanups.push(async () => restarted.child.kill('SIGKILL'));
+    await restarted.waitFor(/Create one \(works while the gateway runs\):\s+npm run keys -- create/);
+    await restarted.waitFor(/gateway listening/);
+    expect(restarted.output()).not.toContain('Development API key');
+    const again = await fetch(curlUrl!, { headers: { authorization: `Bearer ${key}` } });
+    expect(again.status).toBe(200);
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
   });
 });

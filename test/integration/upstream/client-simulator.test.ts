@@ -6,7 +6,7 @@ import {
   type TokenSource,
   type UpstreamClientDeps,
 } from '../../../src/upstream/client';
-import { fakeClock } from '../../helpers/fake-upstream';
+import { createFakeClock } from '../../helpers/clock';
 
 /** A token source backed by the simulator's token issuer; `stale` makes the first token a revoked-looking one. */
 function simTokens(sim: DocusignSimulator, opts: { stale?: boolean; alwaysInvalid?: boolean } = {}) {
@@ -31,7 +31,7 @@ function setup(
     hourly?: number;
   } = {},
 ) {
-  const clock = fakeClock(Date.parse('2026-03-02T10:15:00Z'));
+  const clock = createFakeClock(Date.parse('2026-03-02T10:15:00Z'));
   const sim = createDocusignSimulator({
     seed: 7,
     scale: { users: 20, envelopes: 5, templates: 1, groups: 1 },

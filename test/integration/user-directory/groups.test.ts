@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimAccount } from '../../../src/sandbox/docusign/state';
 import { type ConnectedApp, createConnectedApp } from '../../helpers/connected-app';
-import { json } from '../../helpers/http';
+import { json, type Page } from '../../helpers/http';
 
 let t: ConnectedApp;
 let all: string;
@@ -28,7 +28,8 @@ describe('GET /unified/user-directory/groups', () => {
     const groups: Record<string, unknown>[] = [];
     let cursor: string | null = null;
     do {
-      const body = await json(await send('GET', `${GROUPS}?limit=3${cursor ? `&cursor=${cursor}` : ''}`));
+      const page: string = `${GROUPS}?limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const body = await json<Page<Record<string, unknown>>>(await send('GET', page));
       groups.push(...body.result);
       cursor = body.next_cursor;
     } while (cursor);
@@ -80,11 +81,11 @@ describe('POST /unified/user-directory/groups', () => {
     expect(stored.permissionProfileId).toBe(role.permissionProfileId);
   });
 
-  it("reports DocuSign's per-item error for a duplicate name as upstream_error", async () => {
+  it("reports DocuSign's per-item error for a duplicate name as conflict", async () => {
     const res = await send('POST', GROUPS, { name: 'Sales' });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
     const body = await json(res);
-    expect(body.error.code).toBe('upstream_error');
+    expect(body.error.code).toBe('conflict');
     expect(body.error.details).toMatchObject({ errorCode: 'DUPLICATE_GROUP' });
   });
 
@@ -121,12 +122,12 @@ describe('DELETE /unified/user-directory/groups/{id}', () => {
     expect(account(0).groups.some((g) => g.groupId === group.groupId)).toBe(false);
   });
 
-  it("reports DocuSign's refusal to delete a system group as upstream_error", async () => {
+  it("reports DocuSign's refusal to delete a system group as invalid_request", async () => {
     const everyone = account(0).groups.find((g) => g.groupType === 'everyoneGroup')!;
     const res = await send('DELETE', `${GROUPS}/${everyone.groupId}`);
     expect(res.status).toBe(400);
     const body = await json(res);
-    expect(body.error.code).toBe('upstream_error');
+    expect(body.error.code).toBe('invalid_request');
     expect(body.error.details).toMatchObject({ errorCode: 'CANNOT_DELETE_GROUP' });
   });
 

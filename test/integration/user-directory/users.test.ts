@@ -284,12 +284,12 @@ describe('POST /unified/user-directory/users', () => {
     expect(group.userIds.has(user.id)).toBe(true);
   });
 
-  it('reports DocuSign’s per-item error for a duplicate email as upstream_error with details', async () => {
+  it('reports DocuSign’s per-item error for a duplicate email as conflict with details', async () => {
     const existing = email(account(0).members[3]!);
     const res = await post({ name: 'Someone Else', email: existing });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
     const body = await json(res);
-    expect(body.error.code).toBe('upstream_error');
+    expect(body.error.code).toBe('conflict');
     expect(body.error.details).toMatchObject({ errorCode: 'USER_ALREADY_EXISTS_IN_ACCOUNT' });
   });
 

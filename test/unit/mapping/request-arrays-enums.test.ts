@@ -278,7 +278,7 @@ describe('response shaping and business errors', () => {
     };
     const input = { resource: 'signing-requests', params: { id: 'e1' } };
     const upstream = (errorCode: string) =>
-      new ApiError('upstream_error', 'DocuSign answered 400', { errorCode, message: 'why' }, 400);
+      new ApiError('invalid_request', 'DocuSign answered 400', { errorCode, message: 'why' });
     expect(asBusinessError(upstream('GONE'), method, input)?.status).toBe(404);
     const conflict = asBusinessError(upstream('WRONG_STATE'), method, input);
     expect([conflict?.status, conflict?.code, conflict?.details]).toEqual([

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/http/errors';
 import { AccountBudgets, DEFAULT_ACCOUNT_BUDGET } from '../../../src/upstream/account-budget';
-import { fakeClock } from '../../helpers/fake-upstream';
+import { createFakeClock } from '../../helpers/clock';
 
 function budgets(overrides: Partial<typeof DEFAULT_ACCOUNT_BUDGET> = {}) {
-  const clock = fakeClock();
+  const clock = createFakeClock();
   return { clock, b: new AccountBudgets({ ...DEFAULT_ACCOUNT_BUDGET, ...overrides }, clock) };
 }
 

@@ -5,10 +5,10 @@ import {
   SMALL_BODY_BYTES,
   type UpstreamClientDeps,
 } from '../../../src/upstream/client';
+import { createFakeClock } from '../../helpers/clock';
 import {
   connectionReset,
   countingTokens,
-  fakeClock,
   jsonResponse,
   type Step,
   scriptedFetch,
@@ -18,7 +18,7 @@ const URL_ = 'https://demo.docusign.net/restapi/v2.1/accounts/acc-1/users';
 
 function setup(steps: Step[], config: UpstreamClientDeps['config'] = {}) {
   const upstream = scriptedFetch(...steps);
-  const clock = fakeClock();
+  const clock = createFakeClock();
   const tokens = countingTokens();
   const client = createUpstreamClient({
     fetch: upstream.fetch,
@@ -271,7 +271,7 @@ describe('upstream client: rate limits from DocuSign', () => {
   });
 
   it('honours Retry-After as an HTTP date', async () => {
-    const clock0 = fakeClock();
+    const clock0 = createFakeClock();
     const date = new Date(clock0.t + 5_000).toUTCString();
     const { client, clock } = setup([
       new Response('', { status: 429, headers: { 'retry-after': date } }),
@@ -299,7 +299,7 @@ describe('upstream client: rate limits from DocuSign', () => {
   });
 
   it('waits for X-RateLimit-Reset when the hourly quota is exhausted and no Retry-After is given', async () => {
-    const clock0 = fakeClock();
+    const clock0 = createFakeClock();
     const reset = String(Math.floor(clock0.t / 1000) + 4);
     const { client, clock, upstream } = setup([
       new Response('', {

@@ -1,22 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { retryAfterMs, upstreamErrorFromResponse } from '../../../src/upstream/errors';
+import { ApiError } from '../../../src/http/errors';
+import {
+  docusignItemError,
+  retryAfterMs,
+  upstreamErrorFromResponse,
+  withNotFoundCodes,
+} from '../../../src/upstream/errors';
 import { jsonResponse } from '../../helpers/fake-upstream';
 
 describe('upstreamErrorFromResponse', () => {
-  it.each([400, 404, 409, 422])(
-    'keeps DocuSign status %i as upstream_error with the eSignature body',
-    async (status) => {
+  it.each([
+    [400, 'invalid_request', 400],
+    [422, 'invalid_request', 400],
+    [404, 'not_found', 404],
+    [409, 'conflict', 409],
+  ] as const)(
+    'turns DocuSign %i (the caller’s request) into %s %i with the eSignature body',
+    async (upstream, code, status) => {
       const err = await upstreamErrorFromResponse(
-        jsonResponse(status, { errorCode: 'INVALID_REQUEST_PARAMETER', message: 'bad count' }),
+        jsonResponse(upstream, { errorCode: 'INVALID_REQUEST_PARAMETER', message: 'bad count' }),
       );
-      expect(err.code).toBe('upstream_error');
+      expect(err.code).toBe(code);
       expect(err.status).toBe(status);
       expect(err.details).toEqual({ errorCode: 'INVALID_REQUEST_PARAMETER', message: 'bad count' });
       expect(err.message).toContain('INVALID_REQUEST_PARAMETER - bad count');
     },
   );
 
-  it('maps other 4xx to upstream_error 502', async () => {
+  it.each([
+    ['ENVELOPE_DOES_NOT_EXIST', 'not_found', 404],
+    ['INVALID_USERID', 'not_found', 404],
+    ['TEMPLATE_ID_INVALID', 'not_found', 404],
+    ['ENVELOPE_CANNOT_VOID_INVALID_STATE', 'conflict', 409],
+    ['SOME_FUTURE_INVALID_STATE', 'conflict', 409],
+    ['USER_ALREADY_EXISTS_IN_ACCOUNT', 'conflict', 409],
+    ['INVALID_REQUEST_BODY', 'invalid_request', 400],
+  ] as const)('turns a 400 %s into %s %i', async (errorCode, code, status) => {
+    const err = await upstreamErrorFromResponse(jsonResponse(400, { errorCode, message: 'no' }));
+    expect(err.code).toBe(code);
+    expect(err.status).toBe(status);
+    expect(err.details).toEqual({ errorCode, message: 'no' });
+  });
+
+  it('maps 4xx the gateway caused (405, 406, …) to upstream_error 502', async () => {
     const err = await upstreamErrorFromResponse(new Response('nope', { status: 405 }));
     expect(err.code).toBe('upstream_error');
     expect(err.status).toBe(502);
@@ -103,6 +129,31 @@ describe('upstreamErrorFromResponse', () => {
     const text = (err.details as { body: string }).body;
     expect(text).not.toContain('secret-token');
     expect(text.length).toBeLessThan(9_000);
+  });
+});
+
+describe('docusignItemError', () => {
+  it('classifies a per-item error of a bulk answer like a 400 with that code', () => {
+    const err = docusignItemError({ errorCode: 'DUPLICATE_GROUP', message: 'exists' });
+    expect(err).toMatchObject({ code: 'conflict', status: 409, message: 'DocuSign: exists' });
+    expect(docusignItemError({ errorCode: 'INVALID_GROUP_NAME' })).toMatchObject({ code: 'invalid_request' });
+  });
+});
+
+describe('withNotFoundCodes', () => {
+  const codes = new Set(['INVALID_GROUP_ID']);
+
+  it("turns a 400 with one of the mapping's codes into not_found, keeping DocuSign's details", () => {
+    const err = withNotFoundCodes(docusignItemError({ errorCode: 'INVALID_GROUP_ID' }), codes, 'No group 7');
+    expect(err).toMatchObject({ code: 'not_found', status: 404, message: 'No group 7' });
+    expect(err.details).toEqual({ errorCode: 'INVALID_GROUP_ID' });
+  });
+
+  it('leaves other codes and other errors alone', () => {
+    const other = docusignItemError({ errorCode: 'INVALID_REQUEST_BODY' });
+    expect(withNotFoundCodes(other, codes, 'x')).toBe(other);
+    const limited = new ApiError('rate_limited', 'slow down', { errorCode: 'INVALID_GROUP_ID' });
+    expect(withNotFoundCodes(limited, codes, 'x')).toBe(limited);
   });
 });
 

@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, type Router } from '../../../http/openapi';
 import { listUnified } from '../../../unified/execute';
+import { parentAccountId } from '../../../unified/lookup';
 import type { UnifiedRouteDeps } from '../deps';
 import { IdParams, ListQuery, output, registerUnifiedResource, resolveCaller } from '../resource';
 import { accountId, dateTime, esignatureRecord, IdRef } from './record-schema';
@@ -115,8 +116,7 @@ export function registerCollections(app: Router, deps: UnifiedRouteDeps): void {
         filters,
         limit: query.limit,
         cursor: query.cursor,
-        // A folder lives in one DocuSign account: the id addresses it there, not in every account.
-        requestedAccountId: query.account_id,
+        requestedAccountId: parentAccountId(who, query.account_id),
         output: output(query),
       });
       return c.json(page as z.infer<typeof SigningRequestList>, 200);

@@ -11,6 +11,7 @@ import {
   updateDocumentField,
 } from '../../../unified/document-fields';
 import { listUnified, runUnified } from '../../../unified/execute';
+import { parentAccountId } from '../../../unified/lookup';
 import type { UnifiedRouteDeps } from '../deps';
 import { CommonQuery, IdempotencyHeader, IdParams, ListQuery, output, resolveCaller } from '../resource';
 import { accountId, esignatureRecord, IdRef } from './record-schema';
@@ -199,7 +200,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
         filters,
         limit: query.limit,
         cursor: query.cursor,
-        requestedAccountId: query.account_id,
+        requestedAccountId: parentAccountId(who, query.account_id),
         output: output(query),
       });
       return c.json(page as z.infer<typeof DocumentFieldList>, 200);

@@ -6,6 +6,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, type Router } from '../../../http/openapi';
 import { addDocument, documentListSource, downloadDocument, getDocument } from '../../../unified/documents';
 import { listUnified } from '../../../unified/execute';
+import { parentAccountId } from '../../../unified/lookup';
 import type { UnifiedRouteDeps } from '../deps';
 import {
   CommonQuery,
@@ -103,7 +104,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
         filters: source.params,
         limit: query.limit,
         cursor: query.cursor,
-        requestedAccountId: query.account_id,
+        requestedAccountId: parentAccountId(who, query.account_id),
         output: output(query),
       });
       return c.json(page as z.infer<typeof DocumentList>, 200);

@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, ensureEnvironment } from '../../../src/api-keys/api-keys';
+import { migrate } from '../../../src/db/migrate';
+import { openDatabase } from '../../../src/db/open';
+import { createDocusignSimulator } from '../../../src/sandbox/docusign/index';
+import { testKeyPair } from '../../helpers/connected-app';
+import { TEST_SECRETS } from '../../helpers/create-test-app';
+import { createTestDatabase, usingRealPostgres } from '../../helpers/database';
+import { startSimulatorServer } from '../../helpers/docusign';
+import { freePort } from '../../helpers/spawn-gateway';
+
+const ROOT = new URL('../../../', import.meta.url);
+const RATE_LIMIT = 8;
+
+/** src/worker.ts bundled the way wrangler bundles it for workerd (worker export conditions, node: built-ins kept). */
+async function bundleWorker(): Promise<string> {
+  const result = await build({
+    entryPoints: [new URL('src/worker.ts', ROOT).pathname],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser', 'import'],
+    mainFields: ['browser', 'module', 'main'],
+    external: ['node:*', 'cloudflare:*'],
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+function wranglerCompatibilityDate(): string {
+  const toml = readFileSync(new URL('wrangler.toml', ROOT), 'utf8');
+  return /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)![1]!;
+}
+
+/** A PostgreSQL the Worker can reach over TCP: the suite's server, or in-memory PGlite behind a socket server. */
+async function reachableDatabase() {
+  if (usingRealPostgres) {
+    const handle = await createTestDatabase();
+    return { url: handle.url!, db: handle.db, close: () => handle.close() };
+  }
+  const pglite = await PGlite.create();
+  const port = await freePort();
+  const server = new PGLiteSocketServer({ db: pglite, port, host: '127.0.0.1', maxConnections: 20 });
+  await server.start();
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const handle = await openDatabase({ url, maxConnections: 1 });
+  await migrate(handle.db);
+  return {
+    url,
+    db: handle.db,
+    close: async () => {
+      await handle.close();
+      await server.stop();
+      await pglite.close();
+    },
+  };
+}
+
+let mf: Miniflare;
+let database: Awaited<ReturnType<typeof reachableDatabase>>;
+let simulator: { url: string; close(): Promise<void> };
+let apiKey: string;
+let sim: ReturnType<typeof createDocusignSimulator>;
+
+beforeAll(async () => {
+  const keys = await testKeyPair();
+  // Access tokens shorter than the refresh horizon (15 min), so the cron pass has something to refresh.
+  sim = createDocusignSimulator({
+    defaultClientPublicKeyPem: keys.publicKeyPem,
+    jwtAccessTokenTtlSeconds: 600,
+  });
+  sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
+  simulator = await startSimulatorServer(sim);
+  database = await reachableDatabase();
+  await ensureEnvironment(database.db, 'env_worker', 'worker');
+  ({ key: apiKey } = await createApiKey(database.db, { environmentId: 'env_worker', name: 'worker' }));
+  mf = new Miniflare({
+    modules: true,
+    script: await bundleWorker(),
+    compatibilityDate: wranglerCompatibilityDate(),
+    compatibilityFlags: ['nodejs_compat'],
+    bindings: {
+      DATABASE_URL: database.url,
+      ENCRYPTION_KEYS: TEST_SECRETS.encryptionKeys,
+      SIGNING_SECRET: TEST_SECRETS.signingSecret,
+      PUBLIC_URL: 'http://gateway.worker.test',
+      SANDBOX_ORIGIN: simulator.url,
+      SANDBOX_CLIENT_ID: sim.defaults.clientId,
+      SANDBOX_CLIENT_SECRET: sim.defaults.clientSecret,
+      RATE_LIMIT_REQUESTS: String(RATE_LIMIT),
+      RATE_LIMIT_WINDOW_SECONDS: '600',
+      LOG_LEVEL: 'silent',
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await mf?.dispose();
+  await simulator?.close();
+  await database?.close();
+});
+
+const authed = (path: string, init: { method?: string; body?: string } = {}) =>
+  mf.dispatchFetch(`http://gateway.worker.test${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: init.body,
+  });
+
+describe('src/worker.ts under workerd (miniflare)', () => {
+  it('answers /health from the database', async () => {
+    const res = await mf.dispatchFetch('http://gateway.worker.test/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('connects the sandbox, lists unified users through it, and keeps the per-key rate limit across requests', async () => {
+    const meta = await authed('/meta');
+    expect(meta.status).toBe(200);
+    const unauthenticated = await mf.dispatchFetch('http://gateway.worker.test/meta');
+    expect(unauthenticated.status).toBe(401);
+
+    const keys = await testKeyPair();
+    const connect = await authed('/integrated-accounts', {
+      method: 'POST',
+      body: JSON.stringify({
+        auth_type: 'jwt',
+        integration_key: sim.defaults.clientId,
+        user_id: sim.defaults.userId,
+        private_key: keys.privateKeyPem,
+        permission: 'read',
+        docusign_environment: 'sandbox',
+      }),
+    });
+    const connection = (await connect.json()) as { id: string; status: string };
+    expect(connect.status, JSON.stringify(connection)).toBe(201);
+    expect(connection.status).toBe('active');
+
+    const users = await authed(
+      `/unified/user-directory/users?integrated_account_id=${connection.id}&limit=5`,
+    );
+    const page = (await users.json()) as { result: Array<{ id: string }>; next_cursor: string | null };
+    expect(users.status, JSON.stringify(page)).toBe(200);
+    expect(page.result).toHaveLength(5);
+    expect(page.next_cursor).toEqual(expect.any(String));
+
+    // Three authenticated requests so far; the limit is counted in the isolate's one app, not per request.
+    const statuses: number[] = [];
+    for (let i = 0; i < RATE_LIMIT; i++) statuses.push((await authed('/meta')).status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(RATE_LIMIT - 3);
+    expect(statuses.slice(RATE_LIMIT - 3)).toEqual([429, 429, 429]);
+  }, 60_000);
+
+  it('runs the background jobs from a Cron Trigger: a token about to expire is granted again', async () => {
+    const tokenCalls = () => sim.log.entries.filter((entry) => entry.path === '/oauth/token').length;
+    const before = tokenCalls();
+    const worker = await mf.getWorker();
+    const result = await worker.scheduled({ cron: '* * * * *' });
+    expect(result.outcome).toBe('ok');
+    expect(tokenCalls()).toBe(before + 1);
+  }, 60_000);
+});
