@@ -14,7 +14,7 @@ import type { CompiledMethod, MappedRequest, RequestContext, UnifiedObject } fro
 import type { OverridesStore } from '../mapping/overrides-store';
 import { mappedRequestUrl } from '../mapping/request-url';
 import type { UpstreamClient } from '../upstream/client';
-import { docusignItemError, withNotFoundCodes } from '../upstream/errors';
+import { docusignErrorCode, docusignItemError, withNotFoundCodes } from '../upstream/errors';
 import { fillPage, nextPosition } from './paging';
 
 export interface UnifiedDeps {
@@ -44,7 +44,8 @@ export interface UnifiedPage {
   result_count: number;
 }
 
-async function compiledMethod(
+/** The compiled mapping method with the caller's overrides applied. */
+export async function compiledMethod(
   deps: UnifiedDeps,
   caller: UnifiedCaller,
   model: string,
@@ -60,7 +61,8 @@ async function compiledMethod(
   return deps.catalog.compiled(model, resource, overrides, version).method(name);
 }
 
-function requestContext(row: IntegratedAccountRow, account: DiscoveredAccount): RequestContext {
+/** What a mapped request knows of the connection and DocuSign account. */
+export function requestContext(row: IntegratedAccountRow, account: DiscoveredAccount): RequestContext {
   return {
     accountId: account.id,
     organizationId: row.organizationId ?? account.organization_id ?? undefined,
@@ -126,17 +128,22 @@ export async function listUnified(
     cursor: string | undefined;
     requestedAccountId: string | undefined;
     output: OutputOptions;
+    /** The mapping method that lists (default `list`; e.g. a list of a sub-collection). */
+    method?: string;
   },
 ): Promise<UnifiedPage> {
-  const method = await compiledMethod(deps, caller, input.model, input.resource, 'list');
-  const accounts = input.requestedAccountId
+  const method = await compiledMethod(deps, caller, input.model, input.resource, input.method ?? 'list');
+  const statics = method.staticRecords;
+  const covered = input.requestedAccountId
     ? [selectDocusignAccount(caller.row, input.requestedAccountId)]
     : coveredAccounts(caller.row);
+  // Records from the mapping file are the same for every account: list them once.
+  const accounts = statics ? covered.slice(0, 1) : covered;
   if (accounts.length === 0) selectDocusignAccount(caller.row, undefined); // throws the "no usable account" error
   const binding = {
     environmentId: caller.environmentId,
     integratedAccountId: caller.row.id,
-    resource: `${input.model}/${input.resource}`,
+    resource: `${input.model}/${input.resource}${input.method ? `/${input.method}` : ''}`,
     filtersHash: await hashFilters({
       ...input.filters,
       account: input.requestedAccountId ?? null,
@@ -160,15 +167,19 @@ export async function listUnified(
     maxPageSize: method.maxPageSize,
     paged: (method.pagingStyle ?? 'none') !== 'none',
     fetchPage: async (offset, size) =>
-      method.readPage(
-        await sendMapped(
-          deps,
-          caller.row,
-          account,
-          method.buildRequest(input.filters, { ...ctx, page: { offset, size } }),
-        ),
-        offset,
-      ),
+      statics
+        ? staticPage(statics, offset, size)
+        : method.readPage(
+            await sendMapped(
+              deps,
+              caller.row,
+              account,
+              method.buildRequest(input.filters, { ...ctx, page: { offset, size } }),
+            ).catch((err: unknown) => {
+              throw asBusinessError(err, method, { resource: input.resource, params: input.filters }) ?? err;
+            }),
+            offset,
+          ),
   });
   let result: unknown[];
   if (input.output.raw) {
@@ -204,14 +215,20 @@ export async function runUnified(
   const method = await compiledMethod(deps, caller, input.model, input.resource, input.method);
   const account = selectDocusignAccount(caller.row, input.requestedAccountId);
   const ctx = requestContext(caller.row, account);
-  const notFound = (err: ApiError) => withNotFoundCodes(err, method.notFoundCodes, notFoundMessage(input));
+  if (method.staticRecords) {
+    const found = staticRecord(method.staticRecords, input);
+    return input.output.raw ? found : method.mapRecord(found, { ...ctx, includeRemoteData: false });
+  }
   const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx)).catch(
     (err: unknown) => {
-      throw err instanceof ApiError ? notFound(err) : err;
+      throw asBusinessError(err, method, input) ?? err;
     },
   );
   const itemError = method.readItemError(body);
-  if (itemError) throw notFound(docusignItemError(itemError));
+  if (itemError) {
+    const refused = docusignItemError(itemError);
+    throw asBusinessError(refused, method, input) ?? refused;
+  }
   if (input.output.raw) return body;
   const related = await relatedBodies(deps, method, caller.row, account, input.params, ctx);
   return method.mapRecord(method.readRecord(body), {
@@ -219,6 +236,60 @@ export async function runUnified(
     includeRemoteData: input.output.includeRemoteData,
     related,
   });
+}
+
+/** One page of records that come from the mapping file (`records.from_enum`). */
+function staticPage(records: readonly UnifiedObject[], offset: number, size: number) {
+  const items = records.slice(offset, offset + size);
+  const nextOffset =
+    offset + items.length < records.length && items.length > 0 ? offset + items.length : null;
+  return { items, total: records.length, nextOffset };
+}
+
+function staticRecord(
+  records: readonly UnifiedObject[],
+  input: { resource: string; params: Record<string, unknown> },
+): UnifiedObject {
+  const found = records.find((r) => r.id === input.params.id);
+  if (!found) throw new ApiError('not_found', `No ${input.resource} record ${String(input.params.id)}`);
+  return found;
+}
+
+/**
+ * Applies a mapping's error codes to DocuSign's refusal (an ApiError, or a bulk call's per-item error object):
+ * `not_found_codes` make a 404 (see withNotFoundCodes), `conflict_codes` (the object's state refuses the call, e.g.
+ * not a draft) a 409 and `invalid_codes` (refused input) a 400, with DocuSign's error in `details`. Undefined when
+ * none applies.
+ */
+export function asBusinessError(
+  failure: unknown,
+  method: Pick<CompiledMethod, 'notFoundCodes' | 'conflictCodes' | 'invalidCodes'>,
+  input: { resource: string; params: Record<string, unknown> },
+): ApiError | undefined {
+  let err: ApiError | undefined;
+  if (failure instanceof ApiError) err = failure;
+  else if (failure !== null && typeof failure === 'object')
+    err = docusignItemError(failure as Record<string, unknown>);
+  if (err === undefined) return undefined;
+  const notFound = withNotFoundCodes(err, method.notFoundCodes, notFoundMessage(input));
+  if (notFound !== err) return notFound;
+  const code = docusignErrorCode(err.details);
+  if (code === undefined) return undefined;
+  if (err.code !== 'invalid_request' && err.code !== 'conflict' && err.code !== 'upstream_error')
+    return undefined;
+  const details = err.details as Record<string, unknown>;
+  const message = typeof details.message === 'string' && details.message ? details.message : code;
+  if (method.conflictCodes.has(code)) {
+    return new ApiError('conflict', `DocuSign refused the ${input.resource} call: ${message}`, err.details);
+  }
+  if (method.invalidCodes.has(code)) {
+    return new ApiError(
+      'invalid_request',
+      `DocuSign refused the ${input.resource} input: ${message}`,
+      err.details,
+    );
+  }
+  return undefined;
 }
 
 /** The message of a 404 for an id the mapping's `not_found_codes` say DocuSign does not know. */

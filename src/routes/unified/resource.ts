@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { coveredAccounts } from '../../connections/integrated-accounts';
 import { assertPermission } from '../../connections/permissions';
 import type { GatewayEnv } from '../../http/context';
 import { LIMIT_DEFAULT } from '../../http/cursor';
+import { ApiError } from '../../http/errors';
 import { errorResponses, type Router } from '../../http/openapi';
-import { listUnified, runUnified } from '../../unified/execute';
+import { listUnified, type OutputOptions, runUnified, type UnifiedCaller } from '../../unified/execute';
 import type { UnifiedRouteDeps } from './deps';
 
 /** Query parameters every unified route takes. */
@@ -23,19 +25,22 @@ export const CommonQuery = z.object({
   }),
 });
 
-const ListQuery = CommonQuery.extend({
+/** Query parameters of every unified list. */
+export const ListQuery = CommonQuery.extend({
   limit: z.coerce.number().int().min(1).max(500).default(LIMIT_DEFAULT),
   cursor: z.string().min(1).optional().openapi({ description: '`next_cursor` of the previous page.' }),
 });
 
-const IdempotencyHeader = z.object({
+/** The `Idempotency-Key` header of unified writes (handled by the middleware on /unified/*). */
+export const IdempotencyHeader = z.object({
   'idempotency-key': z.string().max(255).optional().openapi({
     description:
       'Replays the first response for a repeat of the same request (24 h); another request with the key is a 409.',
   }),
 });
 
-const IdParams = z.object({
+/** The `{id}` path parameter. */
+export const IdParams = z.object({
   id: z
     .string()
     .min(1)
@@ -66,13 +71,51 @@ export interface UnifiedResourceSpec {
   /** Tag and wording in the API reference, e.g. "Users". */
   title: string;
   schema: RecordSchema;
-  list?: { filters: ObjectSchema };
+  /** `name`: the list component's name in the API reference (default `<title>List`). */
+  list?: { filters: ObjectSchema; name?: string };
   get?: true;
-  create?: { body: ObjectSchema };
+  /** `refetch`: DocuSign answers a create with a summary; the gateway then reads the record with `get`. */
+  create?: { body: ObjectSchema; refetch?: boolean };
   update?: { body: ObjectSchema };
   delete?: true;
   actions?: Record<string, ActionSpec>;
+  /** Writes on a connection that covers several DocuSign accounts must name one with `account_id` (else 400). */
+  writesNeedAccountId?: boolean;
+  /**
+   * Query parameters that address a record together with its id on get, update, delete and actions (e.g. the
+   * `signing_request_id` a document belongs to); passed to the mapping as params.
+   */
+  parentQuery?: ObjectSchema;
 }
+
+/** The connection of a unified call, checked for the access the call needs (403 `forbidden` otherwise). */
+export async function resolveCaller(
+  c: Context<GatewayEnv>,
+  deps: UnifiedRouteDeps,
+  integratedAccountId: string,
+  access: 'read' | 'write',
+  what: string,
+  /** For writes: the `account_id` asked for, required when the connection covers several DocuSign accounts. */
+  writeAccount?: { requested: string | undefined },
+): Promise<UnifiedCaller> {
+  const environmentId = c.get('auth').environmentId;
+  const row = await deps.accounts.get(environmentId, integratedAccountId);
+  assertPermission(row, access, what);
+  if (access === 'write' && writeAccount && !writeAccount.requested && coveredAccounts(row).length > 1) {
+    throw new ApiError(
+      'invalid_request',
+      'account_id is required: this connection covers several DocuSign accounts, name the one to change',
+      { param: 'account_id' },
+    );
+  }
+  return { environmentId, row };
+}
+
+/** The output options of a unified call's query. */
+export const output = (q: z.infer<typeof CommonQuery>): OutputOptions => ({
+  includeRemoteData: q.include_remote_data,
+  raw: q.response_format === 'raw',
+});
 
 /** Registers the unified routes of one resource, all driven by its mapping file. */
 export function registerUnifiedResource(
@@ -84,26 +127,26 @@ export function registerUnifiedResource(
   const tags = [`${spec.model === 'user-directory' ? 'User Directory' : 'E-Signature'}: ${spec.title}`];
   const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
   const record = spec.schema;
-  const caller = async (
+  const caller = (
     c: Context<GatewayEnv>,
     integratedAccountId: string,
     access: 'read' | 'write',
     what: string,
-  ) => {
-    const environmentId = c.get('auth').environmentId;
-    const row = await deps.accounts.get(environmentId, integratedAccountId);
-    assertPermission(row, access, what);
-    return { environmentId, row };
-  };
-  const output = (q: z.infer<typeof CommonQuery>) => ({
-    includeRemoteData: q.include_remote_data,
-    raw: q.response_format === 'raw',
-  });
+    requestedAccountId?: string,
+  ) =>
+    resolveCaller(
+      c,
+      deps,
+      integratedAccountId,
+      access,
+      what,
+      spec.writesNeedAccountId ? { requested: requestedAccountId } : undefined,
+    );
 
   if (spec.list) {
     const listSchema = z
       .object({ result: z.array(record), next_cursor: z.string().nullable(), result_count: z.number().int() })
-      .openapi(`${spec.title}List`);
+      .openapi(spec.list.name ?? `${spec.title}List`);
     const filters = spec.list.filters;
     app.openapi(
       createRoute({
@@ -145,6 +188,8 @@ export function registerUnifiedResource(
     name: string,
     options: { summary: string; body?: ObjectSchema; response: z.ZodType; write: boolean; status: 200 | 201 },
   ) => {
+    // The parent query addresses an existing record: routes with an id take it, create does not.
+    const parentQuery = path.includes('{id}') ? spec.parentQuery : undefined;
     app.openapi(
       createRoute({
         method,
@@ -153,7 +198,7 @@ export function registerUnifiedResource(
         summary: options.summary,
         request: {
           ...(path.includes('{id}') ? { params: IdParams } : {}),
-          query: CommonQuery,
+          query: parentQuery ? CommonQuery.extend(parentQuery.shape) : CommonQuery,
           ...(options.write ? { headers: IdempotencyHeader } : {}),
           ...(options.body ? { body: { content: json(options.body), required: true } } : {}),
         },
@@ -164,8 +209,15 @@ export function registerUnifiedResource(
       }),
       // The route's response type varies per use of this helper; the handler is typed against the plain context.
       (async (c: Context<GatewayEnv>) => {
-        const query = c.req.valid('query' as never) as z.infer<typeof CommonQuery>;
+        const query = c.req.valid('query' as never) as z.infer<typeof CommonQuery> & Record<string, unknown>;
         const id = path.includes('{id}') ? c.req.param('id') : undefined;
+        const parent = parentQuery
+          ? Object.fromEntries(
+              Object.keys(parentQuery.shape)
+                .filter((name) => query[name] !== undefined)
+                .map((name) => [name, query[name]]),
+            )
+          : {};
         // The route's zod validator already parsed the body; read its result instead of parsing twice.
         const validBody = options.body ? (c.req.valid('json' as never) as Record<string, unknown>) : {};
         const who = await caller(
@@ -173,16 +225,29 @@ export function registerUnifiedResource(
           query.integrated_account_id,
           options.write ? 'write' : 'read',
           `${name} on ${spec.resource}`,
+          query.account_id,
         );
         const result = await runUnified(deps, who, {
           model: spec.model,
           resource: spec.resource,
           method: name,
-          params: { ...validBody, ...(id ? { id } : {}) },
+          params: { ...validBody, ...parent, ...(id ? { id } : {}) },
           requestedAccountId: query.account_id,
           output: output(query),
         });
         if (name === 'delete' && query.response_format !== 'raw') return c.json({ id }, 200);
+        if (name === 'create' && spec.create?.refetch && query.response_format !== 'raw') {
+          const created = (result as Record<string, unknown>).id;
+          const record = await runUnified(deps, who, {
+            model: spec.model,
+            resource: spec.resource,
+            method: 'get',
+            params: { id: created },
+            requestedAccountId: query.account_id,
+            output: output(query),
+          });
+          return c.json(record as Record<string, unknown>, options.status);
+        }
         return c.json(result as Record<string, unknown>, options.status);
       }) as never,
     );
