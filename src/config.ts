@@ -43,6 +43,14 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
   RATE_LIMIT_REQUESTS: positiveInt.default(500),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(10),
+  WEBHOOKS_ALLOW_PRIVATE_URLS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .transform((value) => ['true', '1', 'yes'].includes(value))
+    .default(false),
+  WEBHOOK_WORKER_INTERVAL_MS: positiveInt.default(1000),
+  WEBHOOK_RETRY_BASE_MS: positiveInt.default(5000),
+  WEBHOOK_LEASE_SECONDS: positiveInt.default(60),
+  EVENTS_POLL_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(300),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -67,6 +75,15 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   bodyLimitBytes: number;
   rateLimit: { requests: number; windowSeconds: number };
+  /** Outbound webhooks: private/loopback/http targets allowed (development), retry base, worker cadence, lease. */
+  webhooks: {
+    allowPrivateUrls: boolean;
+    retry: { baseDelayMs: number };
+    workerIntervalMs: number;
+    leaseMs: number;
+  };
+  /** Envelope status polling per connection (the Connect fallback); 0 = off. */
+  eventsPollIntervalSeconds: number;
 }
 
 /** Raised for invalid configuration; `lines` holds one human-readable line per bad variable. */
@@ -112,6 +129,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+    webhooks: {
+      allowPrivateUrls: e.WEBHOOKS_ALLOW_PRIVATE_URLS,
+      retry: { baseDelayMs: e.WEBHOOK_RETRY_BASE_MS },
+      workerIntervalMs: e.WEBHOOK_WORKER_INTERVAL_MS,
+      leaseMs: e.WEBHOOK_LEASE_SECONDS * 1000,
+    },
+    eventsPollIntervalSeconds: e.EVENTS_POLL_INTERVAL_SECONDS,
   };
 }
 

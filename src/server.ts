@@ -6,6 +6,7 @@ import { docusignConfigFrom } from './connections/docusign-app';
 import { createRefreshScheduler } from './credentials/refresh-scheduler';
 import { migrate } from './db/migrate';
 import { openConfiguredDatabase } from './db/open';
+import { createEnvelopePoller } from './events/envelope-poller';
 import { createJsonLogger } from './http/logger';
 import { BatchingRateLimitStore } from './http/rate-limit-batching';
 import { PostgresRateLimitStore } from './http/rate-limit-postgres';
@@ -17,6 +18,8 @@ import { resolveLocalSecrets } from './startup/local-secrets';
 import { startSandbox } from './startup/sandbox';
 import { createNodeFetch } from './upstream/node-fetch';
 import { createUtilizationSync } from './utilization/sync';
+import { createDeliveryWorker } from './webhooks/delivery-worker';
+import { resolveHostAddresses } from './webhooks/dns-resolve';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
     docusign,
     fetch: upstreamFetch.fetch,
     docsScript: readDocsScript,
+    resolveHost: resolveHostAddresses,
     rateLimitStore: config.databaseUrl
       ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
       : undefined,
@@ -81,6 +85,33 @@ async function main(): Promise<void> {
     intervalMs: 60 * 60_000,
   });
   utilizationSync.start();
+  // Outbound webhooks: fan out new events and deliver due ones; several processes share the outbox (SKIP LOCKED).
+  const processId = `${process.pid}-${crypto.randomUUID()}`;
+  const deliveryWorker = createDeliveryWorker({
+    db: database.db,
+    vault: app.services.webhooks.vault,
+    fetch: (input, init) => fetch(input, init),
+    now: Date.now,
+    holder: `webhooks-${processId}`,
+    logger,
+    urlPolicy: app.services.webhooks.urlPolicy,
+    intervalMs: config.webhooks.workerIntervalMs,
+    retry: app.services.webhooks.retry,
+    leaseMs: config.webhooks.leaseMs,
+  });
+  deliveryWorker.start();
+  // Connect fallback: poll envelope status changes per connection (one poller per account across processes).
+  const envelopePoller =
+    config.eventsPollIntervalSeconds > 0
+      ? createEnvelopePoller({
+          ...app.services.events,
+          upstream: app.services.upstream,
+          logger,
+          holder: `envelope-poll-${processId}`,
+          intervalMs: config.eventsPollIntervalSeconds * 1000,
+        })
+      : null;
+  envelopePoller?.start();
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const base = `http://${info.address === '::1' || info.address === '127.0.0.1' ? 'localhost' : info.address}:${info.port}`;
     logger.info('gateway listening', { url: base, docs: `${base}/docs` });
@@ -103,6 +134,8 @@ async function main(): Promise<void> {
     server.close(async () => {
       await scheduler.stop();
       await utilizationSync.stop();
+      await deliveryWorker.stop();
+      await envelopePoller?.stop();
       await sandbox?.close();
       await upstreamFetch.close();
       await database.close();
