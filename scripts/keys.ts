@@ -5,12 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import { createApiKey, ensureEnvironment, listApiKeys, revokeApiKey } from '../src/api-keys/api-keys';
+import { ConfigError, loadConfig } from '../src/config';
 import { resealIntegratedAccounts } from '../src/credentials/key-rotation';
 import { createVault, parseEncryptionKeys } from '../src/credentials/vault';
-import { DEVELOPMENT_ENVIRONMENT } from '../src/startup/bootstrap';
-import { ConfigError, loadConfig } from '../src/config';
 import { migrate } from '../src/db/migrate';
 import { openConfiguredDatabase } from '../src/db/open';
+import { DEVELOPMENT_ENVIRONMENT } from '../src/startup/bootstrap';
 import { resolveLocalSecrets } from '../src/startup/local-secrets';
 
 const USAGE =

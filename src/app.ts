@@ -41,6 +41,7 @@ import { registerIntegratedAccounts } from './routes/integrated-accounts';
 import { registerMappingOverrides } from './routes/mapping-overrides';
 import { registerMeta } from './routes/meta';
 import { registerProxy } from './routes/proxy';
+import { registerSigningRequests } from './routes/unified/e-signature/signing-requests';
 import { registerUserDirectory } from './routes/unified/user-directory';
 import { registerWebhookSubscriptions } from './routes/webhook-subscriptions';
 import { createUpstreamClient, type UpstreamClientDeps } from './upstream/client';
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps) {
   registerIntegratedAccounts(app, services.connections, services.cursorKey);
   registerProxy(app, services.connections, { maxBodyBytes: deps.config.bodyLimitBytes });
   registerUserDirectory(app, services.unified);
+  registerSigningRequests(app, services.unified);
   registerMappingOverrides(app, { ...services.unified, now });
   registerDocusignConnect(app, services.events, deps.config.publicUrl);
   registerWebhookSubscriptions(app, {

@@ -8,8 +8,8 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createApp } from '../../src/app';
 import { createApiKey, ensureEnvironment } from '../../src/api-keys/api-keys';
+import { createApp } from '../../src/app';
 import { migrate } from '../../src/db/migrate';
 import { openDatabase } from '../../src/db/open';
 import { createJsonLogger } from '../../src/http/logger';

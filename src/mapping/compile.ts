@@ -26,19 +26,21 @@
  */
 import { ApiError } from '../http/errors';
 import { MappingError } from './errors';
-import type {
-  ContextKey,
-  EnumMap,
-  FieldMap,
-  FieldSpec,
-  JsonValue,
-  MappingFile,
-  MethodSpec,
-  PagingStyle,
-  ParamSpec,
-  RequestSpec,
-  TransformName,
-  UpstreamApi,
+import {
+  BODY_ROOT,
+  type ContextKey,
+  type EnumMap,
+  type EnumSpec,
+  type FieldMap,
+  type FieldSpec,
+  type JsonValue,
+  type MappingFile,
+  type MethodSpec,
+  type PagingStyle,
+  type ParamSpec,
+  type RequestSpec,
+  type TransformName,
+  type UpstreamApi,
 } from './format';
 import type { FunctionRegistry } from './functions';
 import { compileGetter, compileSetter, type Getter, parsePath } from './path';
@@ -107,6 +109,12 @@ export interface CompiledMethod {
   readItemError(body: unknown): Record<string, unknown> | null;
   /** DocuSign error codes that mean "no such id" for this method (`response.not_found_codes`). */
   notFoundCodes: ReadonlySet<string>;
+  /** DocuSign error codes that mean "wrong state for this call" (`response.conflict_codes`): 409. */
+  conflictCodes: ReadonlySet<string>;
+  /** DocuSign error codes that mean "the caller's input was refused" (`response.invalid_codes`): 400. */
+  invalidCodes: ReadonlySet<string>;
+  /** Records served from the mapping file itself (`records.from_enum`); the method then has no upstream request. */
+  staticRecords: readonly UnifiedObject[] | undefined;
   mapRecord: RecordMapper;
 }
 
@@ -140,6 +148,18 @@ function deepFreeze<T>(value: T): T {
 function transformList(names: TransformName | TransformName[] | undefined): Transform[] {
   if (names === undefined) return [];
   return (Array.isArray(names) ? names : [names]).map((n) => TRANSFORMS[n]);
+}
+
+/** The concrete map of an enum spec; references (`use`) are resolved when mappings are loaded. */
+function concreteEnum(spec: EnumSpec, file: string, where: string): EnumMap {
+  if ('use' in spec) {
+    throw new MappingError(
+      file,
+      `${where}.enum`,
+      `enum reference "${spec.use}" was not resolved (references are resolved when mapping files are loaded; an override must spell the map out)`,
+    );
+  }
+  return spec;
 }
 
 /** An enum lookup built once; `undefined` result means "missing". */
@@ -206,6 +226,10 @@ export function compileField(spec: FieldSpec, c: Compiler, where: string): Value
   }
   const source = compileSource(spec, c, where);
   const steps: Step[] = [];
+  if (spec.source_fn !== undefined) {
+    const reshape = compileBodyFunction(spec.source_fn, c, `${where}.source_fn`);
+    steps.push((value) => reshape(value));
+  }
   if (spec.find !== undefined) {
     const key = compileGetter(spec.find.where);
     const take = spec.find.take === undefined ? undefined : compileGetter(spec.find.take);
@@ -252,12 +276,16 @@ export function compileField(spec: FieldSpec, c: Compiler, where: string): Value
   }
   for (const t of transformList(spec.transform)) steps.push((value) => t(value));
   if (spec.enum !== undefined) {
-    const lookup = compileEnum(spec.enum);
+    const lookup = compileEnum(concreteEnum(spec.enum, c.file, where));
     steps.push((value) => lookup(value));
   }
   if (spec.type !== undefined) {
     const coerce = TYPE_COERCIONS[spec.type];
     steps.push((value) => (isMissing(value) ? value : coerce(value)));
+  }
+  if (spec.sort_by !== undefined) {
+    const key = spec.sort_by;
+    steps.push((value) => (Array.isArray(value) ? sortByField(value, key) : value));
   }
   const fallback = spec.default === undefined ? null : deepFreeze(spec.default);
   const when = spec.when === undefined ? undefined : compilePathSource(spec.when);
@@ -281,6 +309,25 @@ export function compileField(spec: FieldSpec, c: Compiler, where: string): Value
     for (let i = 0; i < steps.length; i++) v = steps[i]!(v, record, ctx);
     return isMissing(v) ? fallback : v;
   };
+}
+
+/** A stable sort of objects by one field: numbers (or numeric strings) numerically, missing values last. */
+function sortByField(list: unknown[], key: string): unknown[] {
+  const rank = (item: unknown): number | string | null => {
+    const v = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[key] : undefined;
+    if (isMissing(v)) return null;
+    const n = typeof v === 'number' ? v : Number(v);
+    return Number.isFinite(n) ? n : String(v);
+  };
+  return list
+    .map((item, index) => ({ item, index, r: rank(item) }))
+    .sort((a, b) => {
+      if (a.r === null || b.r === null) return a.r === b.r ? a.index - b.index : a.r === null ? 1 : -1;
+      if (a.r < b.r) return -1;
+      if (a.r > b.r) return 1;
+      return a.index - b.index;
+    })
+    .map((x) => x.item);
 }
 
 /** Compiles a field map into `(record, ctx) => object` with every field present. */
@@ -310,11 +357,76 @@ function compileRecordMapper(fields: FieldMap, c: Compiler, where: string): Reco
 
 type ParamFn = (params: Record<string, unknown>, ctx: RequestContext) => unknown;
 
-function compileParam(spec: ParamSpec, name: string): ParamFn {
+function compileCondition(spec: ParamSpec['if']): ((params: Record<string, unknown>) => boolean) | undefined {
+  if (spec === undefined) return undefined;
+  const checks = Object.entries(spec).map(([name, wanted]) => {
+    const get = compileGetter(name);
+    const allowed = (Array.isArray(wanted) ? wanted : [wanted]).map((v) => String(v));
+    return (params: Record<string, unknown>) => {
+      const v = get(params);
+      return !isMissing(v) && allowed.includes(String(v));
+    };
+  });
+  return (params) => checks.every((check) => check(params));
+}
+
+/**
+ * `array:` of a body param: each element of the param's array becomes an object built by the element specs (their
+ * params read from the element, `$position` its 1-based position), optionally split into arrays by `group_by`.
+ */
+function compileArrayParam(
+  spec: ParamSpec,
+  name: string,
+  file: string,
+): (value: unknown, ctx: RequestContext) => unknown {
+  const targets = Object.entries(spec.array ?? {}).map(
+    ([k, p]) => [compileSetter(k), compileParam(p, k, file)] as const,
+  );
+  const group = spec.group_by;
+  const groupOf = group === undefined ? undefined : compileGetter(group.param);
+  const label = spec.param ?? name;
+  return (value, ctx) => {
+    if (isMissing(value)) return value;
+    const list = Array.isArray(value) ? value : [value];
+    const built: Record<string, unknown>[] = [];
+    const grouped: Record<string, Record<string, unknown>[]> = {};
+    for (const [i, element] of list.entries()) {
+      const fields =
+        element !== null && typeof element === 'object' ? (element as Record<string, unknown>) : {};
+      const params = { ...fields, $position: i + 1 };
+      const out: Record<string, unknown> = {};
+      for (const [set, fn] of targets) {
+        const v = fn(params, ctx);
+        if (!isMissing(v)) set(out, v);
+      }
+      if (group === undefined || groupOf === undefined) {
+        built.push(out);
+        continue;
+      }
+      const key = groupOf(params);
+      const target = Object.hasOwn(group.targets, String(key)) ? group.targets[String(key)] : undefined;
+      if (target === undefined) {
+        throw new ApiError(
+          'invalid_request',
+          `${label}: ${group.param} must be one of: ${Object.keys(group.targets).join(', ')}`,
+          { param: label, value: key },
+        );
+      }
+      const bucket = grouped[target] ?? [];
+      bucket.push(out);
+      grouped[target] = bucket;
+    }
+    if (group !== undefined) return Object.keys(grouped).length > 0 ? grouped : undefined;
+    return built;
+  };
+}
+
+function compileParam(spec: ParamSpec, name: string, file = ''): ParamFn {
   let source: ParamFn;
   if (spec.param !== undefined) {
     const key = spec.param;
-    source = (params) => params[key];
+    const get = key.includes('.') ? compileGetter(key) : undefined;
+    source = get === undefined ? (params) => params[key] : (params) => get(params);
   } else if (spec.ctx !== undefined) {
     const key: ContextKey = spec.ctx;
     source = (_params, ctx) => ctx[key];
@@ -322,13 +434,20 @@ function compileParam(spec: ParamSpec, name: string): ParamFn {
     const value = deepFreeze(spec.const);
     source = () => value;
   }
+  const condition = compileCondition(spec.if);
+  const when = spec.when === undefined ? undefined : compileGetter(spec.when);
+  const elements = spec.array === undefined ? undefined : compileArrayParam(spec, name, file);
   const transforms = transformList(spec.transform);
-  const lookup = spec.enum === undefined ? undefined : compileEnum(spec.enum);
-  const allowed = spec.enum === undefined ? '' : Object.keys(spec.enum.map).join(', ');
+  const enumMap = spec.enum === undefined ? undefined : concreteEnum(spec.enum, file, `request.${name}`);
+  const lookup = enumMap === undefined ? undefined : compileEnum(enumMap);
+  const allowed = enumMap === undefined ? '' : Object.keys(enumMap.map).join(', ');
   const fallback = spec.default === undefined ? undefined : deepFreeze(spec.default);
   const label = spec.param ?? name;
   return (params, ctx) => {
+    if (condition !== undefined && !condition(params)) return undefined;
+    if (when !== undefined && isMissing(when(params))) return undefined;
     let v = source(params, ctx);
+    if (elements !== undefined) v = elements(v, ctx);
     for (const t of transforms) v = t(v);
     if (lookup !== undefined && !isMissing(v)) {
       const mapped = lookup(v);
@@ -349,6 +468,10 @@ function compileParam(spec: ParamSpec, name: string): ParamFn {
     }
     return v;
   };
+}
+
+function mergeIntoRoot(target: Record<string, unknown>, value: unknown): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.assign(target, value);
 }
 
 function queryString(value: unknown): string {
@@ -377,13 +500,17 @@ function compileRequest(
   api: UpstreamApi,
   spec: RequestSpec,
   paging: MethodSpec['paging'],
+  file: string,
 ): (params: Record<string, unknown>, ctx: RequestContext) => MappedRequest {
   const pathParts = compilePathTemplate(spec.path);
-  const query = Object.entries(spec.query ?? {}).map(([k, p]) => [k, compileParam(p, k)] as const);
+  const query = Object.entries(spec.query ?? {}).map(([k, p]) => [k, compileParam(p, k, file)] as const);
   const body =
     spec.body === undefined
       ? undefined
-      : Object.entries(spec.body).map(([k, p]) => [compileSetter(k), compileParam(p, k)] as const);
+      : Object.entries(spec.body).map(
+          ([k, p]) => [k === BODY_ROOT ? mergeIntoRoot : compileSetter(k), compileParam(p, k, file)] as const,
+        );
+  const bodyKey = spec.body_key === undefined ? undefined : compileParam(spec.body_key, 'body_key', file);
   const style = paging?.style ?? 'none';
   const max = paging?.max_page_size ?? Number.POSITIVE_INFINITY;
   const method = spec.method;
@@ -429,7 +556,8 @@ function compileRequest(
         const v = fn(params, ctx);
         if (!isMissing(v)) set(out, v);
       }
-      request.body = out;
+      const key = bodyKey?.(params, ctx);
+      request.body = isMissing(key) ? out : { [String(key)]: [out] };
     }
     return request;
   };
@@ -444,8 +572,30 @@ function asNumber(value: unknown): number | null {
   return null;
 }
 
-function compilePageReader(spec: MethodSpec['paging']): (body: unknown, requestedOffset?: number) => Page {
-  const getItems: Getter | undefined = spec?.items === undefined ? undefined : compileGetter(spec.items);
+/** A registered function by name (`items_fn`, `record_fn`), called with the body; unknown names fail the compile. */
+function compileBodyFunction(name: string, c: Compiler, where: string): Getter {
+  const fn = Object.hasOwn(c.registry, name) ? c.registry[name] : undefined;
+  if (fn === undefined) {
+    throw new MappingError(
+      c.file,
+      where,
+      `unknown function "${name}" (registered: ${Object.keys(c.registry).join(', ') || 'none'})`,
+    );
+  }
+  return (body) => fn(body, { record: body });
+}
+
+function compilePageReader(
+  spec: MethodSpec['paging'],
+  c: Compiler,
+  where: string,
+): (body: unknown, requestedOffset?: number) => Page {
+  const getItems: Getter | undefined =
+    spec?.items_fn !== undefined
+      ? compileBodyFunction(spec.items_fn, c, `${where}.paging.items_fn`)
+      : spec?.items === undefined
+        ? undefined
+        : compileGetter(spec.items);
   const style = spec?.style ?? 'none';
   const readItems = (body: unknown): unknown[] => {
     if (getItems === undefined) return isMissing(body) ? [] : [body];
@@ -479,18 +629,45 @@ function compilePageReader(spec: MethodSpec['paging']): (body: unknown, requeste
   };
 }
 
+/** `records.from_enum`: one record per unified value of a named enum, with the upstream values behind it. */
+function enumRecords(def: MappingFile, name: string, c: Compiler, where: string): UnifiedObject[] {
+  const named = def.enums?.[name];
+  if (named === undefined) throw new MappingError(c.file, where, `no enum "${name}" in enums`);
+  return Object.entries(named.values).map(([value, description]) =>
+    deepFreeze({
+      id: value,
+      name: value,
+      description,
+      upstream_values: Object.entries(named.map)
+        .filter(([, unified]) => unified === value)
+        .map(([upstream]) => upstream),
+      is_fallback: named.default === value,
+    }),
+  );
+}
+
+function noRequest(name: string): never {
+  throw new ApiError('internal', `method ${name} has no upstream request`);
+}
+
 function compileMethod(
   name: string,
   spec: MethodSpec,
   resourceMapper: RecordMapper,
   c: Compiler,
+  def: MappingFile,
 ): CompiledMethod {
   const where = `methods.${name}`;
   const mapRecord =
     spec.response?.fields === undefined
       ? resourceMapper
       : compileRecordMapper(spec.response.fields, c, `${where}.response.fields`);
-  const recordGetter = spec.response?.record === undefined ? undefined : compileGetter(spec.response.record);
+  const recordGetter =
+    spec.response?.record_fn !== undefined
+      ? compileBodyFunction(spec.response.record_fn, c, `${where}.response.record_fn`)
+      : spec.response?.record === undefined
+        ? undefined
+        : compileGetter(spec.response.record);
   const errorGetter =
     spec.response?.error_path === undefined ? undefined : compileGetter(spec.response.error_path);
   return {
@@ -499,21 +676,32 @@ function compileMethod(
     operation: spec.operation,
     pagingStyle: spec.paging?.style,
     maxPageSize: spec.paging?.max_page_size,
-    buildRequest: compileRequest(spec.api, spec.request, spec.paging),
+    buildRequest:
+      spec.request === undefined
+        ? () => noRequest(name)
+        : compileRequest(spec.api, spec.request, spec.paging, c.file),
     related: Object.entries(spec.related ?? {}).map(([relName, rel]) => ({
       name: relName,
       api: rel.api,
-      buildRequest: compileRequest(rel.api, rel.request, undefined),
+      buildRequest: compileRequest(rel.api, rel.request, undefined, c.file),
     })),
-    readPage: compilePageReader(spec.paging),
+    readPage: compilePageReader(spec.paging, c, where),
     readRecord: recordGetter === undefined ? (body) => body : (body) => recordGetter(body),
     readItemError: (body) => {
       if (errorGetter === undefined) return null;
       const v = errorGetter(body);
       if (v === null || typeof v !== 'object') return null;
+      // DocuSign reports per-item success as `errorDetails: { errorCode: "SUCCESS", message: "" }`.
+      if ((v as Record<string, unknown>).errorCode === 'SUCCESS') return null;
       return Object.values(v).some((x) => !isMissing(x)) ? (v as Record<string, unknown>) : null;
     },
     notFoundCodes: new Set(spec.response?.not_found_codes ?? []),
+    conflictCodes: new Set(spec.response?.conflict_codes ?? []),
+    invalidCodes: new Set(spec.response?.invalid_codes ?? []),
+    staticRecords:
+      spec.records === undefined
+        ? undefined
+        : enumRecords(def, spec.records.from_enum, c, `${where}.records`),
     mapRecord,
   };
 }
@@ -527,7 +715,7 @@ export function compileMapping(def: MappingFile, registry: FunctionRegistry, fil
   const mapRecord = compileRecordMapper(def.fields, c, 'fields');
   const methods: Record<string, CompiledMethod> = {};
   for (const [name, spec] of Object.entries(def.methods)) {
-    methods[name] = compileMethod(name, spec, mapRecord, c);
+    methods[name] = compileMethod(name, spec, mapRecord, c, def);
   }
   Object.freeze(methods);
   return {

@@ -1,7 +1,7 @@
 /** Validation of mapping definitions from already-parsed objects (runtime-neutral: used by Node and Workers). */
 import type { z } from 'zod';
 import { issuePath, MappingError } from './errors';
-import { MAPPING_FILE, type MappingFile } from './format';
+import { type EnumMap, type EnumRef, MAPPING_FILE, type MappingFile } from './format';
 
 /** A validated mapping file and where it came from. */
 export interface LoadedMapping {
@@ -75,5 +75,50 @@ export function mappingsFromObjects(entries: Iterable<{ file: string; data: unkn
     if (existing) throw new MappingError(file, 'resource', `${key} is already defined by ${existing.file}`);
     set.set(key, { file, def });
   }
+  for (const loaded of set.values()) resolveEnumRefs(loaded, set);
   return set;
+}
+
+/** The map an `enum: { use }` stands for (`inverse`: unified value → comma-joined upstream values). */
+function referencedEnum(ref: EnumRef, from: LoadedMapping, set: MappingSet, where: string): EnumMap {
+  const dot = ref.use.indexOf('.');
+  const owner = dot < 0 ? from : set.get(mappingKey(from.def.model, ref.use.slice(0, dot)));
+  const name = dot < 0 ? ref.use : ref.use.slice(dot + 1);
+  const named = owner?.def.enums?.[name];
+  if (named === undefined) {
+    throw new MappingError(
+      from.file,
+      where,
+      `enum "${ref.use}" does not exist (no such resource or enums entry)`,
+    );
+  }
+  if (!ref.inverse)
+    return { map: named.map, ...(named.default === undefined ? {} : { default: named.default }) };
+  const inverse: Record<string, string[]> = {};
+  for (const [upstream, unified] of Object.entries(named.map)) {
+    const key = String(unified);
+    inverse[key] = [...(inverse[key] ?? []), upstream];
+  }
+  return { map: Object.fromEntries(Object.entries(inverse).map(([k, v]) => [k, v.join(',')])) };
+}
+
+/** Replaces every `enum: { use }` of a validated file with the map it names, so compiled mappings see plain maps. */
+function resolveEnumRefs(loaded: LoadedMapping, set: MappingSet): void {
+  const visit = (node: unknown, where: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const [i, child] of node.entries()) visit(child, `${where}[${i}]`);
+      return;
+    }
+    const obj = node as Record<string, unknown>;
+    for (const [key, value] of Object.entries(obj)) {
+      if (key === 'const' || key === 'enums') continue;
+      const at = where ? `${where}.${key}` : key;
+      if (key === 'enum' && value !== null && typeof value === 'object' && 'use' in value) {
+        obj[key] = referencedEnum(value as EnumRef, loaded, set, at);
+      } else visit(value, at);
+    }
+  };
+  visit(loaded.def.fields, 'fields');
+  visit(loaded.def.methods, 'methods');
 }

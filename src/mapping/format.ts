@@ -21,6 +21,8 @@
  *    `when: <path>`: if that path is missing, the whole field is missing (before `default`).
  *    `find: { where, equals, take }`: picks the first element of the source array whose `where` path equals
  *    `equals` and reads `take` from it (e.g. a custom setting by name: `where: name, equals: department, take: value`).
+ *    `source_fn: <name>`: a registered function reshapes the source before the next steps (e.g. `flatten_tabs`
+ *    turns a `tabs` object into one list that `array` then maps).
  * 2. `array: { <field>: <spec>, … }`: the source must be an array (a lone object counts as a one-element array);
  *    every element is mapped with that field map. A single-element array stays an array.
  *    `object: { … }`: builds a nested object from the source (or from the record when there is no source).
@@ -38,7 +40,15 @@
  * `request.query` and `request.body` map names to param specs: `{ param: <unified param> }`, `{ const: <value> }`,
  * or `{ ctx: … }`, with optional `enum`, `default`, `transform` and `required`. Query keys are query parameter
  * names (values are sent as strings). Body keys are target paths (`newUsers[0].firstName`): the body object is
- * built from them, and a key whose value is missing is left out (so an update never clears what it did not set).
+ * built from them, and a key whose value is missing is left out (so an update never clears what it did not set);
+ * `$body` merges an object value into the top level.
+ * A body param with `array: { <target>: <param spec>, … }` maps an array param element by element (inside, `param`
+ * names a key of the element and `$position` its 1-based position), e.g. template roles into `recipients.signers`;
+ * `group_by` then splits the built objects into arrays by one of the element's params (`participants` by `role` →
+ * `signers`, `carbonCopies`). `if` and `when` keep a value only for some elements (`selected` only for checkboxes)
+ * or only when another param is set.
+ * `request.body_key` wraps the whole body as `{ <key>: [body] }` with a computed key: DocuSign keeps tabs in one
+ * array per kind (`signHereTabs`, `textTabs`, …), so an enum from the unified `type` picks the array.
  * `request.path` is the spec path with `{placeholders}`: `{accountId}` and `{organizationId}` come from the
  * runtime, every other placeholder from the unified params (URL-encoded).
  *
@@ -47,7 +57,10 @@
  * `endPosition`, `totalSetSize`, `nextUri`. `admin`: `start`/`take`; the response carries `paging{result_set_size,
  * result_set_start_position, result_set_end_position, total_set_size, next}`. `none`: one response holds
  * everything. `items` names the array of records in the response; without it the whole body is one record.
- * `max_page_size` is the largest page DocuSign allows (users and groups: 100).
+ * `max_page_size` is the largest page DocuSign allows (users and groups: 100). `items_fn` instead of `items` names a
+ * registered function that returns the records (e.g. every tab of every kind array, flattened), and
+ * `response.record_fn` likewise picks the one record of a get/create/update answer. `response.conflict_codes`
+ * lists DocuSign error codes that mean "not in a state that allows this" (a 409 `conflict`).
  *
  * ## Example
  * ```yaml
@@ -113,6 +126,7 @@ export const TRANSFORM_NAMES = [
   'compact',
   'first',
   'count',
+  'flatten',
 ] as const;
 export type TransformName = (typeof TRANSFORM_NAMES)[number];
 
@@ -141,6 +155,25 @@ export interface EnumMap {
   default?: JsonValue;
 }
 
+/**
+ * A reference to a named enum (`enums.<name>` of this file, or `<resource>.<name>` of another file of the same
+ * model), resolved when the mappings are loaded. `inverse: true` turns the map round (unified value → the
+ * upstream values that map to it, comma-joined), for request params.
+ */
+export interface EnumRef {
+  use: string;
+  inverse?: boolean;
+}
+
+export type EnumSpec = EnumMap | EnumRef;
+
+/** A named enum of a mapping file (`enums.<name>`): the map plus a description of each unified value. */
+export interface NamedEnum extends EnumMap {
+  description?: string;
+  /** Unified value → what it means; every value the map (and its default) produces must be described. */
+  values: Record<string, string>;
+}
+
 /** Picks the first element of an array whose `where` path equals `equals`, then reads `take` from it. */
 export interface FindSpec {
   where: string;
@@ -159,14 +192,16 @@ export interface FieldSpecObject {
   first_of?: FieldSpec[];
   list?: FieldSpec[];
   when?: string;
+  source_fn?: string;
   find?: FindSpec;
   array?: FieldMap;
   object?: FieldMap;
   fn?: string;
   transform?: TransformName | TransformName[];
-  enum?: EnumMap;
+  enum?: EnumSpec;
   type?: FieldType;
   default?: JsonValue;
+  sort_by?: string;
 }
 
 export type FieldMap = Record<string, FieldSpec>;
@@ -177,10 +212,21 @@ export interface ParamSpec {
   param?: string;
   const?: JsonValue;
   ctx?: ContextKey;
-  enum?: EnumMap;
+  enum?: EnumSpec;
   transform?: TransformName | TransformName[];
   default?: JsonValue;
   required?: boolean;
+  when?: string;
+  if?: Record<string, JsonValue>;
+  /** Body only: the param is an array; each element becomes an object built by these targets (see module comment). */
+  array?: Record<string, ParamSpec>;
+  group_by?: GroupBy;
+}
+
+/** Splits the elements built by `array` into arrays named after the value of one of their params. */
+export interface GroupBy {
+  param: string;
+  targets: Record<string, string>;
 }
 
 const JSON_VALUE: z.ZodType<JsonValue> = z
@@ -224,6 +270,44 @@ const ENUM_MAP: z.ZodType<EnumMap> = z
   })
   .meta({ id: 'EnumMap' });
 
+const ENUM_REF: z.ZodType<EnumRef> = z
+  .strictObject({
+    use: z
+      .string()
+      .regex(/^([a-z][a-z0-9-]*\.)?[a-z_][a-z0-9_]*$/, 'an enum name, or `<resource>.<enum name>`')
+      .describe('A named enum: `<name>` of this file or `<resource>.<name>` of the same model.'),
+    inverse: z
+      .boolean()
+      .optional()
+      .describe('Unified value → the upstream values that map to it (comma-joined); for request params.'),
+  })
+  .meta({ id: 'EnumRef' });
+
+const ENUM_SPEC: z.ZodType<EnumSpec> = z.union([ENUM_MAP, ENUM_REF]).meta({ id: 'EnumSpec' });
+
+const NAMED_ENUM: z.ZodType<NamedEnum> = z
+  .strictObject({
+    description: z.string().optional(),
+    map: z.record(z.string(), JSON_VALUE).describe('Upstream value → unified value.'),
+    default: JSON_VALUE.optional().describe(
+      'Unified value for a present upstream value the map does not list (the documented fallback).',
+    ),
+    values: z.record(z.string(), z.string()).describe('Unified value → its meaning.'),
+  })
+  .superRefine((e, ctx) => {
+    const produced = [...Object.values(e.map), ...(e.default === undefined ? [] : [e.default])];
+    for (const v of produced) {
+      if (typeof v !== 'string' || !Object.hasOwn(e.values, v)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unified value ${JSON.stringify(v)} is not described in values`,
+          path: ['values'],
+        });
+      }
+    }
+  })
+  .meta({ id: 'NamedEnum' });
+
 const FIND_SPEC: z.ZodType<FindSpec> = z
   .strictObject({
     where: PATH.describe('Path inside each element, e.g. `name`.'),
@@ -247,6 +331,13 @@ const FIELD_SPEC_OBJECT: z.ZodType<FieldSpecObject> = z
       return z.array(FIELD_SPEC).optional().describe('An array built of these values.');
     },
     when: PATH.optional().describe('The field is missing unless this path is present.'),
+    source_fn: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional()
+      .describe(
+        'A function registered in src/mapping/functions.ts that reshapes the source first, before find/array/object (e.g. flatten_tabs).',
+      ),
     find: FIND_SPEC.optional(),
     get array() {
       return FIELD_MAP.optional().describe('Maps every element of the source array with this field map.');
@@ -260,9 +351,14 @@ const FIELD_SPEC_OBJECT: z.ZodType<FieldSpecObject> = z
       .optional()
       .describe('A function registered in src/mapping/functions.ts.'),
     transform: TRANSFORMS.optional().describe('Built-in transforms, applied in order.'),
-    enum: ENUM_MAP.optional(),
+    enum: ENUM_SPEC.optional(),
     type: z.enum(FIELD_TYPES).optional().describe('Final coercion.'),
     default: JSON_VALUE.optional().describe('Value when the result is missing (undefined, null or "").'),
+    sort_by: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional()
+      .describe('Sorts the resulting array of objects by this unified field (numbers numerically; stable).'),
   })
   .superRefine((spec, ctx) => {
     const sources = FIELD_SOURCE_KEYS.filter((k) => spec[k] !== undefined);
@@ -298,18 +394,67 @@ const RESOURCE_FIELD_MAP = FIELD_MAP.refine((fields) => 'id' in fields, {
   message: 'the field map must define `id`',
 });
 
+const BODY_TARGET = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_]+(\[\d+\])*(\.[A-Za-z0-9_]+(\[\d+\])*)*$/,
+    'a target path such as `newUsers[0].firstName`',
+  )
+  .regex(NO_PROTOTYPE_KEYS, '__proto__, prototype and constructor are not allowed in paths');
+
+const PARAM_NAME = z
+  .string()
+  .min(1)
+  .regex(
+    /^\$?[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/,
+    'a param name, a dot path into an object param (`position.x`), or `$position` inside `array`',
+  )
+  .regex(NO_PROTOTYPE_KEYS, '__proto__, prototype and constructor are not allowed in paths');
+
+const GROUP_BY: z.ZodType<GroupBy> = z
+  .strictObject({
+    param: PARAM_NAME.describe('The param of each element whose value picks the target array.'),
+    targets: z
+      .record(z.string(), BODY_TARGET)
+      .describe('Value → name of the array the element goes to; other values are a 400.'),
+  })
+  .meta({ id: 'GroupBy' });
+
 const PARAM_SPEC: z.ZodType<ParamSpec> = z
   .strictObject({
     description: z.string().optional(),
-    param: z.string().min(1).optional().describe('A unified param (query, path or body field).'),
+    param: PARAM_NAME.optional().describe(
+      'A unified param (query, path or body field); a dot path reaches into an object (`position.x`).',
+    ),
     const: JSON_VALUE.optional(),
     ctx: z.enum(CONTEXT_KEYS).optional(),
-    enum: ENUM_MAP.optional(),
+    enum: ENUM_SPEC.optional(),
     transform: TRANSFORMS.optional(),
     default: JSON_VALUE.optional().describe('Value when the param is missing.'),
     required: z.boolean().optional().describe('A missing required param is a 400 invalid_request.'),
+    when: PARAM_NAME.optional().describe(
+      'Missing unless this param is present (e.g. a const flag set only with a value).',
+    ),
+    if: z
+      .record(PARAM_NAME, z.union([JSON_VALUE, z.array(JSON_VALUE)]))
+      .optional()
+      .describe(
+        'Only when every named param (of the same element inside `array`) equals the value or one of the listed values; else missing.',
+      ),
+    get array() {
+      return z
+        .record(BODY_TARGET, PARAM_SPEC)
+        .optional()
+        .describe(
+          'Body only: maps every element of the array param to an object; inside, `param` names a key of the element and `$position` is its 1-based position.',
+        );
+    },
+    group_by: GROUP_BY.optional(),
   })
   .superRefine((spec, ctx) => {
+    if (spec.group_by !== undefined && spec.array === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'group_by needs array', path: ['group_by'] });
+    }
     const sources = (['param', 'const', 'ctx'] as const).filter((k) => spec[k] !== undefined);
     if (sources.length !== 1) {
       ctx.addIssue({
@@ -320,13 +465,8 @@ const PARAM_SPEC: z.ZodType<ParamSpec> = z
   })
   .meta({ id: 'ParamSpec' });
 
-const BODY_TARGET = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9_]+(\[\d+\])*(\.[A-Za-z0-9_]+(\[\d+\])*)*$/,
-    'a target path such as `newUsers[0].firstName`',
-  )
-  .regex(NO_PROTOTYPE_KEYS, '__proto__, prototype and constructor are not allowed in paths');
+/** The body key whose value (an object) becomes the body's top level, e.g. a `recipients` object sent as the body. */
+export const BODY_ROOT = '$body';
 
 export const REQUEST_SPEC = z
   .strictObject({
@@ -338,7 +478,13 @@ export const REQUEST_SPEC = z
         'an absolute path template such as `/v2.1/accounts/{accountId}/users`',
       ),
     query: z.record(z.string().min(1), PARAM_SPEC).optional(),
-    body: z.record(BODY_TARGET, PARAM_SPEC).optional(),
+    body: z
+      .record(z.union([BODY_TARGET, z.literal(BODY_ROOT)]), PARAM_SPEC)
+      .optional()
+      .describe('Target path → value; `$body` merges an object value into the top level of the body.'),
+    body_key: PARAM_SPEC.optional().describe(
+      'Wraps the built body as `{ <key>: [body] }`, the key computed by this spec (e.g. an enum from a unified type to the DocuSign array that holds that kind, such as `signHereTabs`).',
+    ),
   })
   .meta({ id: 'RequestSpec' });
 export type RequestSpec = z.infer<typeof REQUEST_SPEC>;
@@ -347,9 +493,19 @@ export const PAGING_SPEC = z
   .strictObject({
     style: z.enum(PAGING_STYLES),
     items: PATH.optional().describe('The array of records in the response; absent: the body is one record.'),
+    items_fn: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional()
+      .describe(
+        'A function registered in src/mapping/functions.ts that returns the records of a response (e.g. every tab of a `tabs` object); instead of `items`.',
+      ),
     max_page_size: z.number().int().min(1).max(1000).optional().describe('Largest page DocuSign allows.'),
   })
   .superRefine((spec, ctx) => {
+    if (spec.items !== undefined && spec.items_fn !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'use either items or items_fn, not both', path: ['items_fn'] });
+    }
     if (spec.style !== 'none' && spec.max_page_size === undefined) {
       ctx.addIssue({ code: 'custom', message: 'paged styles need max_page_size', path: ['max_page_size'] });
     }
@@ -362,6 +518,13 @@ export const RESPONSE_SPEC = z
     record: PATH.optional().describe(
       'Where the record is in the body (e.g. `newUsers[0]`); absent: the body.',
     ),
+    record_fn: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .optional()
+      .describe(
+        'A function registered in src/mapping/functions.ts that returns the record of the body; instead of `record`.',
+      ),
     fields: RESOURCE_FIELD_MAP.optional().describe("This method's own fields instead of the resource's."),
     error_path: PATH.optional().describe(
       'Per-item error object in a 200 response of a bulk call (e.g. `users[0].errorDetails`).',
@@ -371,6 +534,18 @@ export const RESPONSE_SPEC = z
       .optional()
       .describe(
         'DocuSign `errorCode`s (in an error answer or the per-item error) that mean the id does not exist; reported as 404 `not_found`.',
+      ),
+    conflict_codes: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        "DocuSign `errorCode`s that mean the object is in the wrong state for this call; reported as 409 `conflict` with DocuSign's error in `details`.",
+      ),
+    invalid_codes: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        "DocuSign `errorCode`s that mean the caller's input was refused; reported as 400 `invalid_request` with DocuSign's error in `details`.",
       ),
   })
   .meta({ id: 'ResponseSpec' });
@@ -392,13 +567,29 @@ export const METHOD_SPEC = z
       .string()
       .optional()
       .describe('The operationId in the DocuSign spec (documentation and tests).'),
-    request: REQUEST_SPEC,
+    request: REQUEST_SPEC.optional().describe('The upstream request (absent only with `records`).'),
+    records: z
+      .strictObject({
+        from_enum: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]*$/)
+          .describe('A named enum of this file: one record per unified value.'),
+      })
+      .optional()
+      .describe(
+        'Records that come from this file instead of DocuSign: `{id, name, description, upstream_values}` per value of a named enum.',
+      ),
     paging: PAGING_SPEC.optional(),
     response: RESPONSE_SPEC.optional(),
     related: z
       .record(FIELD_NAME, RELATED_SPEC)
       .optional()
       .describe('Extra requests made with this one; fields read them under `$related.<name>`.'),
+  })
+  .superRefine((spec, ctx) => {
+    if ((spec.request === undefined) === (spec.records === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'a method has either request or records', path: ['request'] });
+    }
   })
   .meta({ id: 'MethodSpec' });
 export type MethodSpec = z.infer<typeof METHOD_SPEC>;
@@ -414,6 +605,10 @@ export const MAPPING_FILE = z
     model: z.enum(MODELS),
     resource: z.string().regex(/^[a-z][a-z0-9-]*$/, 'resource names are kebab-case'),
     description: z.string().optional(),
+    enums: z
+      .record(z.string().regex(/^[a-z_][a-z0-9_]*$/), NAMED_ENUM)
+      .optional()
+      .describe('Named enums, used by `enum: { use: <name> }` here or `<resource>.<name>` in other files.'),
     fields: RESOURCE_FIELD_MAP,
     methods: z.record(METHOD_NAME, METHOD_SPEC).refine((m) => Object.keys(m).length > 0, {
       message: 'at least one method',

@@ -2,6 +2,7 @@
  * TypeScript functions that mapping files may call with `fn: <name>`, for the rare case the declarative
  * format cannot express. Mapping files can only name functions registered here; no user text is evaluated.
  */
+import { firstTab, flattenTabs } from './tab-functions';
 import { isMissing, toNumber } from './transforms';
 
 /** What a registered function receives besides its input value. */
@@ -41,6 +42,10 @@ export const BUILTIN_FUNCTIONS = {
     const parts = [field(input, 'firstName'), field(input, 'lastName')].filter((p) => !isMissing(p));
     return parts.length ? parts.join(' ') : null;
   },
+  /** Every tab of a `recipients` or `tabs` object as one list (see tab-functions.ts). */
+  flatten_tabs: (input, ctx) => flattenTabs(input, ctx),
+  /** The first tab of a `tabs` answer. */
+  first_tab: (input, ctx) => firstTab(input, ctx),
 } satisfies FunctionRegistry;
 
 /** Builds a registry: the built-ins plus `extra` (an extra function with a built-in's name replaces it). */

@@ -161,6 +161,11 @@ export const TRANSFORMS: Record<TransformName, Transform> = {
   compact: (value) => (Array.isArray(value) ? value.filter((v) => !isMissing(v)) : value),
   first: (value) => (Array.isArray(value) ? value[0] : value),
   count: (value) => (Array.isArray(value) ? value.length : isMissing(value) ? 0 : null),
+  // One level: [[a, b], null, [c]] → [a, b, c] (missing parts dropped), e.g. DocuSign's per-type recipient arrays.
+  flatten: (value) =>
+    Array.isArray(value)
+      ? value.flatMap((v) => (isMissing(v) ? [] : Array.isArray(v) ? v.filter((x) => !isMissing(x)) : [v]))
+      : value,
 };
 
 /** The coercion behind each `type`. */

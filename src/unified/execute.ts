@@ -43,7 +43,8 @@ export interface UnifiedPage {
   result_count: number;
 }
 
-async function compiledMethod(
+/** The compiled method of a resource for this caller (environment and connection overrides applied). */
+export async function compiledMethod(
   deps: UnifiedDeps,
   caller: UnifiedCaller,
   model: string,
@@ -59,7 +60,8 @@ async function compiledMethod(
   return deps.catalog.compiled(model, resource, overrides, version).method(name);
 }
 
-function requestContext(row: IntegratedAccountRow, account: DiscoveredAccount): RequestContext {
+/** What a mapped request of this connection and account needs from the runtime. */
+export function requestContext(row: IntegratedAccountRow, account: DiscoveredAccount): RequestContext {
   return {
     accountId: account.id,
     organizationId: row.organizationId ?? account.organization_id ?? undefined,
@@ -125,17 +127,22 @@ export async function listUnified(
     cursor: string | undefined;
     requestedAccountId: string | undefined;
     output: OutputOptions;
+    /** The mapping method that lists (default `list`; e.g. a list of a sub-collection). */
+    method?: string;
   },
 ): Promise<UnifiedPage> {
-  const method = await compiledMethod(deps, caller, input.model, input.resource, 'list');
-  const accounts = input.requestedAccountId
+  const method = await compiledMethod(deps, caller, input.model, input.resource, input.method ?? 'list');
+  const statics = method.staticRecords;
+  const covered = input.requestedAccountId
     ? [selectDocusignAccount(caller.row, input.requestedAccountId)]
     : coveredAccounts(caller.row);
+  // Records from the mapping file are the same for every account: list them once.
+  const accounts = statics ? covered.slice(0, 1) : covered;
   if (accounts.length === 0) selectDocusignAccount(caller.row, undefined); // throws the "no usable account" error
   const binding = {
     environmentId: caller.environmentId,
     integratedAccountId: caller.row.id,
-    resource: `${input.model}/${input.resource}`,
+    resource: `${input.model}/${input.resource}${input.method ? `/${input.method}` : ''}`,
     filtersHash: await hashFilters({
       ...input.filters,
       account: input.requestedAccountId ?? null,
@@ -159,15 +166,19 @@ export async function listUnified(
     maxPageSize: method.maxPageSize,
     paged: (method.pagingStyle ?? 'none') !== 'none',
     fetchPage: async (offset, size) =>
-      method.readPage(
-        await sendMapped(
-          deps,
-          caller.row,
-          account,
-          method.buildRequest(input.filters, { ...ctx, page: { offset, size } }),
-        ),
-        offset,
-      ),
+      statics
+        ? staticPage(statics, offset, size)
+        : method.readPage(
+            await sendMapped(
+              deps,
+              caller.row,
+              account,
+              method.buildRequest(input.filters, { ...ctx, page: { offset, size } }),
+            ).catch((err: unknown) => {
+              throw asBusinessError(err, method, { resource: input.resource, params: input.filters }) ?? err;
+            }),
+            offset,
+          ),
   });
   let result: unknown[];
   if (input.output.raw) {
@@ -203,16 +214,20 @@ export async function runUnified(
   const method = await compiledMethod(deps, caller, input.model, input.resource, input.method);
   const account = selectDocusignAccount(caller.row, input.requestedAccountId);
   const ctx = requestContext(caller.row, account);
+  if (method.staticRecords) {
+    const found = staticRecord(method.staticRecords, input);
+    return input.output.raw ? found : method.mapRecord(found, { ...ctx, includeRemoteData: false });
+  }
   const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx)).catch(
     (err: unknown) => {
-      throw asNotFound(err, method, input) ?? err;
+      throw asBusinessError(err, method, input) ?? err;
     },
   );
   const itemError = method.readItemError(body);
   if (itemError) {
     const message = typeof itemError.message === 'string' ? itemError.message : 'DocuSign refused the item';
     throw (
-      asNotFound(itemError, method, input) ??
+      asBusinessError(itemError, method, input) ??
       new ApiError('upstream_error', `DocuSign: ${message}`, itemError, 400)
     );
   }
@@ -225,20 +240,58 @@ export async function runUnified(
   });
 }
 
+/** One page of records that come from the mapping file (`records.from_enum`). */
+function staticPage(records: readonly UnifiedObject[], offset: number, size: number) {
+  const items = records.slice(offset, offset + size);
+  const nextOffset =
+    offset + items.length < records.length && items.length > 0 ? offset + items.length : null;
+  return { items, total: records.length, nextOffset };
+}
+
+function staticRecord(
+  records: readonly UnifiedObject[],
+  input: { resource: string; params: Record<string, unknown> },
+): UnifiedObject {
+  const found = records.find((r) => r.id === input.params.id);
+  if (!found) throw new ApiError('not_found', `No ${input.resource} record ${String(input.params.id)}`);
+  return found;
+}
+
 /**
- * DocuSign answers an unknown id with a 400 and a code such as INVALID_USERID (or that code as a bulk call's
- * per-item error); the mapping lists those codes so the caller gets a 404 with DocuSign's error in `details`.
+ * DocuSign answers most business errors with a 400 and a code (INVALID_USERID, ENVELOPE_DOES_NOT_EXIST,
+ * ENVELOPE_CANNOT_VOID_INVALID_STATE…), or that code as a bulk call's per-item error. The mapping lists the codes
+ * its calls can meet: not found → 404, wrong state → 409, refused input → 400, with DocuSign's error in `details`.
  */
-function asNotFound(
+export function asBusinessError(
   failure: unknown,
-  method: CompiledMethod,
+  method: Pick<CompiledMethod, 'notFoundCodes' | 'conflictCodes' | 'invalidCodes'>,
   input: { resource: string; params: Record<string, unknown> },
 ): ApiError | undefined {
   const details = failure instanceof ApiError ? failure.details : failure;
   if (failure instanceof ApiError && failure.code !== 'upstream_error') return undefined;
-  const code =
-    details && typeof details === 'object' ? (details as Record<string, unknown>).errorCode : undefined;
-  if (typeof code !== 'string' || !method.notFoundCodes.has(code)) return undefined;
-  const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
-  return new ApiError('not_found', `No ${input.resource} record${id} in this DocuSign account`, details, 404);
+  const record = details && typeof details === 'object' ? (details as Record<string, unknown>) : undefined;
+  const code = record?.errorCode;
+  if (typeof code !== 'string') return undefined;
+  const said = typeof record?.message === 'string' && record.message ? record.message : code;
+  if (method.notFoundCodes.has(code)) {
+    const id = typeof input.params.id === 'string' ? ` ${input.params.id}` : '';
+    return new ApiError(
+      'not_found',
+      `No ${input.resource} record${id} in this DocuSign account`,
+      details,
+      404,
+    );
+  }
+  if (method.conflictCodes.has(code)) {
+    return new ApiError('conflict', `DocuSign refused the ${input.resource} call: ${said}`, details, 409);
+  }
+  if (method.invalidCodes.has(code)) {
+    return new ApiError(
+      'invalid_request',
+      `DocuSign refused the ${input.resource} input: ${said}`,
+      details,
+      400,
+    );
+  }
+  return undefined;
 }

@@ -406,6 +406,193 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
     );
   });
 
+  it('adds, updates and removes recipients, tabs and documents; opens sender, edit and correct views', async () => {
+    const created = await call('POST', A('/envelopes'), {
+      emailSubject: 'Corrections',
+      status: 'created',
+      documents: [{ documentId: '1', name: 'A.pdf', documentBase64: pdfBase64 }],
+      recipients: {
+        signers: [
+          {
+            recipientId: '1',
+            name: 'First Signer',
+            email: 'first@example.org',
+            routingOrder: '1',
+            tabs: {
+              signHereTabs: [{ documentId: '1', pageNumber: '1', xPosition: '100', yPosition: '100' }],
+              textTabs: [{ tabLabel: 'company_name', documentId: '1', pageNumber: '1', value: '' }],
+              radioGroupTabs: [
+                { groupName: 'plan', documentId: '1', radios: [{ value: 'basic' }, { value: 'pro' }] },
+              ],
+              listTabs: [
+                {
+                  tabLabel: 'size',
+                  documentId: '1',
+                  listItems: [
+                    { text: 'Small', value: 's' },
+                    { text: 'Large', value: 'l' },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    const id = String(created.body.envelopeId);
+    const added = await call('POST', A(`/envelopes/${id}/recipients`), {
+      carbonCopies: [{ name: 'Copy Reader', email: 'cc@example.org', routingOrder: '2' }],
+    });
+    expect(added.status).toBe(201);
+    expect((added.body.carbonCopies as unknown as Loose[])[0]!.recipientId).toBe('2');
+    expectError(
+      await call('POST', A(`/envelopes/${id}/recipients`), {
+        signers: [{ recipientId: '1', name: 'X', email: 'x@example.org' }],
+      }),
+      400,
+      'DUPLICATE_RECIPIENT_ID',
+    );
+    const removed = await call('DELETE', A(`/envelopes/${id}/recipients`), {
+      carbonCopies: [{ recipientId: '2' }],
+    });
+    expect(removed.body.recipientCount).toBe('1');
+    await call('POST', A(`/envelopes/${id}/recipients`), {
+      signers: [{ recipientId: '3', name: 'Second', email: 'second@example.org', routingOrder: '2' }],
+    });
+    expect((await call('DELETE', A(`/envelopes/${id}/recipients/3`))).body.recipientCount).toBe('1');
+    expectError(await call('DELETE', A(`/envelopes/${id}/recipients/3`)), 400, 'INVALID_RECIPIENT_ID');
+
+    const tabs = await call('GET', A(`/envelopes/${id}/recipients/1/tabs`));
+    const text = (tabs.body.textTabs as unknown as Loose[])[0]!;
+    const radios = (tabs.body.radioGroupTabs as unknown as Loose[])[0]!;
+    expect(radios.groupName).toBe('plan');
+    const newTabs = await call('POST', A(`/envelopes/${id}/recipients/1/tabs`), {
+      checkboxTabs: [{ tabLabel: 'agree', documentId: '1', pageNumber: '1' }],
+    });
+    expect(newTabs.status).toBe(201);
+    const checkbox = (newTabs.body.checkboxTabs as unknown as Loose[])[0]!;
+    const updated = await call('PUT', A(`/envelopes/${id}/recipients/1/tabs`), {
+      textTabs: [
+        { tabId: String(text.tabId), value: 'Acme' },
+        { tabId: 'nope', value: 'x' },
+      ],
+      checkboxTabs: [{ tabId: String(checkbox.tabId), selected: 'true' }],
+      radioGroupTabs: [{ groupName: 'plan', radios: [{ value: 'pro', selected: 'true' }] }],
+      listTabs: [{ tabId: String((tabs.body.listTabs as unknown as Loose[])[0]!.tabId), value: 'l' }],
+    });
+    expect((updated.body.textTabs as unknown as Loose[])[0]!.value).toBe('Acme');
+    expect((updated.body.textTabs as unknown as Loose[])[1]!.errorDetails?.errorCode).toBe('INVALID_TAB_ID');
+    expect((updated.body.checkboxTabs as unknown as Loose[])[0]!.selected).toBe('true');
+    expect((updated.body.radioGroupTabs as unknown as Loose[])[0]!.value).toBe('pro');
+    const deletedTabs = await call('DELETE', A(`/envelopes/${id}/recipients/1/tabs`), {
+      checkboxTabs: [{ tabId: String(checkbox.tabId) }],
+    });
+    expect((deletedTabs.body.checkboxTabs as unknown as Loose[])[0]!.tabId).toBe(checkbox.tabId);
+    expectError(
+      await call('POST', A(`/envelopes/${id}/recipients/1/tabs`), { textTabs: [{ documentId: '9' }] }),
+      400,
+      'TAB_REFERS_TO_MISSING_DOCUMENT',
+    );
+
+    const docs = await call('PUT', A(`/envelopes/${id}/documents`), {
+      documents: [{ documentId: '2', name: 'B.pdf', documentBase64: pdfBase64 }],
+    });
+    expect((docs.body.envelopeDocuments as unknown as Loose[])[0]!.documentId).toBe('2');
+    const dropped = await call('DELETE', A(`/envelopes/${id}/documents`), {
+      documents: [{ documentId: '2' }],
+    });
+    expect((dropped.body.envelopeDocuments as unknown as Loose[])[0]!.documentId).toBe('2');
+    expectError(
+      await call('DELETE', A(`/envelopes/${id}/documents`), { documents: [{ documentId: '2' }] }),
+      400,
+      'DOCUMENT_DOES_NOT_EXIST',
+    );
+
+    for (const kind of ['sender', 'edit']) {
+      const view = await call('POST', A(`/envelopes/${id}/views/${kind}`), {
+        returnUrl: 'https://app.example/back',
+      });
+      expect(view.status).toBe(201);
+      expect(String(view.body.url)).toMatch(/^http:\/\/docusign\.sim\/console\//);
+    }
+    expectError(
+      await call('POST', A(`/envelopes/${id}/views/correct`), { returnUrl: 'https://app.example/back' }),
+      400,
+      'ENVELOPE_INVALID_STATUS',
+    );
+    await call('PUT', A(`/envelopes/${id}`), { status: 'sent' });
+    expect(
+      (await call('POST', A(`/envelopes/${id}/views/correct`), { returnUrl: 'https://app.example/back' }))
+        .status,
+    ).toBe(201);
+    expectError(
+      await call('POST', A(`/envelopes/${id}/views/sender`), { returnUrl: 'https://app.example/back' }),
+      400,
+      'ENVELOPE_INVALID_STATUS',
+    );
+    expectError(await call('POST', A(`/envelopes/${id}/views/edit`), {}), 400, 'INVALID_REQUEST_PARAMETER');
+    expectError(
+      await call('PUT', A(`/envelopes/${id}/documents`), { documents: [{ documentId: '3', name: 'C.pdf' }] }),
+      400,
+      'ENVELOPE_INVALID_STATUS',
+    );
+    sim.actions.signRecipient(id, '1');
+    expectError(
+      await call('PUT', A(`/envelopes/${id}/recipients/1/tabs`), {
+        textTabs: [{ tabId: String(text.tabId), value: 'x' }],
+      }),
+      400,
+      'ENVELOPE_INVALID_STATUS',
+    );
+    expectError(await call('DELETE', A(`/envelopes/${id}/recipients/1`)), 400, 'ENVELOPE_INVALID_STATUS');
+  });
+
+  it('updates notification settings, deletes drafts and templates via the recycle bin, serves the ZIP archive', async () => {
+    const created = await call('POST', A('/envelopes'), {
+      emailSubject: 'Expiring',
+      status: 'created',
+      documents: [{ documentId: '1', name: 'A.pdf', documentBase64: pdfBase64 }],
+      recipients: { signers: [{ recipientId: '1', name: 'Sig', email: 'sig@example.org' }] },
+    });
+    const id = String(created.body.envelopeId);
+    await call('PUT', A(`/envelopes/${id}`), {
+      notification: {
+        expirations: { expireEnabled: 'true', expireAfter: '30', expireWarn: '5' },
+        reminders: { reminderEnabled: 'true', reminderDelay: '2', reminderFrequency: '3' },
+      },
+    });
+    expectError(
+      await call('PUT', A(`/envelopes/${id}`), { notification: { expirations: { expireAfter: 'soon' } } }),
+      400,
+      'INVALID_REQUEST_PARAMETER',
+    );
+    await call('PUT', A(`/envelopes/${id}`), { status: 'sent' });
+    const read = await call('GET', A(`/envelopes/${id}?include=recipients,documents,tabs`));
+    expect(read.body.expireDateTime).toBeTypeOf('string');
+    expect(read.body.notification?.reminders?.reminderFrequency).toBe('3');
+    const archive = await call('GET', A(`/envelopes/${id}/documents/archive`));
+    expect(archive.headers.get('content-type')).toBe('application/zip');
+
+    const draft = await call('POST', A('/envelopes'), { emailSubject: 'To delete', status: 'created' });
+    const draftId = String(draft.body.envelopeId);
+    await call('PUT', A('/folders/recyclebin'), { envelopeIds: [draftId] });
+    expect((await call('GET', A(`/envelopes/${draftId}`))).body.status).toBe('deleted');
+
+    const tpl = await call('POST', A('/templates'), { name: 'Short-lived template' });
+    const tplId = String(tpl.body.templateId);
+    await call('PUT', A('/folders/recyclebin'), { envelopeIds: [tplId] });
+    const deleted = await call('GET', A('/templates?is_deleted_template_only=true'));
+    expect((deleted.body.envelopeTemplates as unknown as Loose[]).map((t) => t.templateId)).toContain(tplId);
+    expect((await call('GET', A(`/templates/${tplId}`))).body.deletedDateTime).toBeTypeOf('string');
+  });
+
+  it('lists template documents', async () => {
+    const docs = await call('GET', A(`/templates/${templateId}/documents`));
+    expect(docs.body.templateId).toBe(templateId);
+    expect((docs.body.templateDocuments as unknown as Loose[]).length).toBeGreaterThan(0);
+    expectError(await call('GET', A('/templates/nope/documents')), 400, 'TEMPLATE_ID_INVALID');
+  });
+
   it('serves templates with owner and created date', async () => {
     const list = await call('GET', A('/templates?order_by=name'));
     const first = (list.body.envelopeTemplates as unknown as Loose[])[0]!;
@@ -431,6 +618,11 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
     const items = await call('GET', A(`/folders/${sentItems.folderId}`));
     const folderItems = (items.body.folders as unknown as Loose[])[0]!.folderItems as unknown as Loose[];
     expect(folderItems.length).toBeGreaterThan(0);
+    const filtered = await call(
+      'GET',
+      A(`/folders/${sentItems.folderId}?status=sent,completed&from_date=2020-01-01&search_text=a&count=1`),
+    );
+    expect(Number(filtered.body.resultSetSize)).toBeLessThanOrEqual(1);
     const templatesFolders = await call('GET', A('/folders?include=template_folders'));
     const custom = (templatesFolders.body.folders as unknown as Loose[])[0]!;
     const moved = await call('PUT', A(`/folders/${custom.folderId}`), {

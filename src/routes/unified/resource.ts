@@ -23,19 +23,22 @@ export const CommonQuery = z.object({
   }),
 });
 
-const ListQuery = CommonQuery.extend({
+/** Query of every unified list: the common query plus paging. */
+export const ListQuery = CommonQuery.extend({
   limit: z.coerce.number().int().min(1).max(500).default(LIMIT_DEFAULT),
   cursor: z.string().min(1).optional().openapi({ description: '`next_cursor` of the previous page.' }),
 });
 
-const IdempotencyHeader = z.object({
+/** The `Idempotency-Key` header every write and action documents. */
+export const IdempotencyHeader = z.object({
   'idempotency-key': z.string().max(255).optional().openapi({
     description:
       'Replays the first response for a repeat of the same request (24 h); another request with the key is a 409.',
   }),
 });
 
-const IdParams = z.object({
+/** The `{id}` path parameter. */
+export const IdParams = z.object({
   id: z
     .string()
     .min(1)
@@ -72,6 +75,25 @@ export interface UnifiedResourceSpec {
   update?: { body: ObjectSchema };
   delete?: true;
   actions?: Record<string, ActionSpec>;
+  /**
+   * Query parameters that address a record together with its id on get, update, delete and actions (e.g. the
+   * `signing_request_id` a document belongs to); passed to the mapping as params.
+   */
+  parentQuery?: ObjectSchema;
+}
+
+/** The caller of a unified route: its environment and connection, with write permission checked when needed. */
+export async function unifiedCaller(
+  deps: UnifiedRouteDeps,
+  c: Context<GatewayEnv>,
+  integratedAccountId: string,
+  access: 'read' | 'write',
+  what: string,
+) {
+  const environmentId = c.get('auth').environmentId;
+  const row = await deps.accounts.get(environmentId, integratedAccountId);
+  assertPermission(row, access, what);
+  return { environmentId, row };
 }
 
 /** Registers the unified routes of one resource, all driven by its mapping file. */
@@ -84,17 +106,12 @@ export function registerUnifiedResource(
   const tags = [`${spec.model === 'user-directory' ? 'User Directory' : 'E-Signature'}: ${spec.title}`];
   const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
   const record = spec.schema;
-  const caller = async (
+  const caller = (
     c: Context<GatewayEnv>,
     integratedAccountId: string,
     access: 'read' | 'write',
     what: string,
-  ) => {
-    const environmentId = c.get('auth').environmentId;
-    const row = await deps.accounts.get(environmentId, integratedAccountId);
-    assertPermission(row, access, what);
-    return { environmentId, row };
-  };
+  ) => unifiedCaller(deps, c, integratedAccountId, access, what);
   const output = (q: z.infer<typeof CommonQuery>) => ({
     includeRemoteData: q.include_remote_data,
     raw: q.response_format === 'raw',
@@ -145,6 +162,8 @@ export function registerUnifiedResource(
     name: string,
     options: { summary: string; body?: ObjectSchema; response: z.ZodType; write: boolean; status: 200 | 201 },
   ) => {
+    // The parent query addresses an existing record: routes with an id take it, create does not.
+    const parentQuery = path.includes('{id}') ? spec.parentQuery : undefined;
     app.openapi(
       createRoute({
         method,
@@ -153,7 +172,7 @@ export function registerUnifiedResource(
         summary: options.summary,
         request: {
           ...(path.includes('{id}') ? { params: IdParams } : {}),
-          query: CommonQuery,
+          query: parentQuery ? CommonQuery.extend(parentQuery.shape) : CommonQuery,
           ...(options.write ? { headers: IdempotencyHeader } : {}),
           ...(options.body ? { body: { content: json(options.body), required: true } } : {}),
         },
@@ -164,8 +183,15 @@ export function registerUnifiedResource(
       }),
       // The route's response type varies per use of this helper; the handler is typed against the plain context.
       (async (c: Context<GatewayEnv>) => {
-        const query = c.req.valid('query' as never) as z.infer<typeof CommonQuery>;
+        const query = c.req.valid('query' as never) as z.infer<typeof CommonQuery> & Record<string, unknown>;
         const id = path.includes('{id}') ? c.req.param('id') : undefined;
+        const parent = parentQuery
+          ? Object.fromEntries(
+              Object.keys(parentQuery.shape)
+                .filter((name) => query[name] !== undefined)
+                .map((name) => [name, query[name]]),
+            )
+          : {};
         // The route's zod validator already parsed the body; read its result instead of parsing twice.
         const validBody = options.body ? (c.req.valid('json' as never) as Record<string, unknown>) : {};
         const who = await caller(
@@ -178,7 +204,7 @@ export function registerUnifiedResource(
           model: spec.model,
           resource: spec.resource,
           method: name,
-          params: { ...validBody, ...(id ? { id } : {}) },
+          params: { ...validBody, ...parent, ...(id ? { id } : {}) },
           requestedAccountId: query.account_id,
           output: output(query),
         });

@@ -20,6 +20,18 @@ export interface SimContext {
   nextUriStyle: 'relative' | 'absolute';
   /** Embedded signing sessions created by `views/recipient`, by token. */
   signingSessions: Map<string, SigningSession>;
+  /** Sender, edit and correct views created by `views/sender|edit|correct`, by token. */
+  consoleSessions: Map<string, ConsoleSession>;
+}
+
+/** One sender/edit/correct view URL (single use, short-lived). */
+export interface ConsoleSession {
+  kind: 'sender' | 'edit' | 'correct';
+  accountId: string;
+  envelopeId: string;
+  returnUrl: string;
+  expiresMs: number;
+  stage: 'new' | 'opened' | 'done';
 }
 
 /** One embedded signing URL (single use, short-lived). */

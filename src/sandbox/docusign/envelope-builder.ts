@@ -6,10 +6,12 @@ import {
   hash32,
   type RecipientType,
   type SimDocument,
+  type SimNotification,
   type SimRecipient,
   type SimTab,
   type SimTemplate,
 } from './state';
+import { setTabValue } from './tab-values';
 
 type Obj = Record<string, unknown>;
 /** A plain JSON object. */
@@ -49,6 +51,30 @@ function decodeBase64(b64: string): Uint8Array | undefined {
   }
 }
 
+/** Parses a `notification` object (expirations and reminders), merged over the current settings. */
+export function parseNotification(
+  value: unknown,
+  current: SimNotification = {},
+): SimNotification | undefined {
+  if (!isObj(value)) return undefined;
+  const exp = isObj(value.expirations) ? value.expirations : {};
+  const rem = isObj(value.reminders) ? value.reminders : {};
+  const num = (v: unknown, name: string): string | undefined => {
+    const s = str(v);
+    if (s !== undefined && !/^\d+$/.test(s))
+      throw new EsignError('INVALID_REQUEST_PARAMETER', `${name} must be a whole number of days.`);
+    return s;
+  };
+  return {
+    expireEnabled: str(exp.expireEnabled) ?? current.expireEnabled,
+    expireAfter: num(exp.expireAfter, 'expireAfter') ?? current.expireAfter,
+    expireWarn: num(exp.expireWarn, 'expireWarn') ?? current.expireWarn,
+    reminderEnabled: str(rem.reminderEnabled) ?? current.reminderEnabled,
+    reminderDelay: num(rem.reminderDelay, 'reminderDelay') ?? current.reminderDelay,
+    reminderFrequency: num(rem.reminderFrequency, 'reminderFrequency') ?? current.reminderFrequency,
+  };
+}
+
 /** Parses `documents[]`. */
 export function parseDocuments(rng: Random, value: unknown): SimDocument[] {
   return arr(value).map((d, i) => {
@@ -72,6 +98,47 @@ export function parseDocuments(rng: Random, value: unknown): SimDocument[] {
   });
 }
 
+/** Parses one tab of the `kind` array (a `radioGroup` keeps its buttons; its label is the group name). */
+export function parseTab(rng: Random, kind: string, t: Obj): SimTab {
+  const radios =
+    kind === 'radioGroupTabs'
+      ? arr(t.radios).map((r) => ({
+          tabId: rng.guid(),
+          value: str(r.value) ?? '',
+          selected: str(r.selected),
+          pageNumber: str(r.pageNumber) ?? '1',
+          xPosition: str(r.xPosition) ?? '0',
+          yPosition: str(r.yPosition) ?? '0',
+        }))
+      : undefined;
+  const listItems =
+    kind === 'listTabs'
+      ? arr(t.listItems).map((i) => ({
+          text: str(i.text) ?? str(i.value) ?? '',
+          value: str(i.value) ?? str(i.text) ?? '',
+          selected: str(i.selected),
+        }))
+      : undefined;
+  return {
+    kind,
+    tabId: rng.guid(),
+    tabLabel: str(t.tabLabel) ?? str(t.groupName) ?? str(t.name) ?? kind.replace(/Tabs$/, ''),
+    documentId: str(t.documentId) ?? '1',
+    pageNumber: str(t.pageNumber) ?? radios?.[0]?.pageNumber ?? '1',
+    xPosition: str(t.xPosition) ?? '0',
+    yPosition: str(t.yPosition) ?? '0',
+    anchorString: str(t.anchorString),
+    anchorXOffset: str(t.anchorXOffset),
+    anchorYOffset: str(t.anchorYOffset),
+    value: str(t.value) ?? radios?.find((r) => r.selected === 'true')?.value,
+    required: str(t.required),
+    locked: str(t.locked),
+    selected: str(t.selected),
+    listItems,
+    radios,
+  };
+}
+
 /** Parses a `tabs` object into simulator tabs (tab types the simulator does not model are rejected). */
 export function parseTabs(rng: Random, value: unknown): SimTab[] {
   if (!isObj(value)) return [];
@@ -81,30 +148,21 @@ export function parseTabs(rng: Random, value: unknown): SimTab[] {
     if (!SUPPORTED_TAB_KINDS.has(kind)) {
       throw new EsignError('INVALID_REQUEST_BODY', `The simulator does not model ${kind}.`);
     }
-    for (const t of arr(list)) {
-      tabs.push({
-        kind,
-        tabId: rng.guid(),
-        tabLabel: str(t.tabLabel) ?? str(t.name) ?? kind.replace(/Tabs$/, ''),
-        documentId: str(t.documentId) ?? '1',
-        pageNumber: str(t.pageNumber) ?? '1',
-        xPosition: str(t.xPosition) ?? '0',
-        yPosition: str(t.yPosition) ?? '0',
-        anchorString: str(t.anchorString),
-        anchorXOffset: str(t.anchorXOffset),
-        anchorYOffset: str(t.anchorYOffset),
-        value: str(t.value),
-        required: str(t.required),
-        locked: str(t.locked),
-        selected: str(t.selected),
-      });
-    }
+    for (const t of arr(list)) tabs.push(parseTab(rng, kind, t));
   }
   return tabs;
 }
 
-/** Parses a `recipients` object. `requireIdentity` is false for template roles (no name/email yet). */
-export function parseRecipients(rng: Random, value: unknown, requireIdentity: boolean): SimRecipient[] {
+/**
+ * Parses a `recipients` object. `requireIdentity` is false for template roles (no name/email yet);
+ * recipients without a `recipientId` are numbered from `firstId`.
+ */
+export function parseRecipients(
+  rng: Random,
+  value: unknown,
+  requireIdentity: boolean,
+  firstId = 1,
+): SimRecipient[] {
   if (!isObj(value)) return [];
   for (const list of UNSUPPORTED_LISTS) {
     if (arr(value[list]).length > 0)
@@ -113,7 +171,7 @@ export function parseRecipients(rng: Random, value: unknown, requireIdentity: bo
   const out: SimRecipient[] = [];
   for (const [list, type] of RECIPIENT_LISTS) {
     for (const r of arr(value[list])) {
-      const recipientId = str(r.recipientId) ?? String(out.length + 1);
+      const recipientId = str(r.recipientId) ?? String(firstId + out.length);
       const email = str(r.email) ?? '';
       const name = str(r.name) ?? '';
       if (requireIdentity) {
@@ -164,13 +222,15 @@ export function recipientsFromTemplate(rng: Random, template: SimTemplate, roles
     const prefill = parseTabs(rng, match.tabs);
     const tabs = role.tabs.map((t) => {
       const p = prefill.find((x) => x.tabLabel === t.tabLabel && x.kind === t.kind);
-      return {
+      const copy: SimTab = {
         ...t,
         tabId: rng.guid(),
-        value: p?.value ?? t.value,
+        radios: t.radios?.map((r) => ({ ...r, tabId: rng.guid() })),
+        listItems: t.listItems?.map((i) => ({ ...i })),
         locked: p?.locked ?? t.locked,
-        selected: p?.selected ?? t.selected,
       };
+      if (p) setTabValue(copy, p.kind === 'checkboxTabs' ? (p.selected ?? p.value) : p.value);
+      return copy;
     });
     out.push({
       ...role,

@@ -3,6 +3,7 @@ import type { SimContext } from './context';
 import { EsignError } from './esignature/common';
 import { createRandom } from './random';
 import { hash32, type SimAccount, type SimEnvelope, type SimRecipient } from './state';
+import { fillTabsByLabel } from './tab-values';
 
 export type ConnectEvent =
   | 'envelope-sent'
@@ -24,27 +25,50 @@ function touch(sim: SimContext, e: SimEnvelope, statusChanged: boolean): number 
   return now;
 }
 
-/** Recipients whose turn it is (lowest routing order with recipients not yet done). */
+const isDone = (r: SimRecipient): boolean => r.status === 'completed' || r.status === 'signed';
+
+/**
+ * Routing: the current routing order is the lowest order with a recipient not yet done; every waiting
+ * recipient of that order becomes actionable at once (parallel routing), higher orders wait (sequential).
+ */
 function activateNextRoutingOrder(sim: SimContext, account: SimAccount, e: SimEnvelope, now: number): void {
-  const waiting = e.recipients.filter((r) => r.status === 'created');
-  if (waiting.length === 0) return;
-  const inFlight = e.recipients.some((r) => r.status === 'sent' || r.status === 'delivered');
-  if (inFlight) return;
-  const order = Math.min(...waiting.map((r) => r.routingOrder));
-  for (const r of waiting) {
-    if (r.routingOrder !== order) continue;
+  const pending = e.recipients.filter((r) => !isDone(r) && r.status !== 'declined');
+  if (pending.length === 0) return;
+  const order = Math.min(...pending.map((r) => r.routingOrder));
+  let progressed = false;
+  for (const r of pending) {
+    if (r.routingOrder !== order || r.status !== 'created') continue;
     if (r.type === 'carboncopy') {
       // Carbon copies receive their copy when routing reaches them and need no action.
       r.status = 'completed';
       r.sentMs = now;
       r.signedMs = now;
+      progressed = true;
     } else {
       r.status = 'sent';
       r.sentMs = now;
       sim.connect.publish(account, e, 'recipient-sent');
     }
   }
+  if (progressed) activateNextRoutingOrder(sim, account, e, now);
+}
+
+/** Completes an in-process envelope once every recipient is done. */
+function completeIfDone(sim: SimContext, account: SimAccount, e: SimEnvelope, now: number): void {
+  if (!ACTIVE.has(e.status) || !e.recipients.every(isDone)) return;
+  e.status = 'completed';
+  e.completedMs = now;
+  e.statusChangedMs = now;
+  applyTransferRules(sim, account, e, 'completed');
+  sim.connect.publish(account, e, 'envelope-completed');
+}
+
+/** Re-evaluates routing after recipients were added, changed or removed on an in-process envelope. */
+export function refreshRouting(sim: SimContext, account: SimAccount, e: SimEnvelope): void {
+  if (!ACTIVE.has(e.status)) return;
+  const now = touch(sim, e, false);
   activateNextRoutingOrder(sim, account, e, now);
+  completeIfDone(sim, account, e, now);
 }
 
 /** Applies enabled transfer rules for `eventType` (`sent` or `completed`) to an envelope. */
@@ -126,33 +150,38 @@ export function deliverRecipient(
   }
 }
 
-/** A recipient signs; when nobody is left, the envelope completes. */
+/** A recipient signs (optionally filling tabs by label first); when nobody is left, the envelope completes. */
 export function signRecipient(
   sim: SimContext,
   account: SimAccount,
   e: SimEnvelope,
   recipientId: string,
+  tabValues: Record<string, string> = {},
 ): void {
   if (!ACTIVE.has(e.status)) throw new EsignError('ENVELOPE_INVALID_STATUS', `The envelope is ${e.status}.`);
   const r = findRecipient(e, recipientId);
   if (r.status !== 'sent' && r.status !== 'delivered') {
     throw new EsignError('RECIPIENT_NOT_IN_SEQUENCE', 'It is not this recipient’s turn to sign.');
   }
+  const unknown = fillTabsByLabel(r.tabs, tabValues);
+  if (unknown.length > 0) {
+    throw new EsignError(
+      'INVALID_TAB_LABEL',
+      `Recipient ${recipientId} has no value tab labelled ${unknown[0]}.`,
+    );
+  }
   deliverRecipient(sim, account, e, recipientId);
   const now = touch(sim, e, false);
   r.status = 'completed';
   r.signedMs = now;
-  for (const tab of r.tabs)
+  for (const tab of r.tabs) {
     if (tab.kind === 'dateSignedTabs') tab.value = new Date(now).toISOString().slice(0, 10);
+    if (tab.kind === 'fullNameTabs' && !tab.value) tab.value = r.name;
+    if (tab.kind === 'emailAddressTabs' && !tab.value) tab.value = r.email;
+  }
   sim.connect.publish(account, e, 'recipient-completed');
   activateNextRoutingOrder(sim, account, e, now);
-  if (e.recipients.every((x) => x.status === 'completed' || x.status === 'signed')) {
-    e.status = 'completed';
-    e.completedMs = now;
-    e.statusChangedMs = now;
-    applyTransferRules(sim, account, e, 'completed');
-    sim.connect.publish(account, e, 'envelope-completed');
-  }
+  completeIfDone(sim, account, e, now);
 }
 
 /** Every pending recipient signs in routing order. */
@@ -198,4 +227,11 @@ export function voidEnvelope(sim: SimContext, account: SimAccount, e: SimEnvelop
   e.voidedMs = now;
   e.voidedReason = reason;
   sim.connect.publish(account, e, 'envelope-voided');
+}
+
+/** Deletes a draft (what moving it to the recycle bin does): its status becomes `deleted`. */
+export function deleteDraft(sim: SimContext, e: SimEnvelope): void {
+  const now = touch(sim, e, true);
+  e.status = 'deleted';
+  e.deletedMs = now;
 }

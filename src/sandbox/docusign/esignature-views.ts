@@ -9,6 +9,7 @@ import type {
   SimFolder,
   SimGroup,
   SimMembership,
+  SimNotification,
   SimRecipient,
   SimState,
   SimTab,
@@ -153,10 +154,37 @@ const TAB_EDITABLE_KINDS = new Set([
   'listTabs',
 ]);
 /** Tab arrays the simulator stores; other kinds are rejected on create. */
-export const SUPPORTED_TAB_KINDS = new Set([...TAB_VALUE_KINDS, 'signHereTabs', 'initialHereTabs']);
+export const SUPPORTED_TAB_KINDS = new Set([
+  ...TAB_VALUE_KINDS,
+  'signHereTabs',
+  'initialHereTabs',
+  'radioGroupTabs',
+]);
+
+/** A `radioGroup` object: no tabId/label of its own, its buttons carry positions and selection. */
+function radioGroupView(tab: SimTab, recipientId: string): Json {
+  return compact({
+    groupName: tab.tabLabel,
+    documentId: tab.documentId,
+    recipientId,
+    value: tab.value ?? '',
+    tabType: 'radiogroup',
+    radios: (tab.radios ?? []).map((r) => ({
+      tabId: r.tabId,
+      value: r.value,
+      selected: r.selected ?? 'false',
+      pageNumber: r.pageNumber,
+      xPosition: r.xPosition,
+      yPosition: r.yPosition,
+      required: tab.required ?? 'false',
+      locked: tab.locked ?? 'false',
+    })),
+  });
+}
 
 /** One tab object, with only the properties its tab type defines in the spec. */
 export function tabView(tab: SimTab, recipientId: string): Json {
+  if (tab.kind === 'radioGroupTabs') return radioGroupView(tab, recipientId);
   const out: Json = compact({
     tabId: tab.tabId,
     tabLabel: tab.tabLabel,
@@ -176,6 +204,13 @@ export function tabView(tab: SimTab, recipientId: string): Json {
     out.locked = tab.locked ?? 'false';
   }
   if (tab.kind === 'checkboxTabs') out.selected = tab.selected ?? 'false';
+  if (tab.kind === 'listTabs' && tab.listItems) {
+    out.listItems = tab.listItems.map((i) => ({
+      text: i.text,
+      value: i.value,
+      selected: i.selected ?? 'false',
+    }));
+  }
   return out;
 }
 
@@ -255,6 +290,14 @@ export function envelopeDocumentView(envelopeId: string, d: SimDocument): Json {
   };
 }
 
+/** A template's document in `templateDocumentsResult`. */
+export function templateDocumentView(templateId: string, d: SimDocument): Json {
+  return {
+    ...envelopeDocumentView('', d),
+    uri: `/templates/${templateId}/documents/${d.documentId}`,
+  };
+}
+
 /** The certificate pseudo-document DocuSign lists after the content documents. */
 export function certificateDocumentView(envelopeId: string): Json {
   return {
@@ -287,6 +330,31 @@ export function folderView(state: SimState, account: SimAccount, f: SimFolder, i
   });
 }
 
+/** The `notification` object. */
+export function notificationView(n: SimNotification): Json {
+  return {
+    expirations: compact({
+      expireEnabled: n.expireEnabled,
+      expireAfter: n.expireAfter,
+      expireWarn: n.expireWarn,
+    }),
+    reminders: compact({
+      reminderEnabled: n.reminderEnabled,
+      reminderDelay: n.reminderDelay,
+      reminderFrequency: n.reminderFrequency,
+    }),
+    useAccountDefaults: 'false',
+  };
+}
+
+/** When a sent envelope expires (`expireAfter` days after it was sent), if expiration is on. */
+function expireDateTime(e: SimEnvelope): string | undefined {
+  const n = e.notification;
+  if (n?.expireEnabled !== 'true' || e.sentMs === undefined) return undefined;
+  const days = Number(n.expireAfter);
+  return Number.isFinite(days) ? iso(e.sentMs + days * 86_400_000) : undefined;
+}
+
 /** The `envelope` object, with `include` parts (recipients, documents, custom_fields, folders, tabs). */
 export function envelopeView(
   state: SimState,
@@ -314,6 +382,10 @@ export function envelopeView(
     statusDateTime: iso(e.statusChangedMs),
     sender: personInfoView(state, account, e.senderUserId),
     transactionId: e.transactionId,
+    expireEnabled: e.notification?.expireEnabled,
+    expireAfter: e.notification?.expireAfter,
+    expireDateTime: expireDateTime(e),
+    notification: e.notification ? notificationView(e.notification) : undefined,
     envelopeUri: base,
     documentsUri: `${base}/documents`,
     documentsCombinedUri: `${base}/documents/combined`,
@@ -399,6 +471,7 @@ export function templateView(
     uri: `/templates/${t.templateId}`,
     passwordProtected: 'false',
     favoritedByMe: include.has('favorite_template_status') ? 'false' : undefined,
+    deletedDateTime: iso(t.deletedMs),
   });
   if (include.has('recipients')) out.recipients = recipientsView(t.roles, true);
   if (include.has('documents')) {

@@ -13,6 +13,11 @@ export type { IssuedTokens, SimClient } from './oauth-store';
 export type { RateLimitOptions } from './rate-limit';
 export type { RequestLog, RequestLogEntry, RequestLogFilter, SimApi } from './request-log';
 export type { SeedDefaults, SeedScale } from './seed';
-export type { DocusignSimulator, SimulatorActions, SimulatorOptions } from './simulator';
+export type {
+  DocusignSimulator,
+  LargeDocumentOptions,
+  SimulatorActions,
+  SimulatorOptions,
+} from './simulator';
 export { createDocusignSimulator } from './simulator';
 export type { SimAccount, SimEnvelope, SimMembership, SimState, SimUser } from './state';

@@ -6,6 +6,16 @@ function escapePdfText(text: string): string {
 
 /** A one-page PDF showing `lines` of text in Helvetica. */
 export function renderPdf(title: string, lines: string[]): Uint8Array {
+  const header = '%PDF-1.4\n';
+  const body = renderPdfBody(title, lines, header.length);
+  const out = new Uint8Array(header.length + body.length);
+  out.set(new TextEncoder().encode(header));
+  out.set(body, header.length);
+  return out;
+}
+
+/** The PDF after its header line, for a file whose body starts at byte `bodyOffset` (comments may fill the gap). */
+export function renderPdfBody(title: string, lines: string[], bodyOffset: number): Uint8Array {
   const content = [
     'BT',
     '/F1 18 Tf',
@@ -22,13 +32,13 @@ export function renderPdf(title: string, lines: string[]): Uint8Array {
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
     `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
   ];
-  let out = '%PDF-1.4\n';
+  let out = '';
   const offsets: number[] = [];
   objects.forEach((body, i) => {
-    offsets.push(out.length);
+    offsets.push(bodyOffset + out.length);
     out += `${i + 1} 0 obj\n${body}\nendobj\n`;
   });
-  const xref = out.length;
+  const xref = bodyOffset + out.length;
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
   for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;

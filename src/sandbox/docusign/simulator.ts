@@ -8,7 +8,8 @@ import { HTTPException } from 'hono/http-exception';
 import { getPathNoStrict } from 'hono/utils/url';
 import { AdminError, createAdminApp } from './admin/routes';
 import { ConnectDispatcher, type ConnectOptions } from './connect-delivery';
-import type { SigningSession, SimContext, SimEnv } from './context';
+import { registerConsoleRoutes } from './console-routes';
+import type { ConsoleSession, SigningSession, SimContext, SimEnv } from './context';
 import {
   completeEnvelope,
   declineRecipient,
@@ -21,7 +22,10 @@ import { accountAccess, bearer } from './esignature/account-access';
 import { EsignError } from './esignature/common';
 import { registerConnectRoutes } from './esignature/connect';
 import { registerContactRoutes } from './esignature/contacts';
-import { registerEnvelopePartRoutes } from './esignature/envelope-parts';
+import { registerEmbeddedViewRoutes } from './esignature/embedded-views';
+import { registerEnvelopeDocumentRoutes } from './esignature/envelope-documents';
+import { registerEnvelopeRecipientRoutes } from './esignature/envelope-recipients';
+import { registerEnvelopeTabRoutes } from './esignature/envelope-tabs';
 import { registerEnvelopeRoutes } from './esignature/envelopes';
 import { registerFolderRoutes } from './esignature/folders';
 import { registerGroupRoutes } from './esignature/groups';
@@ -71,10 +75,25 @@ export interface SimulatorOptions {
 /** Test actions that stand in for what signers do in DocuSign's UI. */
 export interface SimulatorActions {
   sendEnvelope(envelopeId: string): void;
-  signRecipient(envelopeId: string, recipientId: string): void;
+  /** The recipient signs; `tabValues` (by tabLabel) fill text/checkbox/list/radio… tabs first. */
+  signRecipient(envelopeId: string, recipientId: string, tabValues?: Record<string, string>): void;
   declineRecipient(envelopeId: string, recipientId: string, reason?: string): void;
   completeEnvelope(envelopeId: string): void;
   voidEnvelope(envelopeId: string, reason: string): void;
+  /**
+   * Attaches a large PDF (default 50 MiB) that is generated while it is downloaded, so a streaming test costs no
+   * memory for its body. Works on an envelope in any status; returns the new document's id.
+   */
+  attachLargeDocument(envelopeId: string, options?: LargeDocumentOptions): { documentId: string };
+}
+
+export interface LargeDocumentOptions {
+  /** Exact size of the PDF in bytes (default 52_428_800; at least about 1 KB, the size of the PDF skeleton). */
+  sizeBytes?: number;
+  /** Document name (default `Large.pdf`). */
+  name?: string;
+  /** Document id (default: the next free number). */
+  documentId?: string;
 }
 
 export interface DocusignSimulator {
@@ -160,6 +179,7 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
     connect: new ConnectDispatcher(state, now, options.connect),
     nextUriStyle: options.nextUriStyle ?? 'relative',
     signingSessions: new Map<string, SigningSession>(),
+    consoleSessions: new Map<string, ConsoleSession>(),
   };
 
   // The Admin API's base path is `/Management` in the spec; serve it case-insensitively.
@@ -196,6 +216,7 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
 
   registerOAuthRoutes(app, sim);
   registerSigningRoutes(app, sim);
+  registerConsoleRoutes(app, sim);
 
   const es = new Hono<SimEnv>();
   es.use('*', accountAccess(sim));
@@ -204,7 +225,10 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
   registerGroupRoutes(es, sim);
   registerTransferRuleRoutes(es, sim);
   registerEnvelopeRoutes(es, sim);
-  registerEnvelopePartRoutes(es, sim);
+  registerEnvelopeRecipientRoutes(es, sim);
+  registerEnvelopeTabRoutes(es, sim);
+  registerEnvelopeDocumentRoutes(es, sim);
+  registerEmbeddedViewRoutes(es, sim);
   registerTemplateRoutes(es, sim);
   registerFolderRoutes(es, sim);
   registerContactRoutes(es, sim);
@@ -272,9 +296,9 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
         const { account, envelope } = findEnvelope(id);
         sendEnvelope(sim, account, envelope);
       },
-      signRecipient: (id, recipientId) => {
+      signRecipient: (id, recipientId, tabValues) => {
         const { account, envelope } = findEnvelope(id);
-        signRecipient(sim, account, envelope, recipientId);
+        signRecipient(sim, account, envelope, recipientId, tabValues);
       },
       declineRecipient: (id, recipientId, reason = 'Declined') => {
         const { account, envelope } = findEnvelope(id);
@@ -287,6 +311,22 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
       voidEnvelope: (id, reason) => {
         const { account, envelope } = findEnvelope(id);
         voidEnvelope(sim, account, envelope, reason);
+      },
+      attachLargeDocument: (id, options = {}) => {
+        const { envelope } = findEnvelope(id);
+        const documentId =
+          options.documentId ??
+          String(Math.max(0, ...envelope.documents.map((d) => Number(d.documentId) || 0)) + 1);
+        envelope.documents.push({
+          documentId,
+          documentIdGuid: createRandom(hash32(`${seed}:large:${id}:${documentId}`)).guid(),
+          name: options.name ?? 'Large.pdf',
+          fileExtension: 'pdf',
+          order: envelope.documents.length + 1,
+          pages: 1,
+          streamedSizeBytes: options.sizeBytes ?? 50 * 1024 * 1024,
+        });
+        return { documentId };
       },
     },
     registerClient: (client) => oauth.registerClient(client),

@@ -80,6 +80,17 @@ export interface SimTab {
   required?: string;
   locked?: string;
   selected?: string;
+  /** `listTabs` options. */
+  listItems?: { text: string; value: string; selected?: string }[];
+  /** `radioGroupTabs` buttons (the group's `tabLabel` is its `groupName`). */
+  radios?: {
+    tabId: string;
+    value: string;
+    selected?: string;
+    pageNumber: string;
+    xPosition: string;
+    yPosition: string;
+  }[];
 }
 
 export type RecipientType = 'signer' | 'carboncopy' | 'certifieddelivery';
@@ -112,6 +123,18 @@ export interface SimDocument {
   pages: number;
   /** Raw bytes when a client uploaded a PDF; otherwise a PDF is rendered on demand. */
   bytes?: Uint8Array;
+  /** A large PDF of this many bytes, generated while it is streamed (see `actions.attachLargeDocument`). */
+  streamedSizeBytes?: number;
+}
+
+/** An envelope's `notification` settings (DocuSign keeps them as strings). */
+export interface SimNotification {
+  expireEnabled?: string;
+  expireAfter?: string;
+  expireWarn?: string;
+  reminderEnabled?: string;
+  reminderDelay?: string;
+  reminderFrequency?: string;
 }
 
 export interface SimEnvelope {
@@ -135,6 +158,7 @@ export interface SimEnvelope {
   statusChangedMs: number;
   templateId?: string;
   transactionId?: string;
+  notification?: SimNotification;
   recipients: SimRecipient[];
   documents: SimDocument[];
   textCustomFields: { fieldId: string; name: string; value: string; show: string; required: string }[];
@@ -149,6 +173,8 @@ export interface SimTemplate {
   createdMs: number;
   lastModifiedMs: number;
   lastUsedMs?: number;
+  /** Set when the template was moved to the recycle bin (`PUT /folders/recyclebin`). */
+  deletedMs?: number;
   folderId: string;
   emailSubject: string;
   emailBlurb: string;

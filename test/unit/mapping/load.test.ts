@@ -37,6 +37,15 @@ function loadError(text: string, file?: string): MappingError {
 describe('loadMappings', () => {
   it('loads every committed mapping file by model/resource', () => {
     expect([...repoMappings().keys()].sort()).toEqual([
+      'e-signature/collections',
+      'e-signature/contacts',
+      'e-signature/document-fields',
+      'e-signature/documents',
+      'e-signature/groups',
+      'e-signature/signing-request-statuses',
+      'e-signature/signing-requests',
+      'e-signature/templates',
+      'e-signature/users',
       'user-directory/billing',
       'user-directory/groups',
       'user-directory/licenses',

@@ -1,10 +1,10 @@
-/** eSignature contacts (account address book): get by id, add, update, delete. */
+/** eSignature contacts (account address book): list, get by id, add, update, delete. */
 import type { Hono } from 'hono';
 import type { SimContext, SimEnv } from '../context';
 import { requestRandom } from '../envelope-builder';
 import { contactView } from '../esignature-views';
 import type { SimContact } from '../state';
-import { type Ctx, EsignError, readJson, str, truthy } from './common';
+import { type Ctx, EsignError, pageFields, readJson, startAndCount, str, truthy } from './common';
 
 type ContactBody = {
   contactId?: unknown;
@@ -24,6 +24,18 @@ const phones = (b: ContactBody) =>
 /** Registers `/contacts` routes. */
 export function registerContactRoutes(app: Hono<SimEnv>, sim: SimContext): void {
   const notFound = () => new EsignError('INVALID_CONTACT_ID', 'The contact ID is not valid.');
+
+  // The reference of GET /contacts/{contactId}: "To return all contacts associated with an account, omit this
+  // parameter." The simulator answers the path without the id with every contact the caller can see (own or shared).
+  app.get('/contacts', (c) => {
+    const caller = c.get('grant').userId;
+    const { start, count } = startAndCount(c, 1000, 1000);
+    const visible = [...c.get('account').contacts.values()].filter(
+      (x) => x.shared || x.ownerUserId === caller,
+    );
+    const page = visible.slice(start, start + count).map((x) => contactView(x, caller));
+    return c.json({ contacts: page, ...pageFields(c, sim, start, page.length, visible.length, count) });
+  });
 
   app.get('/contacts/:contactId', (c) => {
     const contact = c.get('account').contacts.get(c.req.param('contactId'));

@@ -5,6 +5,7 @@ import {
   arr,
   isObj,
   parseDocuments,
+  parseNotification,
   parseRecipients,
   recipientsFromTemplate,
   requestRandom,
@@ -36,6 +37,11 @@ const ORDER_BY: Record<string, (e: SimEnvelope) => number | string> = {
   status: (e) => e.status,
   subject: (e) => e.emailSubject.toLowerCase(),
 };
+
+/** `search_text`: subject, recipient names and emails (DocuSign searches these and more). */
+const matchesSearch = (e: SimEnvelope, search: string): boolean =>
+  e.emailSubject.toLowerCase().includes(search) ||
+  e.recipients.some((r) => r.name.toLowerCase().includes(search) || r.email.toLowerCase().includes(search));
 
 /** Looks up an envelope of the account or fails like DocuSign. */
 export function findEnvelope(account: SimAccount, envelopeId: string): SimEnvelope {
@@ -165,7 +171,7 @@ function listEnvelopes(c: Ctx, sim: SimContext) {
     if (userFilter === 'recipient_only' && (!isRecipient(e, caller) || e.ownerUserId === caller.userId))
       return false;
     if (inFolder && !inFolder(e)) return false;
-    if (search && !e.emailSubject.toLowerCase().includes(search)) return false;
+    if (search && !matchesSearch(e, search)) return false;
     return true;
   });
   const keyOf =
@@ -221,7 +227,8 @@ export function registerEnvelopeRoutes(app: Hono<SimEnv>, sim: SimContext): void
     const templateId = str(body.templateId);
     if (templateId) {
       const template = account.templatesById.get(templateId);
-      if (!template) throw new EsignError('TEMPLATE_ID_INVALID', 'Invalid template ID.');
+      if (!template || template.deletedMs !== undefined)
+        throw new EsignError('TEMPLATE_ID_INVALID', 'Invalid template ID.');
       envelope.templateId = templateId;
       envelope.documents = template.documents.map((d) => ({ ...d, documentIdGuid: rng.guid() }));
       envelope.recipients = recipientsFromTemplate(rng, template, body.templateRoles);
@@ -232,6 +239,7 @@ export function registerEnvelopeRoutes(app: Hono<SimEnv>, sim: SimContext): void
       envelope.documents = parseDocuments(rng, body.documents);
       envelope.recipients = parseRecipients(rng, body.recipients, true);
     }
+    envelope.notification = parseNotification(body.notification);
     const custom = isObj(body.customFields) ? arr(body.customFields.textCustomFields) : [];
     envelope.textCustomFields = custom.map((f, i) => ({
       fieldId: String(i + 1),
@@ -300,6 +308,16 @@ export function registerEnvelopeRoutes(app: Hono<SimEnv>, sim: SimContext): void
       }
       e.emailSubject = str(body.emailSubject) ?? e.emailSubject;
       e.emailBlurb = str(body.emailBlurb) ?? e.emailBlurb;
+      e.lastModifiedMs = sim.now();
+    }
+    if (body.notification !== undefined) {
+      if (e.status !== 'created' && e.status !== 'sent' && e.status !== 'delivered') {
+        throw new EsignError(
+          'ENVELOPE_CANNOT_CORRECT_INVALID_STATE',
+          `The notification of a ${e.status} envelope cannot change.`,
+        );
+      }
+      e.notification = parseNotification(body.notification, e.notification) ?? e.notification;
       e.lastModifiedMs = sim.now();
     }
     if (status === 'sent') sendEnvelope(sim, account, e);

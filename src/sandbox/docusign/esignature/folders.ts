@@ -1,11 +1,21 @@
-/** eSignature folders: list, items, move envelopes (the documented way to relocate envelopes). */
+/** eSignature folders: list, items (filtered, paged), move envelopes and delete envelopes or templates. */
 import type { Hono } from 'hono';
 import type { SimContext, SimEnv } from '../context';
-import { voidEnvelope } from '../envelope-lifecycle';
+import { deleteDraft, voidEnvelope } from '../envelope-lifecycle';
 import { folderItemView, folderView } from '../esignature-views';
 import { envelopeFolder, foldersOfUser, systemFolder } from '../folder-index';
-import type { SimAccount, SimFolder, SimState } from '../state';
-import { EsignError, listParam, pageFields, readJson, startAndCount, str, truthy } from './common';
+import type { SimAccount, SimEnvelope, SimFolder, SimState } from '../state';
+import {
+  type Ctx,
+  dateParam,
+  EsignError,
+  listParam,
+  pageFields,
+  readJson,
+  startAndCount,
+  str,
+  truthy,
+} from './common';
 
 function itemsOf(state: SimState, account: SimAccount, folder: SimFolder) {
   if (folder.type === 'inbox') {
@@ -19,6 +29,36 @@ function itemsOf(state: SimState, account: SimAccount, folder: SimFolder) {
     (e) =>
       e.ownerUserId === folder.ownerUserId && envelopeFolder(state, account, e).folderId === folder.folderId,
   );
+}
+
+/**
+ * The spec's filters of `GET /folders/{folderId}`: `from_date`/`to_date` (on creation), `status` (comma list),
+ * `search_text` (subject, recipients), `owner_email`, `owner_name`.
+ */
+function itemFilter(c: Ctx, sim: SimContext): (e: SimEnvelope) => boolean {
+  const from = dateParam('from_date', c.req.query('from_date'));
+  const to = dateParam('to_date', c.req.query('to_date'));
+  const statuses = listParam(c.req.query('status'));
+  const search = c.req.query('search_text')?.toLowerCase();
+  const ownerEmail = c.req.query('owner_email')?.toLowerCase();
+  const ownerName = c.req.query('owner_name')?.toLowerCase();
+  return (e) => {
+    if (from !== undefined && e.createdMs < from) return false;
+    if (to !== undefined && e.createdMs > to) return false;
+    if (statuses.size > 0 && !statuses.has(e.status)) return false;
+    if (
+      search &&
+      !e.emailSubject.toLowerCase().includes(search) &&
+      !e.recipients.some(
+        (r) => r.name.toLowerCase().includes(search) || r.email.toLowerCase().includes(search),
+      )
+    )
+      return false;
+    const owner = sim.state.users.get(e.ownerUserId);
+    if (ownerEmail && owner?.email.toLowerCase() !== ownerEmail) return false;
+    if (ownerName && `${owner?.firstName} ${owner?.lastName}`.toLowerCase() !== ownerName) return false;
+    return true;
+  };
 }
 
 /** Registers `/folders` routes. */
@@ -51,7 +91,7 @@ export function registerFolderRoutes(app: Hono<SimEnv>, sim: SimContext): void {
     const folder = account.folders.get(c.req.param('folderId'));
     if (!folder) throw new EsignError('FOLDER_NOT_FOUND', 'The folder specified was not found.');
     const { start, count } = startAndCount(c, 1000, 100);
-    const items = itemsOf(sim.state, account, folder);
+    const items = itemsOf(sim.state, account, folder).filter(itemFilter(c, sim));
     const page = items.slice(start, start + count).map((e) => folderItemView(sim.state, e, folder));
     const view = folderView(sim.state, account, folder, items.length);
     view.folderItems = page;
@@ -76,7 +116,17 @@ export function registerFolderRoutes(app: Hono<SimEnv>, sim: SimContext): void {
     }
     const ids = (body.envelopeIds ?? []).map((x) => str(x) ?? '');
     const fromFolderId = str(body.fromFolderId);
-    for (const id of ids) {
+    // The spec: template ids in `envelopeIds` with `recyclebin` delete templates.
+    const templates = ids.flatMap((id) => {
+      const t = account.templatesById.get(id);
+      return t && !t.deletedMs && target.type === 'recyclebin' && !account.envelopesById.has(id) ? [t] : [];
+    });
+    const envelopeIds = ids.filter((id) => !templates.some((t) => t.templateId === id));
+    for (const t of templates) {
+      if (t.ownerUserId !== caller && !c.get('membership').isAdmin)
+        throw new EsignError('USER_LACKS_PERMISSIONS', 'The caller does not own this template.');
+    }
+    for (const id of envelopeIds) {
       const e = account.envelopesById.get(id);
       if (!e)
         throw new EsignError(
@@ -89,12 +139,17 @@ export function registerFolderRoutes(app: Hono<SimEnv>, sim: SimContext): void {
         throw new EsignError('INVALID_REQUEST_PARAMETER', `Envelope ${id} is not in folder ${fromFolderId}.`);
       }
     }
-    for (const id of ids) {
+    for (const t of templates) {
+      t.deletedMs = sim.now();
+      t.lastModifiedMs = t.deletedMs;
+    }
+    for (const id of envelopeIds) {
       const e = account.envelopesById.get(id)!;
       if (target.type === 'recyclebin') {
-        // The spec: moving an in-process envelope to the recycle bin voids it.
+        // The spec: moving an in-process envelope to the recycle bin voids it; a draft is deleted.
         if (e.status === 'sent' || e.status === 'delivered')
           voidEnvelope(sim, account, e, 'Deleted by sender');
+        else if (e.status === 'created') deleteDraft(sim, e);
         e.folderType = 'recyclebin';
         e.customFolderId = undefined;
       } else if (target.type === 'normal') {

@@ -1,9 +1,9 @@
-/** eSignature templates: list, get, create. */
+/** eSignature templates: list, get, documents, create (deletion is `PUT /folders/recyclebin`, see folders.ts). */
 import type { Hono } from 'hono';
 import type { SimContext, SimEnv } from '../context';
 import { parseDocuments, parseRecipients, requestRandom } from '../envelope-builder';
-import { templateView } from '../esignature-views';
-import { addTemplate, type SimTemplate } from '../state';
+import { templateDocumentView, templateView } from '../esignature-views';
+import { addTemplate, type SimAccount, type SimTemplate } from '../state';
 import { dateParam, EsignError, listParam, pageFields, readJson, startAndCount, str, truthy } from './common';
 
 const ORDER_BY: Record<string, (t: SimTemplate) => number | string> = {
@@ -11,6 +11,13 @@ const ORDER_BY: Record<string, (t: SimTemplate) => number | string> = {
   modified: (t) => t.lastModifiedMs,
   used: (t) => t.lastUsedMs ?? 0,
 };
+
+/** Looks up a template of the account (deleted ones too: they sit in the recycle bin) or fails like DocuSign. */
+export function findTemplate(account: SimAccount, templateId: string): SimTemplate {
+  const t = account.templatesById.get(templateId);
+  if (!t) throw new EsignError('TEMPLATE_ID_INVALID', 'Invalid template ID.');
+  return t;
+}
 
 /** Registers `/templates` routes. */
 export function registerTemplateRoutes(app: Hono<SimEnv>, sim: SimContext): void {
@@ -27,7 +34,9 @@ export function registerTemplateRoutes(app: Hono<SimEnv>, sim: SimContext): void
     const modifiedFrom = dateParam('modified_from_date', c.req.query('modified_from_date'));
     const usedFrom = dateParam('used_from_date', c.req.query('used_from_date'));
     const sharedByMe = truthy(c.req.query('shared_by_me'));
+    const deletedOnly = truthy(c.req.query('is_deleted_template_only'));
     const matches = account.templates.filter((t) => {
+      if ((t.deletedMs !== undefined) !== deletedOnly) return false;
       if (!t.shared && t.ownerUserId !== caller && !c.get('membership').isAdmin) return false;
       if (search && !t.name.toLowerCase().includes(search)) return false;
       if (folders.size > 0 && !folders.has(t.folderId)) return false;
@@ -56,10 +65,17 @@ export function registerTemplateRoutes(app: Hono<SimEnv>, sim: SimContext): void
     });
   });
 
+  app.get('/templates/:templateId/documents', (c) => {
+    const t = findTemplate(c.get('account'), c.req.param('templateId'));
+    return c.json({
+      templateId: t.templateId,
+      templateDocuments: t.documents.map((d) => templateDocumentView(t.templateId, d)),
+    });
+  });
+
   app.get('/templates/:templateId', (c) => {
     const account = c.get('account');
-    const t = account.templatesById.get(c.req.param('templateId'));
-    if (!t) throw new EsignError('TEMPLATE_ID_INVALID', 'Invalid template ID.');
+    const t = findTemplate(account, c.req.param('templateId'));
     const include = listParam(c.req.query('include'));
     include.add('recipients');
     include.add('documents');
