@@ -117,6 +117,35 @@ describe('DocuSign Connect → gateway → subscriber (real HTTP)', () => {
     expect(res.status).toBe(200);
   });
 
+  it("carries the signing request as mapped, with the environment's mapping overrides applied", async () => {
+    const put = await h.request('/mapping-overrides/e-signature/signing-requests', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ field: 'subject_line', spec: 'emailSubject' }),
+    });
+    expect(put.status).toBeLessThan(300);
+    const body = connectMessage({ generatedDateTime: '2026-11-23T12:10:00.000Z' });
+    const parsed = JSON.parse(body);
+    parsed.data.envelopeSummary.voidedDateTime = '2026-11-23T12:09:00.000Z';
+    const text = JSON.stringify(parsed);
+    const res = await postConnect(text, {
+      'X-DocuSign-Signature-1': await connectSignature(CONNECT_KEY, text),
+    });
+    expect(await json(res)).toEqual({ received: true, stored: 1 });
+    const [stored] = await h.db
+      .select()
+      .from(events)
+      .where(
+        eq(
+          events.dedupKey,
+          `${h.integratedAccountId}:${h.accountId}:${parsed.data.envelopeId}:signing_request.voided::2026-11-23T12:09:00.000Z`,
+        ),
+      );
+    expect(stored!.payload).toMatchObject({
+      signing_request: { id: parsed.data.envelopeId, subject_line: 'Please sign', status: { id: 'voided' } },
+    });
+  });
+
   it('answers 401 and stores nothing for a bad or missing signature', async () => {
     const body = connectMessage({ event: 'envelope-declined' });
     const before = await storedEvents();
