@@ -89,12 +89,17 @@ export async function createEventsHarness(
   };
 
   /** An envelope of the connected account in `status` (sent ones can be completed, declined or voided). */
-  const envelopeIn = (status: string, skip = 0) => {
+  const envelopeIn = (status: string, skip = 0, options: { ownedByConnectedUser?: boolean } = {}) => {
     const found = t.sim
       .account(accountId)!
       .envelopes.filter((e) => e.status === status && e.recipients.some((r) => r.type === 'signer'));
     const envelope = found[skip];
     if (!envelope) throw new Error(`no ${status} envelope #${skip}`);
+    if (options.ownedByConnectedUser) {
+      // Envelope lists show the caller's envelopes (as DocuSign does): make the connected user its sender.
+      envelope.ownerUserId = t.sim.defaults.userId;
+      envelope.senderUserId = t.sim.defaults.userId;
+    }
     return envelope.envelopeId;
   };
 
