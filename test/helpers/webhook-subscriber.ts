@@ -11,11 +11,14 @@ export interface ReceivedWebhook {
  * A real HTTP subscriber on 127.0.0.1 that records every POST; `respond` decides the status (default 204), so a
  * test can take it "down" (503) and bring it back.
  */
-export async function startSubscriber(options: { respond?: (hit: ReceivedWebhook) => number } = {}) {
+export async function startSubscriber(
+  options: { respond?: (hit: ReceivedWebhook) => number; delayMs?: number } = {},
+) {
   const received: ReceivedWebhook[] = [];
   let respond = options.respond ?? (() => 204);
   const server = await listen(async (req) => {
     const hit = { headers: Object.fromEntries(req.headers), body: await req.text(), at: Date.now() };
+    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     const status = respond(hit);
     if (status >= 200 && status < 300) received.push(hit);
     return new Response(null, { status });
