@@ -168,6 +168,29 @@ describe('webhook deliveries (outbox)', () => {
   });
 });
 
+describe('integrated_account.* events', () => {
+  it('sends integrated_account.active on connect and .deleted on delete, with the connection', async () => {
+    const sub = await startSubscriber();
+    const { id, secret } = await h.subscribe({
+      url: sub.url,
+      event_types: ['integrated_account.active', 'integrated_account.deleted'],
+    });
+    const connection = await h.connect({ accountId: h.accountId });
+    expect((await h.request(`/integrated-accounts/${connection}`, { method: 'DELETE' })).status).toBe(200);
+    // Only this connection's events: the harness's own connection event may still be undispatched.
+    const mine = () => sub.received.filter((r) => JSON.parse(r.body).integrated_account_id === connection);
+    await deliverUntil(() => mine().length >= 2);
+    const got = mine().map((r) => new Webhook(secret).verify(r.body, r.headers) as Record<string, unknown>);
+    expect(got.map((e) => e.type)).toEqual(['integrated_account.active', 'integrated_account.deleted']);
+    expect(got[0]).toMatchObject({
+      integrated_account_id: connection,
+      data: { integrated_account: { id: connection, status: 'active' } },
+    });
+    await h.request(`/webhook-subscriptions/${id}`, { method: 'DELETE' });
+    await sub.close();
+  });
+});
+
 describe('POST /webhook-subscriptions (URL policy)', () => {
   it('requires https to a public address unless WEBHOOKS_ALLOW_PRIVATE_URLS is set', async () => {
     const t = await createTestApp({ resolveHost: async () => ['10.1.2.3'] });
