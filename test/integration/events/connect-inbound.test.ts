@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { events } from '../../../src/db/schema/index';
+import { connectHmacKeys, events, webhookSubscriptions } from '../../../src/db/schema/index';
 import { connectSignature } from '../../../src/sandbox/docusign/connect-delivery';
 import { CONNECT_KEY, createEventsHarness, type EventsHarness } from '../../helpers/events';
 import { json } from '../../helpers/http';
@@ -190,6 +190,16 @@ describe('DocuSign Connect → gateway → subscriber (real HTTP)', () => {
     expect(res.status).toBe(404);
     expect((await json(res)).error.code).toBe('not_found');
     expect(await storedEvents()).toBe(before);
+  });
+
+  it('stores the Connect key and the subscription secret sealed, never in plaintext', async () => {
+    const stored = JSON.stringify([
+      await h.db.select().from(connectHmacKeys),
+      await h.db.select().from(webhookSubscriptions),
+    ]);
+    expect(stored).not.toContain(CONNECT_KEY);
+    expect(stored).not.toContain(secret);
+    expect(stored).not.toContain(secret.slice('whsec_'.length));
   });
 
   it('lists, adds and removes Connect keys without showing them', async () => {
