@@ -41,7 +41,14 @@ import { registerIntegratedAccounts } from './routes/integrated-accounts';
 import { registerMappingOverrides } from './routes/mapping-overrides';
 import { registerMeta } from './routes/meta';
 import { registerProxy } from './routes/proxy';
+import { registerCollections } from './routes/unified/e-signature/collections';
+import { registerContacts } from './routes/unified/e-signature/contacts';
+import { registerDocumentFields } from './routes/unified/e-signature/document-fields';
+import { registerDocuments } from './routes/unified/e-signature/documents';
+import { registerESignatureGroups } from './routes/unified/e-signature/groups';
 import { registerSigningRequests } from './routes/unified/e-signature/signing-requests';
+import { registerTemplates } from './routes/unified/e-signature/templates';
+import { registerESignatureUsers } from './routes/unified/e-signature/users';
 import { registerUserDirectory } from './routes/unified/user-directory';
 import { registerWebhookSubscriptions } from './routes/webhook-subscriptions';
 import { createUpstreamClient, type UpstreamClientDeps } from './upstream/client';
@@ -148,6 +155,13 @@ export function createApp(deps: AppDeps) {
   registerProxy(app, services.connections, { maxBodyBytes: deps.config.bodyLimitBytes });
   registerUserDirectory(app, services.unified);
   registerSigningRequests(app, services.unified);
+  registerDocuments(app, services.unified);
+  registerDocumentFields(app, services.unified);
+  registerTemplates(app, services.unified);
+  registerCollections(app, services.unified);
+  registerContacts(app, services.unified);
+  registerESignatureGroups(app, services.unified);
+  registerESignatureUsers(app, services.unified);
   registerMappingOverrides(app, { ...services.unified, now });
   registerDocusignConnect(app, services.events, deps.config.publicUrl);
   registerWebhookSubscriptions(app, {

@@ -5,6 +5,8 @@ export interface SimOptions {
   publicKeyPem: string;
   /** Replace the first envelope document with this many bytes (streaming bench). */
   documentBytes?: number;
+  /** Seed this many envelopes in the primary account, all owned by the default user (signing-requests bench). */
+  envelopes?: number;
 }
 
 export interface SimInfo {

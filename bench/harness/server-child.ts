@@ -1,5 +1,6 @@
 /**
- * Child processes of the HTTP benches, one role each (`sim`, `gateway`, `bare-proxy`, `bare-unified`), started by
+ * Child processes of the HTTP benches, one role each (`sim`, `gateway`, `bare-proxy`, `bare-unified`,
+ * `bare-signing-requests`), started by
  * `startChild` in `children.ts`. Each listens on a loopback port, reports how to reach it over IPC, answers RSS probes
  * (`rss-start` forces a GC and starts sampling its own RSS every 2 ms, or its live memory; `rss-stop` returns
  * baseline and peak), and
@@ -17,6 +18,7 @@ import { BatchingRateLimitStore } from '../../src/http/rate-limit-batching';
 import { PostgresRateLimitStore } from '../../src/http/rate-limit-postgres';
 import { createDocusignSimulator } from '../../src/sandbox/docusign';
 import { createNodeFetch } from '../../src/upstream/node-fetch';
+import { startBareSigningRequests } from './bare-signing-requests';
 import type {
   ChildMessage,
   ChildRequest,
@@ -50,12 +52,14 @@ function send(message: ChildMessage): void {
 async function startSim(o: SimOptions) {
   const sim = createDocusignSimulator({
     seed: 7,
-    scale: { users: o.users, envelopes: 5, templates: 1, groups: 4 },
+    scale: { users: o.users, envelopes: o.envelopes ?? 5, templates: 1, groups: 4 },
     defaultClientPublicKeyPem: o.publicKeyPem,
     rateLimits: { hourly: 1e12, burst: 1e12 },
   });
   sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
   const accountId = sim.defaults.accountIds[0]!;
+  // The envelope list shows the caller's envelopes: give them all to the user the gateway connects as.
+  if (o.envelopes) for (const e of sim.account(accountId)!.envelopes) e.ownerUserId = sim.defaults.userId;
   let documentPath: string | undefined;
   if (o.documentBytes) {
     const account = sim.account(accountId)!;
@@ -283,7 +287,9 @@ async function main(): Promise<void> {
           ? await startBareProxy(options as unknown as SimInfo)
           : role === 'bare-unified'
             ? await startBareUnified(options as unknown as SimInfo)
-            : null;
+            : role === 'bare-signing-requests'
+              ? await startBareSigningRequests(options as unknown as SimInfo, listen)
+              : null;
   if (!started) throw new Error(`unknown role ${role}`);
 
   let timer: NodeJS.Timeout | undefined;

@@ -52,6 +52,21 @@
  * `request.path` is the spec path with `{placeholders}`: `{accountId}` and `{organizationId}` come from the
  * runtime, every other placeholder from the unified params (URL-encoded).
  *
+ * ## Named enums and records from the file
+ * `enums.<name>: { map, default, values }` names an enum map once; `values` describes every unified value it
+ * produces (the `default` is the documented fallback for upstream values the map does not know). A field or param
+ * uses it with `enum: { use: <name> }` (this file) or `enum: { use: <resource>.<name> }` (another file of the same
+ * model); `inverse: true` turns it round for request params (a unified value → its upstream values, comma-joined).
+ * References are resolved when the files are loaded. A method with `records: { from_enum: <name> }` instead of a
+ * `request` serves one record per unified value (`id`, `name`, `description`, `upstream_values`, `is_fallback`):
+ * e.g. signing-request-statuses, whose map signing-requests reads for its `status` field and list filter.
+ * A field may end with `sort_by: <unified field>` (stable, numbers numerically), e.g. participants by routing order
+ * after `transform: flatten` joined DocuSign's per-type recipient arrays.
+ *
+ * ## DocuSign business errors
+ * `response.not_found_codes`, `conflict_codes` and `invalid_codes` list DocuSign `errorCode`s that become 404
+ * `not_found`, 409 `conflict` and 400 `invalid_request` (DocuSign's error in `details`) instead of `upstream_error`.
+ *
  * ## Paging
  * `esignature_offset`: `start_position`/`count`; the response carries `resultSetSize`, `startPosition`,
  * `endPosition`, `totalSetSize`, `nextUri`. `admin`: `start`/`take`; the response carries `paging{result_set_size,

@@ -42,16 +42,22 @@ export function unifiedCatalog(app: Router): Map<string, Map<string, Set<MethodN
   for (const definition of app.openAPIRegistry.definitions) {
     if (definition.type !== 'route') continue;
     const { method, path } = definition.route;
-    const match = /^\/unified\/([^/]+)\/([^/]+)(\/\{[^}]+\})?(?:\/([^/{}]+))?$/.exec(path);
+    // `/unified/{model}/{resource}[/{id}][/{action or sub-collection}][/{sub_id}]`
+    const match = /^\/unified\/([^/]+)\/([^/]+)(\/\{[^}]+\})?(?:\/([^/{}]+))?(\/\{[^}]+\})?$/.exec(path);
     if (!match) continue;
-    const [, model, resource, idSegment, action] = match as unknown as [
+    const [, model, resource, idSegment, action, subId] = match as unknown as [
       string,
       string,
       string,
+      string?,
       string?,
       string?,
     ];
-    const name = action ?? methodName(method, Boolean(idSegment));
+    // A sub-collection's item routes are named after it: `participants.update`, `participants.delete`.
+    const name =
+      subId && action
+        ? `${action}.${methodName(method, true)}`
+        : (action ?? methodName(method, Boolean(idSegment)));
     const resources = catalog.get(model) ?? new Map<string, Set<MethodName>>();
     const methods = resources.get(resource) ?? new Set<MethodName>();
     methods.add(name);

@@ -43,7 +43,7 @@ export interface UnifiedPage {
   result_count: number;
 }
 
-/** The compiled method of a resource for this caller (environment and connection overrides applied). */
+/** The compiled mapping method with the caller's overrides applied. */
 export async function compiledMethod(
   deps: UnifiedDeps,
   caller: UnifiedCaller,
@@ -60,7 +60,7 @@ export async function compiledMethod(
   return deps.catalog.compiled(model, resource, overrides, version).method(name);
 }
 
-/** What a mapped request of this connection and account needs from the runtime. */
+/** What a mapped request knows of the connection and DocuSign account. */
 export function requestContext(row: IntegratedAccountRow, account: DiscoveredAccount): RequestContext {
   return {
     accountId: account.id,

@@ -477,13 +477,18 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
         { tabId: 'nope', value: 'x' },
       ],
       checkboxTabs: [{ tabId: String(checkbox.tabId), selected: 'true' }],
-      radioGroupTabs: [{ groupName: 'plan', radios: [{ value: 'pro', selected: 'true' }] }],
+      radioGroupTabs: [
+        { groupName: 'plan', radios: [{ value: 'pro', selected: 'true' }] },
+        { groupName: 'nope', radios: [{ value: 'x', selected: 'true' }] },
+      ],
       listTabs: [{ tabId: String((tabs.body.listTabs as unknown as Loose[])[0]!.tabId), value: 'l' }],
     });
     expect((updated.body.textTabs as unknown as Loose[])[0]!.value).toBe('Acme');
     expect((updated.body.textTabs as unknown as Loose[])[1]!.errorDetails?.errorCode).toBe('INVALID_TAB_ID');
     expect((updated.body.checkboxTabs as unknown as Loose[])[0]!.selected).toBe('true');
     expect((updated.body.radioGroupTabs as unknown as Loose[])[0]!.value).toBe('pro');
+    const badGroup = (updated.body.radioGroupTabs as unknown as Loose[])[1]!;
+    expect((badGroup.radios as unknown as Loose[])[0]!.errorDetails?.errorCode).toBe('INVALID_TAB_ID');
     const deletedTabs = await call('DELETE', A(`/envelopes/${id}/recipients/1/tabs`), {
       checkboxTabs: [{ tabId: String(checkbox.tabId) }],
     });

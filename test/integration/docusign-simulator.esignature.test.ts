@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDocusignSimulator, type DocusignSimulator } from '../../src/sandbox/docusign';
+import { startSimulatorServer } from '../helpers/docusign';
 import { validateAgainstSpec } from '../helpers/spec-validator';
 
 const SMALL = { users: 12, envelopes: 20, templates: 3, groups: 2 };
@@ -477,6 +478,30 @@ describe('documents', () => {
     expect(tail.trimEnd().endsWith('%%EOF')).toBe(true);
     const startxref = Number(/startxref\n(\d+)/.exec(tail)![1]);
     expect(startxref).toBeGreaterThan(size - 2000);
+  });
+});
+
+describe('documents over real HTTP', () => {
+  it('streams a large document through a real server with its Content-Length', async () => {
+    const { sim, api } = setup();
+    const id = await createEnvelope(api, { signers: [signer('1', '1')] });
+    const size = 8 * 1024 * 1024 + 3;
+    sim.actions.attachLargeDocument(id, { sizeBytes: size, documentId: '7' });
+    const { url, close } = await startSimulatorServer(sim);
+    try {
+      const token = sim.issueTokens().access_token;
+      const res = await fetch(
+        `${url}/restapi/v2.1/accounts/${sim.defaults.accountIds[0]}/envelopes/${id}/documents/7`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-length')).toBe(String(size));
+      expect((await res.arrayBuffer()).byteLength).toBe(size);
+    } finally {
+      await close();
+    }
   });
 });
 

@@ -1,10 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { coveredAccounts } from '../../connections/integrated-accounts';
 import { assertPermission } from '../../connections/permissions';
 import type { GatewayEnv } from '../../http/context';
 import { LIMIT_DEFAULT } from '../../http/cursor';
+import { ApiError } from '../../http/errors';
 import { errorResponses, type Router } from '../../http/openapi';
-import { listUnified, runUnified } from '../../unified/execute';
+import { listUnified, type OutputOptions, runUnified, type UnifiedCaller } from '../../unified/execute';
 import type { UnifiedRouteDeps } from './deps';
 
 /** Query parameters every unified route takes. */
@@ -23,13 +25,13 @@ export const CommonQuery = z.object({
   }),
 });
 
-/** Query of every unified list: the common query plus paging. */
+/** Query parameters of every unified list. */
 export const ListQuery = CommonQuery.extend({
   limit: z.coerce.number().int().min(1).max(500).default(LIMIT_DEFAULT),
   cursor: z.string().min(1).optional().openapi({ description: '`next_cursor` of the previous page.' }),
 });
 
-/** The `Idempotency-Key` header every write and action documents. */
+/** The `Idempotency-Key` header of unified writes (handled by the middleware on /unified/*). */
 export const IdempotencyHeader = z.object({
   'idempotency-key': z.string().max(255).optional().openapi({
     description:
@@ -69,12 +71,16 @@ export interface UnifiedResourceSpec {
   /** Tag and wording in the API reference, e.g. "Users". */
   title: string;
   schema: RecordSchema;
-  list?: { filters: ObjectSchema };
+  /** `name`: the list component's name in the API reference (default `<title>List`). */
+  list?: { filters: ObjectSchema; name?: string };
   get?: true;
-  create?: { body: ObjectSchema };
+  /** `refetch`: DocuSign answers a create with a summary; the gateway then reads the record with `get`. */
+  create?: { body: ObjectSchema; refetch?: boolean };
   update?: { body: ObjectSchema };
   delete?: true;
   actions?: Record<string, ActionSpec>;
+  /** Writes on a connection that covers several DocuSign accounts must name one with `account_id` (else 400). */
+  writesNeedAccountId?: boolean;
   /**
    * Query parameters that address a record together with its id on get, update, delete and actions (e.g. the
    * `signing_request_id` a document belongs to); passed to the mapping as params.
@@ -82,19 +88,34 @@ export interface UnifiedResourceSpec {
   parentQuery?: ObjectSchema;
 }
 
-/** The caller of a unified route: its environment and connection, with write permission checked when needed. */
-export async function unifiedCaller(
-  deps: UnifiedRouteDeps,
+/** The connection of a unified call, checked for the access the call needs (403 `forbidden` otherwise). */
+export async function resolveCaller(
   c: Context<GatewayEnv>,
+  deps: UnifiedRouteDeps,
   integratedAccountId: string,
   access: 'read' | 'write',
   what: string,
-) {
+  /** For writes: the `account_id` asked for, required when the connection covers several DocuSign accounts. */
+  writeAccount?: { requested: string | undefined },
+): Promise<UnifiedCaller> {
   const environmentId = c.get('auth').environmentId;
   const row = await deps.accounts.get(environmentId, integratedAccountId);
   assertPermission(row, access, what);
+  if (access === 'write' && writeAccount && !writeAccount.requested && coveredAccounts(row).length > 1) {
+    throw new ApiError(
+      'invalid_request',
+      'account_id is required: this connection covers several DocuSign accounts, name the one to change',
+      { param: 'account_id' },
+    );
+  }
   return { environmentId, row };
 }
+
+/** The output options of a unified call's query. */
+export const output = (q: z.infer<typeof CommonQuery>): OutputOptions => ({
+  includeRemoteData: q.include_remote_data,
+  raw: q.response_format === 'raw',
+});
 
 /** Registers the unified routes of one resource, all driven by its mapping file. */
 export function registerUnifiedResource(
@@ -111,16 +132,21 @@ export function registerUnifiedResource(
     integratedAccountId: string,
     access: 'read' | 'write',
     what: string,
-  ) => unifiedCaller(deps, c, integratedAccountId, access, what);
-  const output = (q: z.infer<typeof CommonQuery>) => ({
-    includeRemoteData: q.include_remote_data,
-    raw: q.response_format === 'raw',
-  });
+    requestedAccountId?: string,
+  ) =>
+    resolveCaller(
+      c,
+      deps,
+      integratedAccountId,
+      access,
+      what,
+      spec.writesNeedAccountId ? { requested: requestedAccountId } : undefined,
+    );
 
   if (spec.list) {
     const listSchema = z
       .object({ result: z.array(record), next_cursor: z.string().nullable(), result_count: z.number().int() })
-      .openapi(`${spec.title}List`);
+      .openapi(spec.list.name ?? `${spec.title}List`);
     const filters = spec.list.filters;
     app.openapi(
       createRoute({
@@ -199,6 +225,7 @@ export function registerUnifiedResource(
           query.integrated_account_id,
           options.write ? 'write' : 'read',
           `${name} on ${spec.resource}`,
+          query.account_id,
         );
         const result = await runUnified(deps, who, {
           model: spec.model,
@@ -209,6 +236,18 @@ export function registerUnifiedResource(
           output: output(query),
         });
         if (name === 'delete' && query.response_format !== 'raw') return c.json({ id }, 200);
+        if (name === 'create' && spec.create?.refetch && query.response_format !== 'raw') {
+          const created = (result as Record<string, unknown>).id;
+          const record = await runUnified(deps, who, {
+            model: spec.model,
+            resource: spec.resource,
+            method: 'get',
+            params: { id: created },
+            requestedAccountId: query.account_id,
+            output: output(query),
+          });
+          return c.json(record as Record<string, unknown>, options.status);
+        }
         return c.json(result as Record<string, unknown>, options.status);
       }) as never,
     );

@@ -160,3 +160,33 @@ describe('signing request statuses', () => {
     expect(body.docusign_status).toBe('quantumsigned');
   });
 });
+
+describe('GET /meta', () => {
+  it('lists every signing-request route, derived from the routes themselves', async () => {
+    const res = await t.request('/meta');
+    const body = (await res.json()) as {
+      models: { name: string; resources: { name: string; methods: string[] }[] }[];
+    };
+    const model = body.models.find((m) => m.name === 'e-signature')!;
+    const methods = (name: string) => model.resources.find((r) => r.name === name)?.methods;
+    expect(methods('signing-requests')).toEqual(
+      [
+        'create',
+        'delete',
+        'download',
+        'edit-url',
+        'embed-url',
+        'get',
+        'list',
+        'participants',
+        'participants.delete',
+        'participants.update',
+        'resend',
+        'send',
+        'update',
+        'void',
+      ].sort(),
+    );
+    expect(methods('signing-request-statuses')).toEqual(['get', 'list']);
+  });
+});

@@ -32,7 +32,7 @@ import {
   ListQuery,
   type ObjectSchema,
   registerUnifiedResource,
-  unifiedCaller,
+  resolveCaller,
 } from '../resource';
 import {
   AddParticipantsSchema,
@@ -137,7 +137,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
   const target = async (c: Context<GatewayEnv>, access: 'read' | 'write', what: string): Promise<Target> => {
     const q = valid<z.infer<typeof CommonQuery>>(c, 'query');
     return {
-      caller: await unifiedCaller(deps, c, q.integrated_account_id, access, `${what} (signing requests)`),
+      caller: await resolveCaller(c, deps, q.integrated_account_id, access, `${what} (signing requests)`),
       accountId: q.account_id,
       output: { includeRemoteData: q.include_remote_data, raw: q.response_format === 'raw' },
     };
@@ -372,9 +372,9 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     },
     async (c) => {
       const q = valid<z.infer<typeof DownloadQuery>>(c, 'query');
-      const caller = await unifiedCaller(
-        deps,
+      const caller = await resolveCaller(
         c,
+        deps,
         q.integrated_account_id,
         'read',
         'downloading (signing requests)',

@@ -38,9 +38,10 @@ function findTab(r: SimRecipient, kind: string, t: Obj): SimTab | undefined {
   return r.tabs.find((x) => x.tabId === id && x.kind === kind);
 }
 
+/** A per-tab error; a `radioGroup` has no `errorDetails` of its own in the spec, so its buttons carry it. */
 function tabError(kind: string, t: Obj, errorCode: string, message: string): Obj {
   return kind === 'radioGroupTabs'
-    ? { groupName: str(t.groupName), errorDetails: { errorCode, message } }
+    ? { groupName: str(t.groupName), radios: [{ errorDetails: { errorCode, message } }] }
     : { tabId: str(t.tabId), errorDetails: { errorCode, message } };
 }
 

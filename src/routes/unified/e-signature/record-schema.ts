@@ -1,0 +1,24 @@
+/** Building blocks of the E-Signature record schemas of this folder (documents, templates, contacts, …). */
+import { z } from '@hono/zod-openapi';
+
+/** A unified record: its documented fields, `remote_data` on request, and any field a mapping override adds. */
+export function esignatureRecord<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z
+    .object({
+      ...shape,
+      remote_data: z
+        .unknown()
+        .optional()
+        .openapi({ description: 'The DocuSign object, with include_remote_data=true.' }),
+    })
+    .catchall(z.unknown());
+}
+
+/** An ISO 8601 timestamp or null. */
+export const dateTime = z.string().nullable().openapi({ format: 'date-time' });
+
+/** A reference to another record by id. */
+export const IdRef = z.object({ id: z.string() });
+
+/** The DocuSign account a record belongs to (sync-all connections walk every account). */
+export const accountId = z.string().openapi({ description: 'The DocuSign account the record belongs to.' });
