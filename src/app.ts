@@ -11,6 +11,8 @@ import type { Database } from './db/client';
 import { docusignHosts } from './docusign/hosts';
 import { createLinkStateSigner } from './docusign/link-state';
 import { createDocusignOAuthClient, type DocusignOAuthClient } from './docusign/oauth';
+import type { EventsContext } from './events/context';
+import type { GatewayEnv } from './http/context';
 import { importCursorKey } from './http/cursor';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { createJsonLogger, type Logger } from './http/logger';
@@ -36,6 +38,7 @@ import { registerAdminApiKeys } from './routes/admin-api-keys';
 import { registerLinkTokens } from './routes/connect/link-tokens';
 import { registerConnectPages } from './routes/connect/pages';
 import { type DocsScriptLoader, registerDocs } from './routes/docs';
+import { registerDocusignConnect } from './routes/docusign-connect';
 import { registerHealth } from './routes/health';
 import { registerIntegratedAccounts } from './routes/integrated-accounts';
 import { registerMappingOverrides } from './routes/mapping-overrides';
@@ -50,8 +53,11 @@ import { registerSigningRequests } from './routes/unified/e-signature/signing-re
 import { registerTemplates } from './routes/unified/e-signature/templates';
 import { registerESignatureUsers } from './routes/unified/e-signature/users';
 import { registerUserDirectory } from './routes/unified/user-directory';
+import { registerWebhookSubscriptions } from './routes/webhook-subscriptions';
 import { DEVELOPMENT_ENVIRONMENT } from './startup/bootstrap';
 import { createUpstreamClient, type UpstreamClientDeps } from './upstream/client';
+import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from './webhooks/retry-schedule';
+import type { SubscriberUrlPolicy } from './webhooks/subscriber-url';
 
 /** The part of Config the app itself reads. */
 export interface AppConfig {
@@ -61,6 +67,8 @@ export interface AppConfig {
   rateLimit?: { requests: number; windowSeconds: number };
   /** The application named on the hosted connect page; default "An application". */
   application?: ApplicationBranding;
+  /** Outbound webhooks: `allowPrivateUrls` (WEBHOOKS_ALLOW_PRIVATE_URLS) permits http and private/loopback targets. */
+  webhooks?: { allowPrivateUrls?: boolean; retry?: Partial<RetrySchedule> };
 }
 
 /** Everything the app needs from the outside; tests pass fakes (clock, fetch, an in-memory database). */
@@ -96,6 +104,8 @@ export interface AppDeps {
   docsScript?: DocsScriptLoader;
   /** Mapping files (Node: `loadMappings('mappings')`); default: the copies bundled at build time. */
   mappings?: MappingSet;
+  /** Resolves a subscriber's host name before each delivery (Node: DNS), so names of private addresses are refused. */
+  resolveHost?: (hostname: string) => Promise<string[]>;
 }
 
 /** DocuSign's public environments, with no integration key for the code grant. */
@@ -169,12 +179,24 @@ export function createApp(deps: AppDeps) {
     now,
     defaultEnvironment: DEVELOPMENT_ENVIRONMENT,
   });
+  registerDocusignConnect(app, services.events, deps.config.publicUrl);
+  registerWebhookSubscriptions(app, {
+    ...services.webhooks,
+    retryWindowMs: services.webhooks.retry.windowMs,
+  });
 
   app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
   registerDocs(app, deps.docsScript);
   app.get('/favicon.ico', (c) => c.body(null, 204));
   // Entry points reach the token manager (scheduled refresh) and upstream client through `services`.
-  return Object.assign(app, { services: { tokens: services.tokens, upstream: services.upstream } });
+  return Object.assign(app, {
+    services: {
+      tokens: services.tokens,
+      upstream: services.upstream,
+      events: services.events,
+      webhooks: services.webhooks,
+    },
+  });
 }
 
 /** The shared services behind the routes: vault, token manager, upstream client, signer. */
@@ -239,7 +261,20 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     cursorKey,
     now,
   };
-  return { connections, cursorKey, tokens, upstream, vault, unified };
+  const events: EventsContext = { db: deps.db, vault, catalog, overrides: unified.overrides, now };
+  const urlPolicy: SubscriberUrlPolicy = {
+    allowPrivateUrls: deps.config.webhooks?.allowPrivateUrls ?? false,
+    gatewayOrigins: [new URL(deps.config.publicUrl).origin],
+    resolve: deps.resolveHost,
+  };
+  const webhooks = {
+    db: deps.db,
+    vault,
+    now,
+    urlPolicy,
+    retry: { ...DEFAULT_RETRY_SCHEDULE, ...deps.config.webhooks?.retry },
+  };
+  return { connections, cursorKey, tokens, upstream, vault, unified, events, webhooks };
 }
 
 export type GatewayApp = ReturnType<typeof createApp>;

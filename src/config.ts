@@ -55,6 +55,14 @@ const EnvSchema = z.object({
   DOCUSIGN_MAX_IN_FLIGHT: positiveInt.default(8),
   APP_NAME: z.string().trim().min(1).max(80).optional(),
   APP_LOGO_URL: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+  WEBHOOKS_ALLOW_PRIVATE_URLS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .transform((value) => ['true', '1', 'yes'].includes(value))
+    .default(false),
+  WEBHOOK_WORKER_INTERVAL_MS: positiveInt.default(1000),
+  WEBHOOK_RETRY_BASE_MS: positiveInt.default(5000),
+  WEBHOOK_LEASE_SECONDS: positiveInt.default(60),
+  EVENTS_POLL_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(300),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -83,6 +91,15 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   bodyLimitBytes: number;
   rateLimit: { requests: number; windowSeconds: number };
+  /** Outbound webhooks: private/loopback/http targets allowed (development), retry base, worker cadence, lease. */
+  webhooks: {
+    allowPrivateUrls: boolean;
+    retry: { baseDelayMs: number };
+    workerIntervalMs: number;
+    leaseMs: number;
+  };
+  /** Envelope status polling per connection (the Connect fallback); 0 = off. */
+  eventsPollIntervalSeconds: number;
 }
 
 /** Raised for invalid configuration; `lines` holds one human-readable line per bad variable. */
@@ -134,6 +151,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxConcurrent: e.DOCUSIGN_MAX_IN_FLIGHT,
     },
     application: { name: e.APP_NAME ?? 'An application', logoUrl: e.APP_LOGO_URL },
+    webhooks: {
+      allowPrivateUrls: e.WEBHOOKS_ALLOW_PRIVATE_URLS,
+      retry: { baseDelayMs: e.WEBHOOK_RETRY_BASE_MS },
+      workerIntervalMs: e.WEBHOOK_WORKER_INTERVAL_MS,
+      leaseMs: e.WEBHOOK_LEASE_SECONDS * 1000,
+    },
+    eventsPollIntervalSeconds: e.EVENTS_POLL_INTERVAL_SECONDS,
   };
 }
 

@@ -8,6 +8,7 @@ import { createRefreshScheduler } from './credentials/refresh-scheduler';
 import { migrate } from './db/migrate';
 import { embeddedDatabaseDir, openConfiguredDatabase } from './db/open';
 import { recordGatewayUrl } from './db/pglite-lock';
+import { createEnvelopePoller } from './events/envelope-poller';
 import { answerClientErrors } from './http/client-error';
 import { createJsonLogger } from './http/logger';
 import { BatchingRateLimitStore } from './http/rate-limit-batching';
@@ -20,6 +21,8 @@ import { resolveLocalSecrets } from './startup/local-secrets';
 import { startSandbox } from './startup/sandbox';
 import { createNodeFetch } from './upstream/node-fetch';
 import { createUtilizationSync } from './utilization/sync';
+import { createDeliveryWorker } from './webhooks/delivery-worker';
+import { resolveHostAddresses } from './webhooks/dns-resolve';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
     fetch: upstreamFetch.fetch,
     upstream: { budget: config.docusignPacing },
     docsScript: readDocsScript,
+    resolveHost: resolveHostAddresses,
     rateLimitStore: config.databaseUrl
       ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
       : undefined,
@@ -85,6 +89,33 @@ async function main(): Promise<void> {
     intervalMs: 60 * 60_000,
   });
   utilizationSync.start();
+  // Outbound webhooks: fan out new events and deliver due ones; several processes share the outbox (SKIP LOCKED).
+  const processId = `${process.pid}-${crypto.randomUUID()}`;
+  const deliveryWorker = createDeliveryWorker({
+    db: database.db,
+    vault: app.services.webhooks.vault,
+    fetch: (input, init) => fetch(input, init),
+    now: Date.now,
+    holder: `webhooks-${processId}`,
+    logger,
+    urlPolicy: app.services.webhooks.urlPolicy,
+    intervalMs: config.webhooks.workerIntervalMs,
+    retry: app.services.webhooks.retry,
+    leaseMs: config.webhooks.leaseMs,
+  });
+  deliveryWorker.start();
+  // Connect fallback: poll envelope status changes per connection (one poller per account across processes).
+  const envelopePoller =
+    config.eventsPollIntervalSeconds > 0
+      ? createEnvelopePoller({
+          ...app.services.events,
+          upstream: app.services.upstream,
+          logger,
+          holder: `envelope-poll-${processId}`,
+          intervalMs: config.eventsPollIntervalSeconds * 1000,
+        })
+      : null;
+  envelopePoller?.start();
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, async (info) => {
     const base = `http://${info.address === '::1' || info.address === '127.0.0.1' ? 'localhost' : info.address}:${info.port}`;
     // `npm run keys` finds the gateway holding the embedded database through its lock file.
@@ -125,6 +156,8 @@ async function main(): Promise<void> {
     server.close(async () => {
       await scheduler.stop();
       await utilizationSync.stop();
+      await deliveryWorker.stop();
+      await envelopePoller?.stop();
       await sandbox?.close();
       await upstreamFetch.close();
       await database.close();

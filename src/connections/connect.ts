@@ -11,6 +11,7 @@ import type { DocusignOAuthClient, DocusignTokenSet } from '../docusign/oauth';
 import { ApiError } from '../http/errors';
 import type { UpstreamClient } from '../upstream/client';
 import type { AccountCache } from './account-cache';
+import { recordConnectionEvent } from './connection-events';
 import type { Permission } from './docusign-app';
 import { coveredAccounts, type IntegratedAccountRow } from './integrated-accounts';
 
@@ -148,5 +149,6 @@ export async function establishConnection(
       return failed!;
     }
   }
+  await recordConnectionEvent(deps.db, row!, 'integrated_account.active');
   return row!;
 }

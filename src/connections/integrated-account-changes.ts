@@ -2,6 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import { integratedAccounts } from '../db/schema/index';
 import { ApiError } from '../http/errors';
+import { recordConnectionEvent } from './connection-events';
 import type { ConnectionsContext } from './context';
 import type { Permission } from './docusign-app';
 import { getIntegratedAccount, type IntegratedAccountRow } from './integrated-accounts';
@@ -52,7 +53,10 @@ export async function deleteIntegratedAccount(
   id: string,
 ): Promise<string> {
   const row = await getIntegratedAccount(ctx.db, environmentId, id);
-  await ctx.db.delete(integratedAccounts).where(eq(integratedAccounts.id, row.id));
+  await ctx.db.transaction(async (tx) => {
+    await tx.delete(integratedAccounts).where(eq(integratedAccounts.id, row.id));
+    await recordConnectionEvent(tx, row, 'integrated_account.deleted');
+  });
   ctx.accounts.forget(row.id);
   return row.id;
 }

@@ -14,3 +14,13 @@ export function sealedAad(integratedAccountId: string, field: SealedField): stri
   if (field === 'pkce_verifier') return `pkce:${integratedAccountId}`;
   return `integrated_account:${integratedAccountId}:${field}`;
 }
+
+/** AAD of a DocuSign Connect HMAC key: bound to its row and its connection. */
+export function connectKeyAad(integratedAccountId: string, keyId: string): string {
+  return `integrated_account:${integratedAccountId}:connect_hmac_key:${keyId}`;
+}
+
+/** AAD of a webhook subscription's signing secret (`current` or `previous`, so the two cannot be swapped). */
+export function webhookSecretAad(subscriptionId: string, which: 'current' | 'previous'): string {
+  return `webhook_subscription:${subscriptionId}:secret:${which}`;
+}

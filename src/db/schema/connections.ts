@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { environments } from './foundation';
 
 /** A DocuSign account discovered through `/oauth/userinfo`. */
@@ -76,7 +76,11 @@ export const linkTokens = pgTable('link_tokens', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
 });
 
-/** Domain events (e.g. `integrated_account.needs_reauth`); the webhooks outbox delivers them. */
+/**
+ * Domain events (`integrated_account.*`, `signing_request.*`, `participant.*`): appended by whoever observes the
+ * change (token manager, connections, DocuSign Connect, the status poller) and fanned out to webhook subscriptions
+ * by the outbox (src/webhooks). `payload` is the event's `data`, fixed at insert so every delivery sends the same body.
+ */
 export const events = pgTable(
   'events',
   {
@@ -84,8 +88,22 @@ export const events = pgTable(
     environmentId: text('environment_id').notNull(),
     type: text('type').notNull(),
     integratedAccountId: text('integrated_account_id'),
+    /** The DocuSign account the event is about (null for connection events). */
+    accountId: text('account_id'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** Same change seen twice (Connect retry, Connect and polling) → same key → stored once. */
+    dedupKey: text('dedup_key').unique(),
+    /** Events with the same stream key are delivered in `seq` order (one signing request, one connection). */
+    streamKey: text('stream_key'),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    /** When the change happened at DocuSign (null: when it was recorded). */
+    occurredAt: timestamp('occurred_at', { withTimezone: true }),
+    /** Set once the outbox has created this event's deliveries. */
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
-  (t) => [index('events_environment_created_idx').on(t.environmentId, t.createdAt)],
+  (t) => [
+    index('events_environment_created_idx').on(t.environmentId, t.createdAt),
+    index('events_undispatched_idx').on(t.seq).where(sql`dispatched_at is null`),
+  ],
 );

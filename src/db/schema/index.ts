@@ -4,3 +4,4 @@ export * from './idempotency';
 export * from './mapping';
 export * from './rate-limits';
 export * from './utilization';
+export * from './webhooks';

@@ -185,7 +185,9 @@ describe('secrets never leak', () => {
     expect((await api(`/integrated-accounts/${jwtId}`)).status).toBe(404);
 
     const eventRows = await t.db.select().from(events);
-    expect(eventRows).toHaveLength(1);
+    // One needs_reauth; the connection events (active per connect, deleted) are searched for secrets too.
+    expect(eventRows.filter((e) => e.type === 'integrated_account.needs_reauth')).toHaveLength(1);
+    expect(eventRows.some((e) => e.type === 'integrated_account.deleted')).toBe(true);
     const rows = await t.db.select().from(integratedAccounts);
     const haystacks = {
       responses: said.join('\n'),
