@@ -12,7 +12,6 @@ import { docusignHosts } from './docusign/hosts';
 import { createLinkStateSigner } from './docusign/link-state';
 import { createDocusignOAuthClient, type DocusignOAuthClient } from './docusign/oauth';
 import type { EventsContext } from './events/context';
-import type { GatewayEnv } from './http/context';
 import { importCursorKey } from './http/cursor';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
 import { createJsonLogger, type Logger } from './http/logger';

@@ -6,7 +6,6 @@
 
 import type { MappingCatalog } from '../mapping/catalog';
 import type { UnifiedObject } from '../mapping/compile';
-import { mappingKey } from '../mapping/definitions';
 import type { OverridesStore } from '../mapping/overrides-store';
 
 const MODEL = 'e-signature';
