@@ -1,9 +1,7 @@
 /**
  * The unified signing request an event carries: the `e-signature/signing-requests` mapping (with the environment's
- * and the connection's overrides) applied to the DocuSign envelope. Until that mapping ships, a minimal built-in
- * shape stands in; this is the one place to change when it does.
+ * and the connection's overrides) applied to the DocuSign envelope, as `GET …/signing-requests/{id}` maps it.
  */
-
 import type { MappingCatalog } from '../mapping/catalog';
 import type { UnifiedObject } from '../mapping/compile';
 import type { OverridesStore } from '../mapping/overrides-store';
