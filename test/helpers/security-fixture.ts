@@ -33,6 +33,8 @@ const NAMED: Record<string, string> = {
   path: 'users',
   model: 'user-directory',
   resource: 'users',
+  // documents are listed under a parent: one of the two is required.
+  signing_request_id: 'sr-1',
 };
 
 /** Values for an operation's required parameters (and `integrated_account_id` always), naming `connection`. */

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 
 /** Finds a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -17,7 +16,9 @@ export async function freePort(): Promise<number> {
 
 /** Runs `npm start`'s entry (src/server.ts) as a child process and collects its output. */
 export function spawnGateway(env: Record<string, string>) {
-  const child: ChildProcess = spawn(join(process.cwd(), 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
+  // Node itself with tsx's loader, not the tsx wrapper: a signal (SIGKILL above all) must reach the gateway process,
+  // not a parent that would leave it running and holding the embedded database.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -66,7 +66,7 @@ const AddDocument = z
   .object({
     signing_request_id: z.string().min(1).openapi({ description: 'A draft signing request.' }),
     name: z.string().min(1).openapi({ example: 'Annex.pdf' }),
-    content_base64: z.base64().min(1).openapi({ description: 'The file, base64.' }),
+    content_base64: z.base64().min(1).openapi({ description: 'The file, base64.', example: 'JVBERi0xLjQK' }),
     file_extension: z.string().optional().openapi({ example: 'pdf' }),
     document_id: z
       .string()

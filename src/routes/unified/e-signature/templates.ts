@@ -98,7 +98,10 @@ const CreateTemplate = z
         z.object({
           name: z.string().min(1),
           file_extension: z.string().optional().openapi({ example: 'pdf' }),
-          content_base64: z.base64().min(1),
+          content_base64: z
+            .base64()
+            .min(1)
+            .openapi({ description: 'The file, base64.', example: 'JVBERi0xLjQK' }),
         }),
       )
       .min(1)
