@@ -154,15 +154,20 @@ describe('seeding', () => {
 describe('Connect', () => {
   it('delivers HMAC-signed JSON events when an envelope is sent and completed, retrying failed deliveries', async () => {
     const received: { body: string; signature: string | null }[] = [];
-    let failNext = 1;
+    // The first delivery of the sent event fails (deliveries run concurrently, so fail by event, not by order).
+    let sentFailed = false;
     const sim = createDocusignSimulator({
       scale: SMALL,
       connect: {
         hmacKeys: ['test-hmac-key'],
         retry: { attempts: 3, baseDelayMs: 1 },
         fetch: async (req) => {
-          received.push({ body: await req.text(), signature: req.headers.get('x-docusign-signature-1') });
-          if (failNext-- > 0) return new Response('busy', { status: 503 });
+          const body = await req.text();
+          received.push({ body, signature: req.headers.get('x-docusign-signature-1') });
+          if (!sentFailed && (JSON.parse(body) as { event: string }).event === 'envelope-sent') {
+            sentFailed = true;
+            return new Response('busy', { status: 503 });
+          }
           return new Response('ok');
         },
       },
