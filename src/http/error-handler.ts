@@ -9,7 +9,10 @@ import type { Logger } from './logger';
 export function createErrorHandler(logger: Logger): ErrorHandler<GatewayEnv> {
   return (err, c) => {
     const apiError = toApiError(err);
-    if (apiError.code === 'internal') {
+    if (apiError.code === 'internal' && c.req.raw.signal?.aborted) {
+      // The caller left and the work done for it was stopped (its DocuSign reads aborted): not a gateway fault.
+      logger.info('caller closed the request before the answer', { request_id: requestIdOf(c) });
+    } else if (apiError.code === 'internal') {
       logger.error('unhandled error', { request_id: requestIdOf(c), ...loggableError(err) });
     }
     return sendError(c, apiError);

@@ -29,6 +29,8 @@ export interface UnifiedDeps {
 export interface UnifiedCaller {
   environmentId: string;
   row: IntegratedAccountRow;
+  /** Aborts when the caller goes away: DocuSign reads made for it stop (writes run to the end, see sendMapped). */
+  signal?: AbortSignal;
 }
 
 export interface OutputOptions {
@@ -70,12 +72,17 @@ export function requestContext(row: IntegratedAccountRow, account: DiscoveredAcc
   };
 }
 
-/** Sends a mapped request through the upstream client and parses DocuSign's JSON answer. */
+/**
+ * Sends a mapped request through the upstream client and parses DocuSign's JSON answer. `signal` (the caller's)
+ * stops a read when the caller leaves; a write is never abandoned half way, since DocuSign may already have applied
+ * it and the caller's retry (with its Idempotency-Key) must find the finished result.
+ */
 export async function sendMapped(
   deps: Pick<UnifiedDeps, 'upstream'>,
   row: IntegratedAccountRow,
   account: DiscoveredAccount,
   req: MappedRequest,
+  signal?: AbortSignal,
 ): Promise<unknown> {
   if (req.api === 'admin' && !row.organizationId && !account.organization_id) {
     throw new ApiError(
@@ -93,13 +100,14 @@ export async function sendMapped(
       ? { 'content-type': 'application/json', accept: 'application/json' }
       : { accept: 'application/json' },
     body: req.body ? JSON.stringify(req.body) : undefined,
+    signal: req.method === 'GET' ? signal : undefined,
   });
 }
 
 async function relatedBodies(
   deps: UnifiedDeps,
   method: CompiledMethod,
-  row: IntegratedAccountRow,
+  caller: UnifiedCaller,
   account: DiscoveredAccount,
   params: Record<string, unknown>,
   ctx: RequestContext,
@@ -107,7 +115,7 @@ async function relatedBodies(
   const entries = await Promise.all(
     method.related.map(async (related) => [
       related.name,
-      await sendMapped(deps, row, account, related.buildRequest(params, ctx)),
+      await sendMapped(deps, caller.row, account, related.buildRequest(params, ctx), caller.signal),
     ]),
   );
   return Object.fromEntries(entries);
@@ -175,6 +183,7 @@ export async function listUnified(
               caller.row,
               account,
               method.buildRequest(input.filters, { ...ctx, page: { offset, size } }),
+              caller.signal,
             ).catch((err: unknown) => {
               throw asBusinessError(err, method, { resource: input.resource, params: input.filters }) ?? err;
             }),
@@ -185,7 +194,7 @@ export async function listUnified(
   if (input.output.raw) {
     result = page.items;
   } else {
-    const related = await relatedBodies(deps, method, caller.row, account, input.filters, ctx);
+    const related = await relatedBodies(deps, method, caller, account, input.filters, ctx);
     const mapCtx = { ...ctx, includeRemoteData: input.output.includeRemoteData, related };
     result = page.items.map((record) => method.mapRecord(record, mapCtx));
   }
@@ -219,18 +228,17 @@ export async function runUnified(
     const found = staticRecord(method.staticRecords, input);
     return input.output.raw ? found : method.mapRecord(found, { ...ctx, includeRemoteData: false });
   }
-  const body = await sendMapped(deps, caller.row, account, method.buildRequest(input.params, ctx)).catch(
-    (err: unknown) => {
-      throw asBusinessError(err, method, input) ?? err;
-    },
-  );
+  const request = method.buildRequest(input.params, ctx);
+  const body = await sendMapped(deps, caller.row, account, request, caller.signal).catch((err: unknown) => {
+    throw asBusinessError(err, method, input) ?? err;
+  });
   const itemError = method.readItemError(body);
   if (itemError) {
     const refused = docusignItemError(itemError);
     throw asBusinessError(refused, method, input) ?? refused;
   }
   if (input.output.raw) return body;
-  const related = await relatedBodies(deps, method, caller.row, account, input.params, ctx);
+  const related = await relatedBodies(deps, method, caller, account, input.params, ctx);
   return method.mapRecord(method.readRecord(body), {
     ...ctx,
     includeRemoteData: input.output.includeRemoteData,

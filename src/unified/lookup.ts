@@ -58,7 +58,7 @@ export async function readAllRecords(
   let offset = 0;
   for (let i = 0; i < MAX_PAGES; i++) {
     const request = method.buildRequest(source.params, paged ? { ...ctx, page: { offset, size } } : ctx);
-    const body = await sendMapped(deps, caller.row, account, request).catch((err: unknown) => {
+    const body = await sendMapped(deps, caller.row, account, request, caller.signal).catch((err: unknown) => {
       throw asBusinessError(err, method, { resource: source.resource, params: source.params }) ?? err;
     });
     const page = method.readPage(body, offset);

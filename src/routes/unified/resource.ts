@@ -108,7 +108,7 @@ export async function resolveCaller(
       { param: 'account_id' },
     );
   }
-  return { environmentId, row };
+  return { environmentId, row, signal: c.req.raw.signal };
 }
 
 /** The output options of a unified call's query. */
