@@ -11,6 +11,11 @@ export interface LoadResult {
   p99Ms: number;
 }
 
+/** One round of one variant: its load figures and its server's CPU time per request in that round. */
+export interface RoundResult extends LoadResult {
+  cpuMsPerRequest: number;
+}
+
 /** Sends GET `path` as fast as the server answers for `durationMs`, after `warmupMs` not counted. */
 export async function runLoad(options: {
   origin: string;
@@ -86,7 +91,7 @@ export interface Variant {
 
 export interface VariantSummary {
   name: string;
-  rounds: LoadResult[];
+  rounds: RoundResult[];
   /** Best round (highest req/s; lowest p50/p99): other work on the machine only ever makes numbers worse. */
   best: { rps: number; p50Ms: number; p99Ms: number };
   median: { rps: number; p50Ms: number; p99Ms: number };
@@ -101,7 +106,7 @@ export async function compareRounds(
   variants: Variant[],
   options: { rounds: number; connections: number; durationMs: number; warmupMs: number },
 ): Promise<VariantSummary[]> {
-  const results = variants.map(() => [] as LoadResult[]);
+  const results = variants.map(() => [] as RoundResult[]);
   const rss = variants.map(() => 0);
   const cpu = variants.map(() => ({ ms: 0, requests: 0 }));
   for (let round = 1; round <= options.rounds; round++) {
@@ -111,10 +116,11 @@ export async function compareRounds(
       const v = variants[i]!;
       const cpuBefore = await v.cpuMs();
       const r = await runLoad({ ...options, origin: v.origin, path: v.path, headers: v.headers });
-      cpu[i]!.ms += (await v.cpuMs()) - cpuBefore;
+      const roundCpuMs = (await v.cpuMs()) - cpuBefore;
+      cpu[i]!.ms += roundCpuMs;
       cpu[i]!.requests += r.totalRequests;
       rss[i] = Math.max(rss[i]!, await v.rssMb());
-      results[i]!.push(r);
+      results[i]!.push({ ...r, cpuMsPerRequest: roundCpuMs / r.totalRequests });
       console.log(
         `round ${round} ${v.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +
           `${r.requests} requests, ${r.errors} errors`,
@@ -158,7 +164,11 @@ export function printSummary(s: VariantSummary): void {
  * and run back to back, so each pair met the same machine conditions; the median of the pairs' ratios is robust to
  * other work on a shared machine, which the best or median round of each variant alone is not.
  */
-export function pairedRatio(a: VariantSummary, b: VariantSummary, metric: 'rps' | 'p99Ms'): number {
+export function pairedRatio(
+  a: VariantSummary,
+  b: VariantSummary,
+  metric: 'rps' | 'p99Ms' | 'cpuMsPerRequest',
+): number {
   return median(a.rounds.map((ra, i) => b.rounds[i]![metric] / ra[metric]));
 }
 
@@ -168,8 +178,42 @@ export function printComparison(a: VariantSummary, b: VariantSummary): void {
   printSummary(b);
   console.log(
     `server CPU per request: gateway ${b.cpuMsPerRequest.toFixed(2)} ms vs bare ${a.cpuMsPerRequest.toFixed(2)} ms ` +
-      `(capacity ratio bare/gateway ${(a.cpuMsPerRequest / b.cpuMsPerRequest).toFixed(2)}; informational)`,
+      `(capacity bare/gateway ${(a.cpuMsPerRequest / b.cpuMsPerRequest).toFixed(2)} over all rounds, ` +
+      `${(1 / pairedRatio(a, b, 'cpuMsPerRequest')).toFixed(2)} median of paired rounds)`,
   );
+}
+
+const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+/**
+ * Capacity per core: the bare server's CPU time per request over the gateway's, median of paired rounds, against
+ * `minRatio`. Unlike req/s it does not depend on which process the machine happened to favour.
+ */
+export function checkCpuCapacity(
+  a: VariantSummary,
+  b: VariantSummary,
+  minRatio: number,
+  what: string,
+): boolean {
+  const ratio = 1 / pairedRatio(a, b, 'cpuMsPerRequest');
+  const ok = ratio >= minRatio;
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'}: ${what} CPU capacity ${ratio.toFixed(2)} of bare (target >= ${minRatio}; bare CPU per ` +
+      `request over gateway's, median of ${a.rounds.length} paired rounds; ${b.cpuMsPerRequest.toFixed(2)} vs ` +
+      `${a.cpuMsPerRequest.toFixed(2)} ms over all rounds)`,
+  );
+  return ok;
+}
+
+/** Checks `b`'s p99 latency against `maxRatio` times `a`'s (median of paired rounds). */
+export function checkP99(a: VariantSummary, b: VariantSummary, maxRatio: number, what: string): boolean {
+  const ratio = pairedRatio(a, b, 'p99Ms');
+  const ok = ratio <= maxRatio;
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'}: ${what} p99 ${ratio.toFixed(2)}x bare (target <= ${maxRatio}x; median of paired rounds; ` +
+      `best rounds ${(b.best.p99Ms / a.best.p99Ms).toFixed(2)}x, median rounds ${(b.median.p99Ms / a.median.p99Ms).toFixed(2)}x)`,
+  );
+  return ok;
 }
 
 /**
@@ -184,7 +228,6 @@ export function checkThroughput(
 ): boolean {
   const ratio = pairedRatio(a, b, 'rps');
   const ok = ratio >= minRatio && a.errors + b.errors === 0;
-  const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
   console.log(
     `${ok ? 'PASS' : 'FAIL'}: ${what} ${percent(ratio)} of bare (target >= ${percent(minRatio)}; median of ${a.rounds.length} paired rounds; ` +
       `best rounds ${percent(b.best.rps / a.best.rps)}, median rounds ${percent(b.median.rps / a.median.rps)})`,

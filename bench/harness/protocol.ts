@@ -7,6 +7,11 @@ export interface SimOptions {
   documentBytes?: number;
   /** Seed this many envelopes in the primary account, all owned by the default user (signing-requests bench). */
   envelopes?: number;
+  /**
+   * `static`: GETs answered from bytes recorded on their first call (frozen-upstream.ts), so the gateway, not the
+   * upstream, is the bottleneck; `sim` (default): the live simulator, end to end.
+   */
+  upstream?: 'static' | 'sim';
 }
 
 export interface SimInfo {

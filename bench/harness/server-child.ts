@@ -19,6 +19,7 @@ import { PostgresRateLimitStore } from '../../src/http/rate-limit-postgres';
 import { createDocusignSimulator } from '../../src/sandbox/docusign';
 import { createNodeFetch } from '../../src/upstream/node-fetch';
 import { startBareSigningRequests } from './bare-signing-requests';
+import { frozenGets } from './frozen-upstream';
 import type {
   ChildMessage,
   ChildRequest,
@@ -75,7 +76,7 @@ async function startSim(o: SimOptions) {
   setInterval(() => {
     sim.log.entries.length = 0;
   }, 1000).unref();
-  const server = await listen(sim.serverFetch);
+  const server = await listen(o.upstream === 'static' ? frozenGets(sim.serverFetch) : sim.serverFetch);
   sim.setOrigin(server.origin);
   const info: SimInfo = {
     origin: server.origin,

@@ -14,7 +14,8 @@ interface Entry<V> {
 
 /**
  * A bounded in-process cache: per-entry expiry plus least-recently-used eviction. A Map keeps insertion order,
- * so re-inserting an entry on every hit makes its first key the least recently used. Pure JS: runs on Workers.
+ * so re-inserting an entry on a hit makes its first key the least recently used (hits refresh recency once the
+ * cache is over half full). Pure JS: runs on Workers.
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, Entry<V>>();
@@ -33,9 +34,15 @@ export class TtlCache<K, V> {
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    this.entries.delete(key);
-    if (entry.expiresAt <= this.now()) return undefined;
-    this.entries.set(key, entry);
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    // Recency only matters once eviction is near; below half full, a hit skips the Map delete + set (hot path).
+    if (this.entries.size > this.maxEntries / 2) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
     return entry.value;
   }
 
