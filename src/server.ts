@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
@@ -14,6 +13,7 @@ import { createJsonLogger } from './http/logger';
 import { BatchingRateLimitStore } from './http/rate-limit-batching';
 import { PostgresRateLimitStore } from './http/rate-limit-postgres';
 import { loadMappings } from './mapping/load';
+import { projectPath } from './project-path';
 import { bootstrapEmptyDatabase } from './startup/bootstrap';
 import { connectSandbox } from './startup/connect-sandbox';
 import { readDocsScript } from './startup/docs-script';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const upstreamFetch = createNodeFetch();
   const app = createApp({
     // Read at start so an edited mapping file takes effect on restart and a broken one stops the start.
-    mappings: loadMappings(fileURLToPath(new URL('../mappings', import.meta.url))),
+    mappings: loadMappings(projectPath('mappings')),
     config,
     db: database.db,
     logger,

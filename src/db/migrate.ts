@@ -1,16 +1,14 @@
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { projectPath } from '../project-path';
 import type { Database } from './client';
 import { rowsOf } from './rows';
-
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 /**
  * Applies the drizzle-kit migrations in `drizzle/` that have not run yet, in one transaction, under an
  * advisory lock so several gateway processes starting together do not race.
  */
-export async function migrate(db: Database, migrationsFolder = MIGRATIONS_FOLDER): Promise<number> {
+export async function migrate(db: Database, migrationsFolder = projectPath('drizzle')): Promise<number> {
   const migrations = readMigrationFiles({ migrationsFolder });
   let applied = 0;
   await db.transaction(async (tx) => {

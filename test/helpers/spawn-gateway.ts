@@ -14,11 +14,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs `npm start`'s entry (src/server.ts) as a child process and collects its output. */
+/** Runs what `npm start` runs (scripts/start.mjs: the bundled gateway) as a child process and collects its output. */
 export function spawnGateway(env: Record<string, string>) {
-  // Node itself with tsx's loader, not the tsx wrapper: a signal (SIGKILL above all) must reach the gateway process,
-  // not a parent that would leave it running and holding the embedded database.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // Node itself, not npm: a signal (SIGKILL above all) must reach the gateway process, not a parent that would leave
+  // it running and holding the embedded database. start.mjs runs the gateway in its own process.
+  const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

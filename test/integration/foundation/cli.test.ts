@@ -31,7 +31,7 @@ describe('configuration errors', () => {
     [{ PORT: 'abc' }, /^Invalid PORT: must be a number \(got "abc"\)$/],
     [{ DATABASE_URL: 'mysql://nope' }, /^Invalid DATABASE_URL: must be a URL like postgres:/],
   ])('npm start with %o prints one clear line and exits 1', { timeout: 120_000 }, async (env, expected) => {
-    const result = await runScript('src/server.ts', [], {
+    const result = await runScript('scripts/start.mjs', [], {
       ...env,
       DATA_DIR: '/nonexistent-should-not-be-created',
     });
