@@ -69,6 +69,13 @@ export class OAuthStore {
     this.clients.set(client.clientId, { ...client, redirectUris: [...client.redirectUris] });
   }
 
+  /** Sets the public key a client signs JWT assertions with (an unknown client is an error). */
+  setPublicKey(clientId: string, publicKeyPem: string): void {
+    const client = this.clients.get(clientId);
+    if (!client) throw new Error(`No client ${clientId} in the simulator`);
+    client.publicKeyPem = publicKeyPem;
+  }
+
   /** Records consent; without `scopes` the user consents to `signature` and `impersonation` (what JWT needs). */
   grantConsent(userId: string, clientId: string, scopes: string[] = ['signature', 'impersonation']): void {
     const key = `${userId}|${clientId}`;
