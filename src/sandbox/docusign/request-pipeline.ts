@@ -39,7 +39,14 @@ export function requestPipeline(sim: SimContext): MiddlewareHandler<SimEnv> {
         if (rule.rateLimitStorm && rule.rateLimitStorm.count > 0) {
           rule.rateLimitStorm.count--;
           c.set('fault', 'rate_limit_storm');
-          const headers = { 'Retry-After': String(rule.rateLimitStorm.retryAfterSeconds) };
+          const retryAfter = rule.rateLimitStorm.retryAfterSeconds;
+          // DocuSign's own limit headers, as on a real exhausted quota, plus Retry-After for generic clients.
+          const headers = {
+            'Retry-After': String(retryAfter),
+            'X-RateLimit-Limit': String(sim.rateLimiter.hourly),
+            'X-RateLimit-Remaining': '0',
+            'X-RateLimit-Reset': String(Math.ceil(now() / 1000) + retryAfter),
+          };
           c.res =
             api === 'admin' || api === 'oauth'
               ? c.json(

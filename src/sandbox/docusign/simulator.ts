@@ -35,14 +35,16 @@ import { registerTemplateRoutes } from './esignature/templates';
 import { registerTransferRuleRoutes } from './esignature/transfer-rules';
 import { registerUserRoutes } from './esignature/users';
 import { ConnectionResetFault, FaultController } from './faults';
+import { findDocusignOperation } from './not-modelled';
 import { registerOAuthRoutes } from './oauth-routes';
-import { type IssuedTokens, OAuthStore, type SimClient } from './oauth-store';
+import { type IssuedTokens, type OAuthDump, OAuthStore, type SimClient } from './oauth-store';
 import { createRandom } from './random';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
 import { RequestLog } from './request-log';
 import { requestPipeline } from './request-pipeline';
 import { type SeedDefaults, type SeedScale, seedState } from './seed';
 import { registerSigningRoutes } from './signing-routes';
+import { decodeSnapshot, encodeSnapshot } from './snapshot';
 import {
   findAccount,
   hash32,
@@ -144,6 +146,10 @@ export interface DocusignSimulator {
   reset(options?: { seed?: number; scale?: SeedScale }): void;
   /** Reminder emails the simulator would have sent (reminders fall due as the clock advances). */
   reminders: ReminderRecord[];
+  /** The whole state (data, OAuth, clock) as JSON text, for persistence. */
+  snapshot(): string;
+  /** Replaces the whole state with one from `snapshot()`. */
+  restore(text: string): void;
 }
 
 const DEFAULT_SCALE: Required<SeedScale> = { users: 120, envelopes: 300, templates: 15, groups: 6 };
@@ -270,6 +276,14 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
   });
 
   app.notFound((c) => {
+    const unmodelled = findDocusignOperation(c.req.method, new URL(c.req.url).pathname);
+    if (unmodelled) {
+      const message = `The DocuSign sandbox does not model ${unmodelled.operationId} (${unmodelled.method} ${unmodelled.path}).`;
+      // 400 with DocuSign's error body: clients show it as a DocuSign error, and nothing retries it.
+      if (unmodelled.api === 'admin')
+        return c.json({ error: 'sandbox_not_modelled', error_description: message }, 400);
+      return c.json({ errorCode: 'SANDBOX_NOT_MODELLED', message }, 400);
+    }
     if (c.get('api') === 'admin')
       return c.json({ error: 'not_found', error_description: 'The requested resource was not found.' }, 404);
     return c.json(
@@ -401,6 +415,25 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
     reset: (next) => reset(next),
     get reminders() {
       return sim.reminders;
+    },
+    snapshot: () =>
+      encodeSnapshot({
+        version: 1,
+        clockOffsetMs,
+        state,
+        defaults,
+        oauth: oauth.dump(),
+        reminders: sim.reminders,
+      }),
+    restore(text) {
+      const snapshot = decodeSnapshot(text);
+      Object.assign(state, snapshot.state);
+      Object.assign(defaults, snapshot.defaults);
+      oauth.load(snapshot.oauth as OAuthDump);
+      clockOffsetMs = snapshot.clockOffsetMs;
+      sim.reminders.splice(0, sim.reminders.length, ...(snapshot.reminders as ReminderRecord[]));
+      sim.signingSessions.clear();
+      sim.consoleSessions.clear();
     },
     grantConsent: (userId, clientId, scopes) => oauth.grantConsent(userId, clientId, scopes),
     revokeConsent: (userId, clientId) => oauth.revokeConsent(userId, clientId),
