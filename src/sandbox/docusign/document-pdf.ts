@@ -77,7 +77,9 @@ function baseBytes(e: SimEnvelope, d: SimDocument): Uint8Array {
 /** Loads a PDF, or undefined when pdf-lib cannot read it (a client may upload a damaged file). */
 async function load(bytes: Uint8Array): Promise<PDFDocument | undefined> {
   try {
-    return await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+    const pdf = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+    // pdf-lib loads some damaged files lazily and fails on first use: a file without readable pages is unreadable.
+    return pdf.getPageCount() > 0 ? pdf : undefined;
   } catch {
     return undefined;
   }
