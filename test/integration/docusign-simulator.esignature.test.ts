@@ -256,7 +256,9 @@ describe('drafts', () => {
     expect(read.json.emailSubject).toBe('New subject');
     expect(read.json.status).toBe('sent');
     expect(read.json.expireEnabled).toBe('true');
-    expect(read.json.expireDateTime).toBe(new Date(clock.now + 10 * 86_400_000).toISOString().replace(/Z$/, '0000Z')); // seven fractional digits, as DocuSign writes them
+    expect(read.json.expireDateTime).toBe(
+      new Date(clock.now + 10 * 86_400_000).toISOString().replace(/Z$/, '0000Z'),
+    ); // seven fractional digits, as DocuSign writes them
     expect(read.json.notification?.expirations?.expireWarn).toBe('2');
     expect((await api('PUT', `/envelopes/${id}`, { emailSubject: 'Too late' })).json.errorCode).toBe(
       'ENVELOPE_CANNOT_CORRECT_INVALID_STATE',
