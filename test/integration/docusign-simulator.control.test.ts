@@ -342,7 +342,9 @@ describe('DocuSign behaviour that came with the sandbox', () => {
     expect(pdf.getPageCount()).toBe(2);
     // The stamp adds a content stream to each page that carries a signed field (page 1: text, page 2: signature).
     const original = await PDFDocument.load(uploaded);
-    const streams = (doc: PDFDocument, i: number) => doc.getPage(i).node.normalizedEntries().Contents.size();
+    const streams = (doc: PDFDocument, i: number) =>
+      doc.getPage(i).node.normalizedEntries().Contents?.size() ?? 0;
+    expect(streams(pdf, 0)).toBeGreaterThan(streams(original, 0));
     expect(streams(pdf, 1)).toBeGreaterThan(streams(original, 1));
 
     const combined = await PDFDocument.load(
