@@ -109,10 +109,16 @@ async function stamp(pdf: PDFDocument, e: SimEnvelope, d: SimDocument): Promise<
 const hasSignedFields = (e: SimEnvelope, d: SimDocument): boolean =>
   e.recipients.some((r) => signed(r) && r.tabs.some((t) => t.documentId === d.documentId));
 
+/**
+ * Uploads above this size are served as uploaded, unstamped: parsing a large PDF costs its size several times over in
+ * memory, and the benches stream 50 MB documents through the simulator.
+ */
+export const STAMP_MAX_BYTES = 10 * 1024 * 1024;
+
 /** A document as DocuSign returns it: a PDF, with signed recipients' fields stamped on it. */
 export async function documentPdf(e: SimEnvelope, d: SimDocument): Promise<Uint8Array> {
   const bytes = baseBytes(e, d);
-  if (!hasSignedFields(e, d)) return bytes;
+  if (bytes.length > STAMP_MAX_BYTES || !hasSignedFields(e, d)) return bytes;
   const pdf = await load(bytes);
   if (!pdf || !(await stamp(pdf, e, d))) return bytes;
   return pdf.save({ useObjectStreams: false });
@@ -137,7 +143,8 @@ export async function combinedPdf(e: SimEnvelope, withCertificate: boolean): Pro
       await append(renderPdf(d.name, [...documentLines(e), `${d.streamedSizeBytes} bytes`]));
       continue;
     }
-    const ok = await append(await documentPdf(e, d));
+    const bytes = await documentPdf(e, d);
+    const ok = bytes.length <= STAMP_MAX_BYTES && (await append(bytes));
     if (!ok)
       await append(renderPdf(d.name, [...documentLines(e), 'The uploaded file is not a readable PDF.']));
   }
