@@ -140,15 +140,16 @@ describe('the sandbox driven by the official DocuSign SDKs', () => {
       expect(uri.startsWith(`${sandbox.httpsUrl}/oauth/auth?`)).toBe(true);
 
       // The user's browser: the consent page, then "Allow" (the form posts back to /oauth/auth).
-      const authorize = new URL(uri.replace(sandbox.httpsUrl!, sandbox.httpUrl));
+      const authorize = new URL(uri);
       const page = await fetch(authorize);
       expect(page.status).toBe(200);
+      expect(await page.text()).toContain('action="auth"');
       const form = new URLSearchParams({
         ...Object.fromEntries(authorize.searchParams),
         email: userEmail,
         decision: 'allow',
       });
-      const allowed = await fetch(`${sandbox.httpUrl}/oauth/auth`, {
+      const allowed = await fetch(new URL('auth', authorize), {
         method: 'POST',
         body: form,
         redirect: 'manual',
