@@ -3,10 +3,12 @@
  * (expirations, reminders), faults and rate limits, reset, clients/keys/consent, Connect delivery log; plus the
  * DocuSign-facing changes that came with it (documents as PDFs with signed fields, not-modelled operations, count=0).
  */
+import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { createDocusignSimulator, type DocusignSimulator } from '../../src/sandbox/docusign';
+import { allDocusignOperations } from '../../src/sandbox/docusign/not-modelled';
 import { createFakeClock } from '../helpers/clock';
 import { testKeyPair } from '../helpers/keys';
 
@@ -379,6 +381,30 @@ describe('DocuSign behaviour that came with the sandbox', () => {
     const idp = await h.request('GET', adminPath);
     expect(idp.status).toBe(400);
     expect(idp.json.error).toBe('sandbox_not_modelled');
+  });
+
+  it('the README lists exactly the operations that answer SANDBOX_NOT_MODELLED', async () => {
+    const readme = readFileSync(new URL('../../src/sandbox/docusign/README.md', import.meta.url), 'utf8');
+    const listed = new Set([...readme.matchAll(/^- `([A-Z]+ \S+) \(\w+\)`$/gm)].map((m) => m[1]));
+    expect(listed.size).toBeGreaterThan(300);
+    const sim = createDocusignSimulator({ scale: { users: 5, envelopes: 5, templates: 2, groups: 1 } });
+    const h = harness(sim);
+    const mismatches: string[] = [];
+    for (const op of allDocusignOperations()) {
+      const path = op.path
+        .replace('{accountId}', h.accountId)
+        .replace('{organizationId}', sim.defaults.organizationId)
+        .replace(/\{[^}]+\}/g, 'x');
+      const res = await h.request(
+        op.method,
+        `${sim.origin}${op.api === 'admin' ? '/management' : '/restapi'}${path}`,
+        op.method === 'GET' ? undefined : {},
+      );
+      const unmodelled =
+        res.json.errorCode === 'SANDBOX_NOT_MODELLED' || res.json.error === 'sandbox_not_modelled';
+      if (unmodelled !== listed.has(`${op.method} ${op.path}`)) mismatches.push(`${op.method} ${op.path}`);
+    }
+    expect(mismatches).toEqual([]);
   });
 
   it('count=0 returns no items but the total, and no nextUri to follow', async () => {
