@@ -391,6 +391,7 @@ describe('transports', () => {
     expect(html).toContain(sim.defaults.clientId);
     expect(html).toContain(sim.defaults.userEmail);
     for (const id of sim.defaults.accountIds) expect(html).toContain(id);
+    expect(html).toContain(`${sim.origin}/__sandbox`);
     expect(html).not.toContain(sim.defaults.clientSecret);
   });
 
