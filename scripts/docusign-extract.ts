@@ -244,7 +244,26 @@ function extract(source: SourceFile): { json: JsonObject; count: number } {
   };
 }
 
+/** Every operation of a spec as `[METHOD, path, operationId]`, so the simulator can tell an unmodelled DocuSign path from a wrong URL. */
+function operationIndex(source: SourceFile): { basePath: string; operations: [string, string, string][] } {
+  const spec = JSON.parse(readFileSync(join(sourceDir, source.file), 'utf8')) as JsonObject;
+  const operations: [string, string, string][] = [];
+  for (const [path, item] of Object.entries(spec.paths as JsonObject)) {
+    if (!isObject(item)) continue;
+    for (const [method, op] of Object.entries(item)) {
+      if (method === 'parameters' || !isObject(op) || typeof op.operationId !== 'string') continue;
+      operations.push([method.toUpperCase(), path, op.operationId]);
+    }
+  }
+  operations.sort((a, b) => (a[1] === b[1] ? a[0].localeCompare(b[0]) : a[1].localeCompare(b[1])));
+  return { basePath: String(spec.basePath ?? ''), operations };
+}
+
 mkdirSync(outDir, { recursive: true });
+writeFileSync(
+  join(outDir, 'operations.json'),
+  `${JSON.stringify(Object.fromEntries(SOURCES.map((s) => [s.api, operationIndex(s)])))}\n`,
+);
 const lines: string[] = [];
 for (const source of SOURCES) {
   const { json, count } = extract(source);
@@ -276,6 +295,8 @@ ${lines.join('\n')}
 
 ## What was changed
 
+- \`operations.json\` lists every operation of both files (method, path, operationId) and nothing else: the
+  simulator uses it to answer an unmodelled DocuSign path with a "not modelled" error instead of a 404.
 - Only an allow-list of operations is kept (see the script), with path-level parameters merged into each
   operation, and only the definitions reachable from them (plus the API's error definition).
 - Documentation keywords (\`description\`, \`summary\`, \`example\`, \`x-*\` vendor extensions) are removed from schemas.

@@ -68,25 +68,32 @@ describe('rate limits', () => {
 });
 
 describe('fault injection', () => {
-  it('injects 5xx, 429 storms with Retry-After, resets and clears them', async () => {
+  it('injects 5xx, 429 storms with Retry-After, resets and clears them through the control API', async () => {
     const sim = createDocusignSimulator({ scale: SMALL });
     const get = client(sim);
-    sim.faults.set({ match: '/restapi', errorRate: 1, errorStatus: 502 });
+    const faults = (method: string, body?: unknown) =>
+      sim.fetch(`${sim.origin}/__sandbox/faults`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect(
+      (await faults('PUT', { rules: [{ path: '/restapi', errorRate: 1, errorStatus: 502 }] })).status,
+    ).toBe(200);
     expect((await get('/users')).status).toBe(502);
-    sim.faults.set({
-      match: (req) => req.url.includes('/users'),
-      rateLimitStorm: { count: 2, retryAfterSeconds: 7 },
-    });
+    const users = `/restapi/v2.1/accounts/${sim.defaults.accountIds[0]}/users`;
+    await faults('PUT', { rules: [{ path: users, rateLimitStorm: { count: 2, retryAfterSeconds: 7 } }] });
     const storm = await get('/users');
     expect(storm.status).toBe(429);
     expect(storm.headers.get('retry-after')).toBe('7');
+    expect(storm.headers.get('x-ratelimit-remaining')).toBe('0');
     expect((await get('/users')).status).toBe(429);
     expect((await get('/users')).status).toBe(200);
-    sim.faults.set({ resetRate: 1 });
+    await faults('PUT', { rules: [{ resetRate: 1 }] });
     const error = await get('/users').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect(((error as TypeError).cause as { code: string }).code).toBe('ECONNRESET');
-    sim.faults.clear();
+    expect((await faults('DELETE')).status).toBe(200);
     expect((await get('/users')).status).toBe(200);
     expect(sim.log.count({ fault: 'rate_limit_storm' })).toBe(2);
     expect(sim.log.count({ fault: 'error', status: 502 })).toBe(1);
@@ -193,7 +200,11 @@ describe('Connect', () => {
       }),
     });
     const { envelopeId } = (await created.json()) as { envelopeId: string };
-    sim.actions.completeEnvelope(envelopeId);
+    // The signer signs "from the email", through the control API.
+    const signed = await sim.fetch(`${sim.origin}/__sandbox/envelopes/${envelopeId}/recipients/1/sign`, {
+      method: 'POST',
+    });
+    expect(signed.status).toBe(200);
     await sim.connect.flush();
 
     const events = received.map(
@@ -209,7 +220,10 @@ describe('Connect', () => {
       expect(r.signature).toBe(createHmac('sha256', 'test-hmac-key').update(r.body).digest('base64'));
     }
     for (const e of events) expect(e.data.envelopeId).toBe(envelopeId);
-    expect(sim.connect.deliveries.map((d) => [d.event, d.state, d.attempts])).toEqual([
+    const log = (await (await sim.fetch(`${sim.origin}/__sandbox/connect/deliveries`)).json()) as {
+      deliveries: { event: string; state: string; attempts: number }[];
+    };
+    expect(log.deliveries.map((d) => [d.event, d.state, d.attempts])).toEqual([
       ['envelope-sent', 'delivered', 2],
       ['envelope-completed', 'delivered', 1],
     ]);
@@ -377,6 +391,7 @@ describe('transports', () => {
     expect(html).toContain(sim.defaults.clientId);
     expect(html).toContain(sim.defaults.userEmail);
     for (const id of sim.defaults.accountIds) expect(html).toContain(id);
+    expect(html).toContain(`${sim.origin}/__sandbox`);
     expect(html).not.toContain(sim.defaults.clientSecret);
   });
 

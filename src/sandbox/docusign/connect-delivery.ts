@@ -6,7 +6,7 @@
  * the OpenAPI specs; it is general knowledge of DocuSign's Connect documentation.
  */
 import type { ConnectEvent } from './envelope-lifecycle';
-import { envelopeView } from './esignature-views';
+import { envelopeView, iso } from './esignature-views';
 import type { SimAccount, SimConnectConfig, SimEnvelope, SimState } from './state';
 
 export interface ConnectRetryOptions {
@@ -147,7 +147,7 @@ export class ConnectDispatcher {
         uri: `/restapi/v2.1/accounts/${account.accountId}/envelopes/${delivery.envelopeId}`,
         retryCount: attempt,
         configurationId: Number(config.connectId),
-        generatedDateTime: new Date(this.now()).toISOString(),
+        generatedDateTime: iso(this.now()),
         data: {
           accountId: account.accountId,
           userId: envelopeSummary.sender ? (envelopeSummary.sender as { userId?: string }).userId : undefined,

@@ -1,5 +1,6 @@
 /** Shared types of the simulator's Hono app. */
 import type { ConnectDispatcher } from './connect-delivery';
+import type { ReminderRecord } from './due-events';
 import type { FaultController } from './faults';
 import type { AccessGrant, OAuthStore } from './oauth-store';
 import type { RateLimiter } from './rate-limit';
@@ -22,6 +23,8 @@ export interface SimContext {
   signingSessions: Map<string, SigningSession>;
   /** Sender, edit and correct views created by `views/sender|edit|correct`, by token. */
   consoleSessions: Map<string, ConsoleSession>;
+  /** Reminder emails that fell due (see due-events.ts). */
+  reminders: ReminderRecord[];
 }
 
 /** One sender/edit/correct view URL (single use, short-lived). */

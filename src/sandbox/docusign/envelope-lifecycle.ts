@@ -229,6 +229,11 @@ export function voidEnvelope(sim: SimContext, account: SimAccount, e: SimEnvelop
   sim.connect.publish(account, e, 'envelope-voided');
 }
 
+/** Voids an in-process envelope whose expiration date passed, as DocuSign does. */
+export function expireEnvelope(sim: SimContext, account: SimAccount, e: SimEnvelope): void {
+  voidEnvelope(sim, account, e, 'Envelope has expired.');
+}
+
 /** Deletes a draft (what moving it to the recycle bin does): its status becomes `deleted`. */
 export function deleteDraft(sim: SimContext, e: SimEnvelope): void {
   const now = touch(sim, e, true);

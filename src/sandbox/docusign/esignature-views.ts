@@ -1,4 +1,5 @@
 /** Turns simulator records into eSignature v2.1 response objects (every scalar a string, as in the spec). */
+import { expiryMs } from './due-events';
 import { envelopeFolder } from './folder-index';
 import type {
   SimAccount,
@@ -20,9 +21,9 @@ import type {
 
 export type Json = Record<string, unknown>;
 
-/** ISO-8601 UTC timestamp, or undefined. */
+/** ISO-8601 UTC timestamp with seven fractional digits, as eSignature writes them (`…T20:45:01.7300000Z`). */
 export function iso(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString();
+  return ms === undefined ? undefined : new Date(ms).toISOString().replace(/Z$/, '0000Z');
 }
 
 /** Drops undefined members so responses carry only fields that have values. */
@@ -348,12 +349,7 @@ export function notificationView(n: SimNotification): Json {
 }
 
 /** When a sent envelope expires (`expireAfter` days after it was sent), if expiration is on. */
-function expireDateTime(e: SimEnvelope): string | undefined {
-  const n = e.notification;
-  if (n?.expireEnabled !== 'true' || e.sentMs === undefined) return undefined;
-  const days = Number(n.expireAfter);
-  return Number.isFinite(days) ? iso(e.sentMs + days * 86_400_000) : undefined;
-}
+const expireDateTime = (e: SimEnvelope): string | undefined => iso(expiryMs(e));
 
 /** The `envelope` object, with `include` parts (recipients, documents, custom_fields, folders, tabs). */
 export function envelopeView(

@@ -4,6 +4,8 @@ import { createRandom, type Random } from './random';
 export interface FaultRule {
   /** A path prefix (case-insensitive) or a predicate on the request; all requests when omitted. */
   match?: string | ((req: Request) => boolean);
+  /** Only requests with this HTTP method (any method when omitted). */
+  method?: string;
   /** Fixed delay, or a uniform range [min, max], before the response. */
   latencyMs?: number | [number, number];
   /** Probability (0..1) of answering `errorStatus` instead of the real response. */
@@ -50,10 +52,16 @@ export class FaultController {
     this.rules = [];
   }
 
+  /** The active rules (storm counts as they stand now). */
+  list(): readonly FaultRule[] {
+    return this.rules;
+  }
+
   /** Rules that apply to a request. */
   matching(req: Request): FaultRule[] {
     const path = new URL(req.url).pathname.toLowerCase();
     return this.rules.filter((r) => {
+      if (r.method !== undefined && r.method.toUpperCase() !== req.method.toUpperCase()) return false;
       if (r.match === undefined) return true;
       if (typeof r.match === 'string') return path.startsWith(r.match.toLowerCase());
       return r.match(req);

@@ -7,6 +7,7 @@ export type {
   ConnectRetryOptions,
 } from './connect-delivery';
 export { connectSignature } from './connect-delivery';
+export type { ClockAdvance, ReminderRecord } from './due-events';
 export type { ConnectEvent } from './envelope-lifecycle';
 export type { FaultController, FaultRule } from './faults';
 export type { IssuedTokens, SimClient } from './oauth-store';

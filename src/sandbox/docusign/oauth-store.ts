@@ -51,6 +51,15 @@ export interface IssuedTokens {
   scope: string;
 }
 
+/** The OAuth store's contents as plain data (see `OAuthStore.dump`). */
+export interface OAuthDump {
+  clients: SimClient[];
+  consents: [string, string[]][];
+  codes: [string, AuthorizationCode][];
+  access: [string, AccessGrant][];
+  refresh: [string, RefreshGrant][];
+}
+
 /** Token bookkeeping; tokens are opaque random strings. */
 export class OAuthStore {
   readonly clients = new Map<string, SimClient>();
@@ -67,6 +76,13 @@ export class OAuthStore {
 
   registerClient(client: SimClient): void {
     this.clients.set(client.clientId, { ...client, redirectUris: [...client.redirectUris] });
+  }
+
+  /** Sets the public key a client signs JWT assertions with (an unknown client is an error). */
+  setPublicKey(clientId: string, publicKeyPem: string): void {
+    const client = this.clients.get(clientId);
+    if (!client) throw new Error(`No client ${clientId} in the simulator`);
+    client.publicKeyPem = publicKeyPem;
   }
 
   /** Records consent; without `scopes` the user consents to `signature` and `impersonation` (what JWT needs). */
@@ -138,6 +154,31 @@ export class OAuthStore {
     if (!grant) return 'unknown';
     if (grant.expiresMs <= this.now()) return 'expired';
     return grant;
+  }
+
+  /** Everything the store holds, for a state snapshot. */
+  dump(): OAuthDump {
+    return {
+      clients: [...this.clients.values()],
+      consents: [...this.consents].map(([k, v]) => [k, [...v]]),
+      codes: [...this.codes],
+      access: [...this.access],
+      refresh: [...this.refresh],
+    };
+  }
+
+  /** Replaces the store's contents with a dump. */
+  load(dump: OAuthDump): void {
+    this.clients.clear();
+    for (const c of dump.clients) this.clients.set(c.clientId, c);
+    this.consents.clear();
+    for (const [k, v] of dump.consents) this.consents.set(k, new Set(v));
+    this.codes.clear();
+    for (const [k, v] of dump.codes) this.codes.set(k, v);
+    this.access.clear();
+    for (const [k, v] of dump.access) this.access.set(k, v);
+    this.refresh.clear();
+    for (const [k, v] of dump.refresh) this.refresh.set(k, v);
   }
 
   /** Invalidates every token of a user for a client (used when consent is revoked). */

@@ -14,9 +14,9 @@ export interface RateLimitDecision {
 
 /** Counts calls and produces the `X-RateLimit-*` / `X-BurstLimit-*` headers. */
 export class RateLimiter {
-  readonly hourly: number;
-  readonly burst: number;
-  readonly burstWindowMs: number;
+  hourly: number;
+  burst: number;
+  burstWindowMs: number;
   private readonly hourlyCounts = new Map<string, { window: number; used: number }>();
   private readonly burstCounts = new Map<string, { window: number; used: number }>();
 
@@ -54,6 +54,19 @@ export class RateLimiter {
         'X-BurstLimit-Remaining': String(Math.max(0, this.burst - b.used)),
       },
     };
+  }
+
+  /** Changes the limits (the control API); counts already made stay. */
+  configure(options: RateLimitOptions): void {
+    if (options.hourly !== undefined) this.hourly = options.hourly;
+    if (options.burst !== undefined) this.burst = options.burst;
+    if (options.burstWindowSeconds !== undefined) this.burstWindowMs = options.burstWindowSeconds * 1000;
+  }
+
+  /** Forgets every count (a state reset). */
+  reset(): void {
+    this.hourlyCounts.clear();
+    this.burstCounts.clear();
   }
 
   private counter(map: Map<string, { window: number; used: number }>, key: string, window: number) {

@@ -1,6 +1,6 @@
 /** A record of every request the simulator handled, so tests can assert on upstream traffic. */
 
-export type SimApi = 'oauth' | 'esignature' | 'admin' | 'other';
+export type SimApi = 'oauth' | 'esignature' | 'admin' | 'control' | 'other';
 
 export interface RequestLogEntry {
   /** Simulator clock (ms) when the request arrived. */

@@ -1,6 +1,7 @@
 /** The simulator's outermost middleware: injected faults and the request log. */
 import type { MiddlewareHandler } from 'hono';
 import type { SimContext, SimEnv } from './context';
+import { CONTROL_PREFIX } from './control/prefix';
 import { ConnectionResetFault, slowStream } from './faults';
 import type { SimApi } from './request-log';
 
@@ -8,6 +9,7 @@ function classify(path: string): SimApi {
   if (path.startsWith('/oauth/')) return 'oauth';
   if (path.startsWith('/restapi/')) return 'esignature';
   if (path.startsWith('/management/')) return 'admin';
+  if (path.startsWith(`${CONTROL_PREFIX}/`)) return 'control';
   return 'other';
 }
 
@@ -22,7 +24,9 @@ export function requestPipeline(sim: SimContext): MiddlewareHandler<SimEnv> {
     const at = now();
     let status = 0;
     try {
-      for (const rule of sim.faults.matching(c.req.raw)) {
+      // Faults never touch the control API: a test must be able to switch them off again.
+      const rules = api === 'control' ? [] : sim.faults.matching(c.req.raw);
+      for (const rule of rules) {
         const delay = sim.faults.latencyOf(rule);
         if (delay > 0) {
           c.set('fault', 'latency');
@@ -35,7 +39,14 @@ export function requestPipeline(sim: SimContext): MiddlewareHandler<SimEnv> {
         if (rule.rateLimitStorm && rule.rateLimitStorm.count > 0) {
           rule.rateLimitStorm.count--;
           c.set('fault', 'rate_limit_storm');
-          const headers = { 'Retry-After': String(rule.rateLimitStorm.retryAfterSeconds) };
+          const retryAfter = rule.rateLimitStorm.retryAfterSeconds;
+          // DocuSign's own limit headers, as on a real exhausted quota, plus Retry-After for generic clients.
+          const headers = {
+            'Retry-After': String(retryAfter),
+            'X-RateLimit-Limit': String(sim.rateLimiter.hourly),
+            'X-RateLimit-Remaining': '0',
+            'X-RateLimit-Reset': String(Math.ceil(now() / 1000) + retryAfter),
+          };
           c.res =
             api === 'admin' || api === 'oauth'
               ? c.json(
@@ -67,7 +78,7 @@ export function requestPipeline(sim: SimContext): MiddlewareHandler<SimEnv> {
       }
       await next();
       status = c.res.status;
-      const slow = sim.faults.matching(c.req.raw).find((r) => r.slowBody)?.slowBody;
+      const slow = rules.find((r) => r.slowBody)?.slowBody;
       if (slow && c.res.body) {
         c.set('fault', 'slow_body');
         c.res = new Response(slowStream(c.res.body, slow.bytesPerChunk, slow.delayMs), c.res);
@@ -83,18 +94,20 @@ export function requestPipeline(sim: SimContext): MiddlewareHandler<SimEnv> {
       } catch {
         // variables are unset for early failures
       }
-      sim.log.record({
-        at,
-        method: c.req.method,
-        path,
-        query: Object.fromEntries(url.searchParams),
-        status,
-        api,
-        grantType,
-        accountId: accountId ?? (api === 'admin' ? path.match(/\/accounts\/([^/]+)/)?.[1] : undefined),
-        userId,
-        fault: c.get('fault'),
-      });
+      // The control API is the tester talking to the sandbox, not DocuSign traffic: it is not logged.
+      if (api !== 'control')
+        sim.log.record({
+          at,
+          method: c.req.method,
+          path,
+          query: Object.fromEntries(url.searchParams),
+          status,
+          api,
+          grantType,
+          accountId: accountId ?? (api === 'admin' ? path.match(/\/accounts\/([^/]+)/)?.[1] : undefined),
+          userId,
+          fault: c.get('fault'),
+        });
     }
   };
 }

@@ -1,46 +1,69 @@
 /**
- * Runs the DocuSign simulator as a real HTTP server (`npm run sandbox`), so the gateway can be tried without a
- * DocuSign account. Environment: PORT (4010), HOST (127.0.0.1), SANDBOX_ORIGIN (default http://localhost:PORT),
- * SANDBOX_CLIENT_ID / SANDBOX_CLIENT_SECRET (default client credentials; derived from the seed when unset),
- * SANDBOX_SEED (1), SANDBOX_USERS / SANDBOX_ENVELOPES / SANDBOX_TEMPLATES, SANDBOX_REDIRECT_URIS (comma-separated).
+ * `npm run sandbox`: the DocuSign simulator as a local DocuSign for any client (the official SDKs included), over
+ * HTTP and HTTPS. Environment: PORT (4010), HTTPS_PORT (4443; `off` disables HTTPS), HOST (127.0.0.1),
+ * SANDBOX_DATA_DIR (.data/sandbox; its certificate lives there; set it explicitly to also keep the state across
+ * restarts), SANDBOX_ORIGIN (a fixed public origin, e.g. behind a proxy; by default each request's own origin),
+ * SANDBOX_JWT_PUBLIC_KEY (PEM) / SANDBOX_JWT_PUBLIC_KEY_FILE (JWT keys of the default integration key),
+ * SANDBOX_CLIENT_ID / SANDBOX_CLIENT_SECRET, SANDBOX_SEED (1), SANDBOX_USERS / SANDBOX_ENVELOPES / SANDBOX_TEMPLATES,
+ * SANDBOX_REDIRECT_URIS (comma-separated).
  */
-import { serve } from '@hono/node-server';
-import { createDocusignSimulator } from './simulator';
+import { CONTROL_PREFIX } from './control/prefix';
+import { startSandboxServer } from './server/sandbox-server';
 
-const port = Number(process.env.PORT ?? 4010);
-const host = process.env.HOST ?? '127.0.0.1';
-const origin = process.env.SANDBOX_ORIGIN ?? `http://localhost:${port}`;
-const num = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
+const env = process.env;
+const num = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
+const port = num('PORT') ?? 4010;
+const httpsPort = env.HTTPS_PORT === 'off' ? undefined : (num('HTTPS_PORT') ?? 4443);
 
-const sim = createDocusignSimulator({
-  seed: num('SANDBOX_SEED') ?? 1,
-  clientId: process.env.SANDBOX_CLIENT_ID,
-  clientSecret: process.env.SANDBOX_CLIENT_SECRET,
-  origin,
-  scale: {
-    users: num('SANDBOX_USERS'),
-    envelopes: num('SANDBOX_ENVELOPES'),
-    templates: num('SANDBOX_TEMPLATES'),
+const sandbox = await startSandboxServer({
+  host: env.HOST ?? '127.0.0.1',
+  port,
+  httpsPort,
+  dataDir: env.SANDBOX_DATA_DIR ?? '.data/sandbox',
+  persist: env.SANDBOX_DATA_DIR !== undefined,
+  publicOrigin: env.SANDBOX_ORIGIN,
+  publicKeyPems: env.SANDBOX_JWT_PUBLIC_KEY ? [env.SANDBOX_JWT_PUBLIC_KEY.replace(/\\n/g, '\n')] : [],
+  publicKeyFiles: env.SANDBOX_JWT_PUBLIC_KEY_FILE ? [env.SANDBOX_JWT_PUBLIC_KEY_FILE] : [],
+  simulator: {
+    seed: num('SANDBOX_SEED') ?? 1,
+    clientId: env.SANDBOX_CLIENT_ID,
+    clientSecret: env.SANDBOX_CLIENT_SECRET,
+    scale: {
+      users: num('SANDBOX_USERS'),
+      envelopes: num('SANDBOX_ENVELOPES'),
+      templates: num('SANDBOX_TEMPLATES'),
+    },
+    redirectUris: env.SANDBOX_REDIRECT_URIS?.split(',').map((s) => s.trim()),
+    connect: { retry: { attempts: 4, baseDelayMs: 2000 } },
   },
-  redirectUris: process.env.SANDBOX_REDIRECT_URIS?.split(',').map((s) => s.trim()),
-  connect: { retry: { attempts: 4, baseDelayMs: 2000 } },
 });
 
-const server = serve({ fetch: (req, env) => sim.serverFetch(req, env), port, hostname: host }, () => {
-  const d = sim.defaults;
-  console.log(`DocuSign simulator listening on ${origin} (${host}:${port})`);
-  console.log(`  OAuth:        ${origin}/oauth/auth  ${origin}/oauth/token  ${origin}/oauth/userinfo`);
-  console.log(`  eSignature:   ${origin}/restapi/v2.1/accounts/{accountId}/…`);
-  console.log(`  Admin API:    ${origin}/management/v2/organizations/${d.organizationId}/…`);
-  console.log(`  client id:    ${d.clientId}`);
-  // The secret is not printed (no secrets in logs): set SANDBOX_CLIENT_SECRET to choose it.
-  console.log(
-    `  secret:       ${process.env.SANDBOX_CLIENT_SECRET ? 'from SANDBOX_CLIENT_SECRET' : 'derived from the seed; set SANDBOX_CLIENT_SECRET to choose one'}`,
-  );
-  console.log(`  default user: ${d.userEmail} (${d.userId})`);
-  console.log(`  accounts:     ${d.accountIds.join(', ')}`);
-});
+const { sim } = sandbox;
+const d = sim.defaults;
+const main = sandbox.httpsUrl ?? sandbox.httpUrl;
+const client = d.clientId;
+const lines = [
+  `DocuSign sandbox on ${sandbox.httpUrl}${sandbox.httpsUrl ? ` and ${sandbox.httpsUrl}` : ''}`,
+  ...(sandbox.certPath
+    ? [`  TLS certificate: ${sandbox.certPath}  (trust it: NODE_EXTRA_CA_CERTS=${sandbox.certPath})`]
+    : []),
+  `  OAuth base path (SDK setOAuthBasePath): ${new URL(main).host}`,
+  `  eSignature base: ${main}/restapi      Admin API base: ${main}/management`,
+  // A local sandbox's own test credentials, printed so an integrator can configure a client (not a real secret).
+  `  integration key: ${client}`,
+  `  secret key:      ${d.clientSecret}`,
+  `  default user:    ${d.userEmail} (${d.userId})`,
+  `  accounts:        ${d.accountIds.join(', ')}   organization: ${d.organizationId}`,
+  '  JWT grant: register your RSA public key (PEM) with SANDBOX_JWT_PUBLIC_KEY_FILE=key.pub, or',
+  `    curl -X PUT ${sandbox.httpUrl}${CONTROL_PREFIX}/clients/${client}/public-key -H 'content-type: application/json' \\`,
+  `      -d "{\\"publicKeyPem\\": $(jq -Rs . < key.pub)}"   (consent: POST ${CONTROL_PREFIX}/consent)`,
+  `  Control API:     ${sandbox.httpUrl}${CONTROL_PREFIX}  (never exposed by DocuSign; do not publish this port)`,
+  sandbox.stateFile
+    ? `  State: ${sandbox.stateFile.path} (${sandbox.stateFile.restored ? 'restored' : 'new'})`
+    : '  State: in memory (set SANDBOX_DATA_DIR to keep it across restarts)',
+];
+console.log(lines.join('\n'));
 
-const stop = () => server.close(() => process.exit(0));
+const stop = () => void sandbox.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

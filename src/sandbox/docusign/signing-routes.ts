@@ -43,6 +43,7 @@ export function registerSigningRoutes(app: Hono<SimEnv>, sim: SimContext): void 
     <dt>Client id</dt><dd><code>${escapeHtml(client?.clientId ?? '')}</code></dd>
     <dt>Default user</dt><dd><code>${escapeHtml(admin?.email ?? '')}</code></dd>
     <dt>Organization</dt><dd><code>${organization.organizationId}</code></dd>
+    <dt>Sandbox control API</dt><dd><code>${escapeHtml(sim.origin)}/__sandbox</code> (not part of DocuSign)</dd>
   </dl>
   <h2>Accounts</h2><ul>${accounts}</ul>
 </main></body></html>`);

@@ -10,6 +10,8 @@ import { AdminError, createAdminApp } from './admin/routes';
 import { ConnectDispatcher, type ConnectOptions } from './connect-delivery';
 import { registerConsoleRoutes } from './console-routes';
 import type { ConsoleSession, SigningSession, SimContext, SimEnv } from './context';
+import { registerControlRoutes } from './control/routes';
+import { applyDueEvents, type ClockAdvance, type ReminderRecord } from './due-events';
 import {
   completeEnvelope,
   declineRecipient,
@@ -33,15 +35,24 @@ import { registerTemplateRoutes } from './esignature/templates';
 import { registerTransferRuleRoutes } from './esignature/transfer-rules';
 import { registerUserRoutes } from './esignature/users';
 import { ConnectionResetFault, FaultController } from './faults';
+import { findDocusignOperation } from './not-modelled';
 import { registerOAuthRoutes } from './oauth-routes';
-import { type IssuedTokens, OAuthStore, type SimClient } from './oauth-store';
+import { type IssuedTokens, type OAuthDump, OAuthStore, type SimClient } from './oauth-store';
 import { createRandom } from './random';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
 import { RequestLog } from './request-log';
 import { requestPipeline } from './request-pipeline';
 import { type SeedDefaults, type SeedScale, seedState } from './seed';
 import { registerSigningRoutes } from './signing-routes';
-import { findAccount, hash32, type SimAccount, type SimEnvelope, type SimState } from './state';
+import { decodeSnapshot, encodeSnapshot } from './snapshot';
+import {
+  findAccount,
+  hash32,
+  locateEnvelope,
+  type SimAccount,
+  type SimEnvelope,
+  type SimState,
+} from './state';
 
 export interface SimulatorOptions {
   /** PRNG seed (default 1): the same seed yields the same ids and data. */
@@ -70,6 +81,11 @@ export interface SimulatorOptions {
   nextUriStyle?: 'relative' | 'absolute';
   /** Connect delivery: fetch, HMAC keys, retry/backoff. */
   connect?: ConnectOptions;
+  /**
+   * The origin of the request being handled, when a server answers on several origins (HTTP and HTTPS ports):
+   * URLs the simulator writes and the JWT `aud` check then follow the scheme and port the client used.
+   */
+  requestOrigin?: () => string | undefined;
 }
 
 /** Test actions that stand in for what signers do in DocuSign's UI. */
@@ -122,15 +138,24 @@ export interface DocusignSimulator {
   issueTokens(userId?: string, clientId?: string): IssuedTokens;
   /** Finds an account by GUID or external number. */
   account(idOrNumber: string): SimAccount | undefined;
+  /** Registers (or replaces) the PEM (SPKI) public key a client signs JWT assertions with. */
+  registerPublicKey(clientId: string, publicKeyPem: string): void;
+  /** Moves the simulator's clock forward and applies what fell due (expirations, reminders). */
+  advanceClock(ms: number): ClockAdvance;
+  /** Reseeds the DocuSign data (optionally with another seed); clients, keys and consents are kept. */
+  reset(options?: { seed?: number; scale?: SeedScale }): void;
+  /** Reminder emails the simulator would have sent (reminders fall due as the clock advances). */
+  reminders: ReminderRecord[];
+  /** The whole state (data, OAuth, clock) as JSON text, for persistence. */
+  snapshot(): string;
+  /** Replaces the whole state with one from `snapshot()`. */
+  restore(text: string): void;
 }
 
 const DEFAULT_SCALE: Required<SeedScale> = { users: 120, envelopes: 300, templates: 15, groups: 6 };
 
-/** Creates a simulator with seeded data. */
-export function createDocusignSimulator(options: SimulatorOptions = {}): DocusignSimulator {
-  const seed = options.seed ?? 1;
-  const now = options.now ?? Date.now;
-  const origin = (options.origin ?? 'http://docusign.sim').replace(/\/+$/, '');
+/** Fresh seeded data (accounts get their Connect HMAC key). */
+function seededState(seed: number, scale: Required<SeedScale>, atMs: number) {
   const state: SimState = {
     seed,
     users: new Map(),
@@ -139,12 +164,7 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
     organization: undefined as unknown as SimState['organization'],
     nextNumericId: 10_000 + (hash32(`ids:${seed}`) % 80_000),
   };
-  const scale: Required<SeedScale> = { ...DEFAULT_SCALE };
-  for (const [k, v] of Object.entries(options.scale ?? {}))
-    if (typeof v === 'number') scale[k as keyof SeedScale] = v;
-  const defaults = seedState(state, seed, scale, now());
-  if (options.clientId) defaults.clientId = options.clientId;
-  if (options.clientSecret) defaults.clientSecret = options.clientSecret;
+  const defaults = seedState(state, seed, scale, atMs);
   for (const account of state.accounts.values()) {
     account.hmacKeys.push(
       createRandom(hash32(`${seed}:hmac:${account.accountId}`))
@@ -152,6 +172,23 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
         .replace(/-/g, ''),
     );
   }
+  return { state, defaults };
+}
+
+/** Creates a simulator with seeded data. */
+export function createDocusignSimulator(options: SimulatorOptions = {}): DocusignSimulator {
+  const seed = options.seed ?? 1;
+  const baseNow = options.now ?? Date.now;
+  // The control API advances the clock by adding to this offset.
+  let clockOffsetMs = 0;
+  const now = () => baseNow() + clockOffsetMs;
+  const origin = (options.origin ?? 'http://docusign.sim').replace(/\/+$/, '');
+  const scale: Required<SeedScale> = { ...DEFAULT_SCALE };
+  for (const [k, v] of Object.entries(options.scale ?? {}))
+    if (typeof v === 'number') scale[k as keyof SeedScale] = v;
+  const { state, defaults } = seededState(seed, scale, now());
+  if (options.clientId) defaults.clientId = options.clientId;
+  if (options.clientSecret) defaults.clientSecret = options.clientSecret;
 
   const oauth = new OAuthStore(now, {
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 8 * 3600,
@@ -168,9 +205,15 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
     publicKeyPem: options.defaultClientPublicKeyPem,
   });
 
+  let baseOrigin = origin;
   const sim: SimContext = {
     state,
-    origin,
+    get origin() {
+      return options.requestOrigin?.() ?? baseOrigin;
+    },
+    set origin(next: string) {
+      baseOrigin = next;
+    },
     now,
     oauth,
     rateLimiter: new RateLimiter(options.rateLimits ?? {}, now),
@@ -180,6 +223,33 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
     nextUriStyle: options.nextUriStyle ?? 'relative',
     signingSessions: new Map<string, SigningSession>(),
     consoleSessions: new Map<string, ConsoleSession>(),
+    reminders: [],
+  };
+
+  const advanceClock = (ms: number) => {
+    clockOffsetMs += Math.max(0, ms);
+    return applyDueEvents(sim);
+  };
+  const reset = (next: { seed?: number; scale?: SeedScale } = {}) => {
+    const nextSeed = next.seed ?? state.seed;
+    const nextScale = { ...scale };
+    for (const [k, v] of Object.entries(next.scale ?? {}))
+      if (typeof v === 'number') nextScale[k as keyof SeedScale] = v;
+    // Replace the contents in place: route handlers and callers hold this very object.
+    const fresh = seededState(nextSeed, nextScale, now());
+    Object.assign(state, fresh.state);
+    Object.assign(defaults, {
+      ...fresh.defaults,
+      clientId: defaults.clientId,
+      clientSecret: defaults.clientSecret,
+    });
+    sim.log.clear();
+    sim.connect.deliveries.length = 0;
+    sim.faults.clear();
+    sim.rateLimiter.reset();
+    sim.signingSessions.clear();
+    sim.consoleSessions.clear();
+    sim.reminders.length = 0;
   };
 
   // The Admin API's base path is `/Management` in the spec; serve it case-insensitively.
@@ -206,6 +276,14 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
   });
 
   app.notFound((c) => {
+    const unmodelled = findDocusignOperation(c.req.method, new URL(c.req.url).pathname);
+    if (unmodelled) {
+      const message = `The DocuSign sandbox does not model ${unmodelled.operationId} (${unmodelled.method} ${unmodelled.path}).`;
+      // 400 with DocuSign's error body: clients show it as a DocuSign error, and nothing retries it.
+      if (unmodelled.api === 'admin')
+        return c.json({ error: 'sandbox_not_modelled', error_description: message }, 400);
+      return c.json({ errorCode: 'SANDBOX_NOT_MODELLED', message }, 400);
+    }
     if (c.get('api') === 'admin')
       return c.json({ error: 'not_found', error_description: 'The requested resource was not found.' }, 404);
     return c.json(
@@ -217,6 +295,10 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
   registerOAuthRoutes(app, sim);
   registerSigningRoutes(app, sim);
   registerConsoleRoutes(app, sim);
+  registerControlRoutes(app, sim, {
+    advanceClock: (ms) => advanceClock(ms),
+    reset: (next) => reset(next),
+  });
 
   const es = new Hono<SimEnv>();
   es.use('*', accountAccess(sim));
@@ -247,11 +329,9 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
   app.route('/management', createAdminApp(sim));
 
   const findEnvelope = (envelopeId: string): { account: SimAccount; envelope: SimEnvelope } => {
-    for (const account of state.accounts.values()) {
-      const envelope = account.envelopesById.get(envelopeId);
-      if (envelope) return { account, envelope };
-    }
-    throw new Error(`No envelope ${envelopeId} in the simulator`);
+    const found = locateEnvelope(state, envelopeId);
+    if (!found) throw new Error(`No envelope ${envelopeId} in the simulator`);
+    return found;
   };
 
   const resetError = () =>
@@ -330,6 +410,31 @@ export function createDocusignSimulator(options: SimulatorOptions = {}): Docusig
       },
     },
     registerClient: (client) => oauth.registerClient(client),
+    registerPublicKey: (clientId, publicKeyPem) => oauth.setPublicKey(clientId, publicKeyPem),
+    advanceClock: (ms) => advanceClock(ms),
+    reset: (next) => reset(next),
+    get reminders() {
+      return sim.reminders;
+    },
+    snapshot: () =>
+      encodeSnapshot({
+        version: 1,
+        clockOffsetMs,
+        state,
+        defaults,
+        oauth: oauth.dump(),
+        reminders: sim.reminders,
+      }),
+    restore(text) {
+      const snapshot = decodeSnapshot(text);
+      Object.assign(state, snapshot.state);
+      Object.assign(defaults, snapshot.defaults);
+      oauth.load(snapshot.oauth as OAuthDump);
+      clockOffsetMs = snapshot.clockOffsetMs;
+      sim.reminders.splice(0, sim.reminders.length, ...(snapshot.reminders as ReminderRecord[]));
+      sim.signingSessions.clear();
+      sim.consoleSessions.clear();
+    },
     grantConsent: (userId, clientId, scopes) => oauth.grantConsent(userId, clientId, scopes),
     revokeConsent: (userId, clientId) => oauth.revokeConsent(userId, clientId),
     revokeTokens: (userId, clientId) => oauth.revokeTokens(userId, clientId),

@@ -379,3 +379,15 @@ export function hash32(text: string): number {
   }
   return h >>> 0;
 }
+
+/** Finds an envelope in any account. */
+export function locateEnvelope(
+  state: SimState,
+  envelopeId: string,
+): { account: SimAccount; envelope: SimEnvelope } | undefined {
+  for (const account of state.accounts.values()) {
+    const envelope = account.envelopesById.get(envelopeId);
+    if (envelope) return { account, envelope };
+  }
+  return undefined;
+}

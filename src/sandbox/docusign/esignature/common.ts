@@ -27,14 +27,15 @@ export async function readJson<T>(c: Ctx): Promise<T> {
   }
 }
 
-/** `start_position` / `count` with DocuSign's defaults; `count` is clamped to [1, max]. */
+/** `start_position` / `count` with DocuSign's defaults; `count` is clamped to [0, max]. */
 export function startAndCount(c: Ctx, max = 100, defaultCount = max): { start: number; count: number } {
   const start = Number.parseInt(c.req.query('start_position') ?? '0', 10);
   const count = Number.parseInt(c.req.query('count') ?? String(defaultCount), 10);
   if (Number.isNaN(start) || start < 0)
     throw new EsignError('INVALID_REQUEST_PARAMETER', 'Invalid start_position.');
   if (Number.isNaN(count) || count < 0) throw new EsignError('INVALID_REQUEST_PARAMETER', 'Invalid count.');
-  return { start, count: Math.min(Math.max(count, 1), max) };
+  // `count=0` asks for no items (DocuSign answers the totals only); above `max` the spec's maximum applies.
+  return { start, count: Math.min(count, max) };
 }
 
 /** The paging fields of eSignature list responses; next/previous keep the request's other query parameters. */
@@ -60,7 +61,8 @@ export function pageFields(
     startPosition: String(start),
     endPosition: String(returned === 0 ? start : start + returned - 1),
     totalSetSize: String(total),
-    nextUri: start + returned < total ? uri(start + returned) : '',
+    // A page of count=0 has no next page to follow (its nextUri would repeat itself).
+    nextUri: count > 0 && start + returned < total ? uri(start + returned) : '',
     previousUri: start > 0 ? uri(Math.max(0, start - count)) : '',
   };
 }

@@ -1,9 +1,9 @@
 /** Envelope documents: list, download (a document, `combined`, `certificate`, `archive`), add to and remove from drafts. */
 import type { Hono } from 'hono';
 import type { SimContext, SimEnv } from '../context';
+import { certificatePdf, combinedPdf, documentLines, documentPdf } from '../document-pdf';
 import { arr, parseDocuments, requestRandom } from '../envelope-builder';
-import { certificateDocumentView, envelopeDocumentView, iso } from '../esignature-views';
-import { renderPdf } from '../pdf';
+import { certificateDocumentView, envelopeDocumentView } from '../esignature-views';
 import type { SimDocument, SimEnvelope } from '../state';
 import { streamedPdf, streamedPdfBytes } from '../streamed-pdf';
 import { zipStore } from '../zip-store';
@@ -21,33 +21,15 @@ function fileResponse(c: Ctx, bytes: Uint8Array, type: string, filename: string,
   });
 }
 
-function certificateLines(e: SimEnvelope): string[] {
-  return [
-    `Envelope Id: ${e.envelopeId}`,
-    `Subject: ${e.emailSubject}`,
-    `Status: ${e.status}`,
-    `Created: ${iso(e.createdMs)}`,
-    ...e.recipients.map(
-      (r) => `${r.name} <${r.email}>: ${r.status}${r.signedMs ? ` at ${iso(r.signedMs)}` : ''}`,
-    ),
-  ];
-}
-
-const documentLines = (e: SimEnvelope): string[] => [
-  `Envelope ${e.envelopeId}`,
-  `Subject: ${e.emailSubject}`,
-];
-
 /** A document's download name: its name with a `.pdf` extension (DocuSign serves PDFs). */
 const pdfName = (d: SimDocument): string =>
   /\.[a-z0-9]+$/i.test(d.name) ? d.name.replace(/\.[a-z0-9]+$/i, '.pdf') : `${d.name}.pdf`;
 
 /** The bytes of a document (a large streamed document is materialised: only the ZIP archive needs this). */
 async function documentBytes(e: SimEnvelope, d: SimDocument): Promise<Uint8Array> {
-  if (d.bytes) return d.bytes;
   if (d.streamedSizeBytes !== undefined)
     return streamedPdfBytes(d.name, documentLines(e), d.streamedSizeBytes);
-  return renderPdf(d.name, documentLines(e));
+  return documentPdf(e, d);
 }
 
 function requireDraft(e: SimEnvelope): void {
@@ -125,34 +107,18 @@ export function registerEnvelopeDocumentRoutes(app: Hono<SimEnv>, sim: SimContex
     const e = findEnvelope(c.get('account'), c.req.param('envelopeId'));
     const id = c.req.param('documentId');
     if (id === 'certificate' || id === 'summary') {
-      return fileResponse(
-        c,
-        renderPdf('Certificate Of Completion', certificateLines(e)),
-        'application/pdf',
-        'Summary.pdf',
-        'certificate',
-      );
+      return fileResponse(c, certificatePdf(e), 'application/pdf', 'Summary.pdf', 'certificate');
     }
     if (id === 'combined' || id === 'portfolio') {
-      const lines = e.documents.map((d) => `Document ${d.documentId}: ${d.name}`);
-      if (c.req.query('certificate') !== 'false') lines.push('', ...certificateLines(e));
-      return fileResponse(
-        c,
-        renderPdf(e.emailSubject || 'Combined documents', lines),
-        'application/pdf',
-        `${id}.pdf`,
-        id,
-      );
+      const bytes = await combinedPdf(e, c.req.query('certificate') !== 'false');
+      return fileResponse(c, bytes, 'application/pdf', `${id}.pdf`, id);
     }
     if (id === 'archive') {
       // The spec: a ZIP of the PDFs plus the Certificate of Completion.
       const entries = [];
       for (const d of e.documents)
         entries.push({ name: `${d.documentId}_${pdfName(d)}`, bytes: await documentBytes(e, d) });
-      entries.push({
-        name: 'Summary.pdf',
-        bytes: renderPdf('Certificate Of Completion', certificateLines(e)),
-      });
+      entries.push({ name: 'Summary.pdf', bytes: certificatePdf(e) });
       return fileResponse(
         c,
         zipStore(entries, e.lastModifiedMs),

@@ -150,7 +150,8 @@ function listEnvelopes(c: Ctx, sim: SimContext) {
   }
   const search = c.req.query('search_text')?.toLowerCase();
   const start = Number.parseInt(c.req.query('start_position') ?? '0', 10) || 0;
-  const count = Math.min(Math.max(Number.parseInt(c.req.query('count') ?? '100', 10) || 100, 1), 1000);
+  const askedCount = Number.parseInt(c.req.query('count') ?? '100', 10);
+  const count = Math.min(Number.isNaN(askedCount) || askedCount < 0 ? 100 : askedCount, 1000);
   const inFolder = folders.size > 0 ? folderFilter(sim, account, caller, folders) : undefined;
 
   const matches = account.envelopes.filter((e) => {
