@@ -60,6 +60,7 @@ const SOURCES: SourceFile[] = [
       'Documents_DeleteDocuments',
       'Documents_GetDocument',
       'Documents_GetTemplateDocuments',
+      'Documents_GetTemplateDocument',
       'Tabs_GetDocumentTabs',
       'Views_PostEnvelopeRecipientView',
       'Views_PostEnvelopeSenderView',

@@ -772,6 +772,17 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
             not_found_codes: ['ENVELOPE_DOES_NOT_EXIST', 'DOCUMENT_DOES_NOT_EXIST'],
           },
         },
+        'download-template': {
+          api: 'esignature',
+          operation: 'Documents_GetTemplateDocument',
+          request: {
+            method: 'GET',
+            path: '/v2.1/accounts/{accountId}/templates/{template_id}/documents/{id}',
+          },
+          response: {
+            not_found_codes: ['TEMPLATE_ID_INVALID', 'DOCUMENT_DOES_NOT_EXIST'],
+          },
+        },
         create: {
           description:
             'Adds one document to a draft signing request; the gateway then reads it back from the list.',

@@ -112,7 +112,7 @@ export async function addDocument(
 const FILE_HEADERS = ['content-type', 'content-disposition', 'content-length'] as const;
 
 /**
- * The file of a signing request's document, streamed through the upstream client as DocuSign sends it (large
+ * The file of a signing request's or a template's document, streamed through the upstream client as DocuSign sends it (large
  * files are never held whole), with DocuSign's content-type and content-disposition.
  */
 export async function downloadDocument(
@@ -120,16 +120,19 @@ export async function downloadDocument(
   caller: UnifiedCaller,
   input: { id: string; parent: DocumentParent; requestedAccountId: string | undefined; signal?: AbortSignal },
 ): Promise<Response> {
-  if (input.parent.template_id && !input.parent.signing_request_id) {
-    throw new ApiError(
-      'not_supported',
-      "Downloading a template's document is not supported yet; download it from a signing request made from the template",
-    );
-  }
   documentListSource(input.parent);
-  const method = await compiledMethod(deps, caller, MODEL, RESOURCE, 'download');
+  const fromTemplate = !input.parent.signing_request_id;
+  const method = await compiledMethod(
+    deps,
+    caller,
+    MODEL,
+    RESOURCE,
+    fromTemplate ? 'download-template' : 'download',
+  );
   const account = selectDocusignAccount(caller.row, input.requestedAccountId);
-  const params = { id: input.id, signing_request_id: input.parent.signing_request_id };
+  const params = fromTemplate
+    ? { id: input.id, template_id: input.parent.template_id }
+    : { id: input.id, signing_request_id: input.parent.signing_request_id };
   const request = method.buildRequest(params, requestContext(caller.row, account));
   const res = await deps.upstream.send({
     integratedAccountId: caller.row.id,

@@ -591,11 +591,21 @@ describe('DocuSign simulator conformance (eSignature v2.1)', () => {
     expect((await call('GET', A(`/templates/${tplId}`))).body.deletedDateTime).toBeTypeOf('string');
   });
 
-  it('lists template documents', async () => {
+  it('lists template documents and serves their files', async () => {
     const docs = await call('GET', A(`/templates/${templateId}/documents`));
     expect(docs.body.templateId).toBe(templateId);
     expect((docs.body.templateDocuments as unknown as Loose[]).length).toBeGreaterThan(0);
     expectError(await call('GET', A('/templates/nope/documents')), 400, 'TEMPLATE_ID_INVALID');
+    const first = String((docs.body.templateDocuments as unknown as Loose[])[0]!.documentId);
+    const file = await call('GET', A(`/templates/${templateId}/documents/${first}`));
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(file.headers.get('content-disposition')).toContain(`documentid="${first}"`);
+    expect(new TextDecoder().decode(file.bytes!.slice(0, 5))).toBe('%PDF-');
+    expectError(
+      await call('GET', A(`/templates/${templateId}/documents/77`)),
+      400,
+      'DOCUMENT_DOES_NOT_EXIST',
+    );
   });
 
   it('serves templates with owner and created date', async () => {

@@ -6,7 +6,7 @@
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
 import { iso } from './esignature-views';
 import { renderPdf } from './pdf';
-import type { SimDocument, SimEnvelope, SimRecipient, SimTab } from './state';
+import type { SimDocument, SimEnvelope, SimRecipient, SimTab, SimTemplate } from './state';
 
 /** Lines of the certificate of completion page. */
 export function certificateLines(e: SimEnvelope): string[] {
@@ -122,6 +122,11 @@ export async function documentPdf(e: SimEnvelope, d: SimDocument): Promise<Uint8
   const pdf = await load(bytes);
   if (!pdf || !(await stamp(pdf, e, d))) return bytes;
   return pdf.save({ useObjectStreams: false });
+}
+
+/** A template's document as DocuSign returns it: the uploaded PDF (templates are never signed, so nothing is stamped). */
+export function templateDocumentPdf(t: SimTemplate, d: SimDocument): Uint8Array {
+  return d.bytes ?? renderPdf(d.name, [`Template: ${t.name}`, `Document: ${d.name}`]);
 }
 
 /**

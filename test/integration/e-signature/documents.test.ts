@@ -144,13 +144,31 @@ describe('GET /unified/e-signature/documents/{id}/download', () => {
     expect(Buffer.from(await res.arrayBuffer())).toEqual(PDF);
   });
 
-  it('answers 404 for an unknown document and 501 for a template document', async () => {
+  it("streams a template's document, and 404 for a document or template DocuSign does not know", async () => {
+    const template = primary().templates[0]!;
+    const d = template.documents[0]!;
+    const res = await send('GET', `${DOCS}/${d.documentId}/download?template_id=${template.templateId}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toContain(`documentid="${d.documentId}"`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe('%PDF-');
+
+    const unknownDoc = await send('GET', `${DOCS}/77/download?template_id=${template.templateId}`);
+    expect(unknownDoc.status).toBe(404);
+    expect((await json(unknownDoc)).error.details).toMatchObject({ errorCode: 'DOCUMENT_DOES_NOT_EXIST' });
+    const unknownTemplate = await send(
+      'GET',
+      `${DOCS}/1/download?template_id=00000000-0000-4000-8000-000000000000`,
+    );
+    expect(unknownTemplate.status).toBe(404);
+  });
+
+  it('answers 404 for an unknown document of a signing request', async () => {
     const e = envelope('completed');
     const missing = await send('GET', `${DOCS}/77/download?signing_request_id=${e.envelopeId}`);
     expect(missing.status).toBe(404);
     expect((await json(missing)).error.details).toMatchObject({ errorCode: 'DOCUMENT_DOES_NOT_EXIST' });
-    const template = primary().templates[0]!;
-    expect((await send('GET', `${DOCS}/1/download?template_id=${template.templateId}`)).status).toBe(501);
   });
 });
 

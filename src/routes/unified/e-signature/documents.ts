@@ -141,7 +141,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
       method: 'get',
       path: '/unified/e-signature/documents/{id}/download',
       tags,
-      summary: 'Download a document of a signing request',
+      summary: 'Download a document of a signing request or a template',
       description:
         "Streams the file as DocuSign sends it, with DocuSign's content-type and content-disposition. The special " +
         'ids `combined` (all documents in one PDF), `archive` (a ZIP) and `certificate` work as in DocuSign.',
@@ -154,7 +154,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
           description: 'The file',
           content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
         },
-        ...errorResponses(400, 401, 403, 404, 429, 501, 502, 503),
+        ...errorResponses(400, 401, 403, 404, 429, 502, 503),
       },
     }),
     async (c) => {

@@ -14,7 +14,7 @@ import { findEnvelope } from './envelopes';
 const disposition = (filename: string, documentId: string): string =>
   `file; filename="${filename.replace(/"/g, '')}"; documentid="${documentId}"`;
 
-function fileResponse(c: Ctx, bytes: Uint8Array, type: string, filename: string, documentId: string) {
+export function fileResponse(c: Ctx, bytes: Uint8Array, type: string, filename: string, documentId: string) {
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
     'Content-Type': type,
     'Content-Disposition': disposition(filename, documentId),
@@ -22,7 +22,7 @@ function fileResponse(c: Ctx, bytes: Uint8Array, type: string, filename: string,
 }
 
 /** A document's download name: its name with a `.pdf` extension (DocuSign serves PDFs). */
-const pdfName = (d: SimDocument): string =>
+export const pdfName = (d: SimDocument): string =>
   /\.[a-z0-9]+$/i.test(d.name) ? d.name.replace(/\.[a-z0-9]+$/i, '.pdf') : `${d.name}.pdf`;
 
 /** The bytes of a document (a large streamed document is materialised: only the ZIP archive needs this). */

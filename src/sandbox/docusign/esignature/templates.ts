@@ -1,10 +1,12 @@
 /** eSignature templates: list, get, documents, create (deletion is `PUT /folders/recyclebin`, see folders.ts). */
 import type { Hono } from 'hono';
 import type { SimContext, SimEnv } from '../context';
+import { templateDocumentPdf } from '../document-pdf';
 import { parseDocuments, parseRecipients, requestRandom } from '../envelope-builder';
 import { templateDocumentView, templateView } from '../esignature-views';
 import { addTemplate, type SimAccount, type SimTemplate } from '../state';
 import { dateParam, EsignError, listParam, pageFields, readJson, startAndCount, str, truthy } from './common';
+import { fileResponse, pdfName } from './envelope-documents';
 
 const ORDER_BY: Record<string, (t: SimTemplate) => number | string> = {
   name: (t) => t.name.toLowerCase(),
@@ -71,6 +73,14 @@ export function registerTemplateRoutes(app: Hono<SimEnv>, sim: SimContext): void
       templateId: t.templateId,
       templateDocuments: t.documents.map((d) => templateDocumentView(t.templateId, d)),
     });
+  });
+
+  // Documents_GetTemplateDocument: the file, as uploaded.
+  app.get('/templates/:templateId/documents/:documentId', (c) => {
+    const t = findTemplate(c.get('account'), c.req.param('templateId'));
+    const d = t.documents.find((x) => x.documentId === c.req.param('documentId'));
+    if (!d) throw new EsignError('DOCUMENT_DOES_NOT_EXIST', 'The document specified was not found.');
+    return fileResponse(c, templateDocumentPdf(t, d), 'application/pdf', pdfName(d), d.documentId);
   });
 
   app.get('/templates/:templateId', (c) => {
