@@ -40,6 +40,17 @@ const DROP_DECODED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   'content-encoding',
   'content-length',
 ]);
+const PROXY_DESCRIPTION =
+  '`esignature` forwards to `{base_uri}/restapi/v2.1/accounts/{accountId}/{path}`, `admin` to `{admin_base}/{path}`. ' +
+  "Writes need a `read_write` connection. DocuSign's own status, body (errors included, as DocuSign's " +
+  '`{errorCode, message}`) and rate-limit headers pass through as they are; the gateway answers in its own error shape ' +
+  'only for what it refuses before calling DocuSign (bad path, unknown connection, permission, rate limit) or when ' +
+  'DocuSign cannot be reached (503).';
+// What DocuSign answers: usually JSON, documents as PDF or other bytes.
+const PASSED_THROUGH = {
+  'application/json': { schema: z.unknown() },
+  'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
+};
 const ADMIN_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_id']);
 const ESIGNATURE_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_id', 'account_id']);
 
@@ -49,20 +60,24 @@ const ESIGNATURE_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_i
  */
 export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { maxBodyBytes: number }): void {
   for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+    // DocuSign takes bodies on DELETE too (e.g. removing recipients), so every method but GET declares one.
+    const write = method !== 'get';
     app.openAPIRegistry.registerPath({
       method,
       path: '/proxy/{api}/{path}',
+      operationId: `proxy${method.charAt(0).toUpperCase()}${method.slice(1)}`,
       tags: ['Proxy'],
       summary: `Pass a ${method.toUpperCase()} through to DocuSign`,
-      description:
-        '`esignature` forwards to `{base_uri}/restapi/v2.1/accounts/{accountId}/{path}`, `admin` to `{admin_base}/{path}`. ' +
-        'The path may contain slashes. Writes need a `read_write` connection. DocuSign status, body and rate-limit headers are passed through.',
+      description: PROXY_DESCRIPTION,
       request: {
         params: z.object({
           api: ApiParam,
-          path: z
-            .string()
-            .openapi({ description: 'DocuSign path after the API prefix, e.g. `users/{userId}`' }),
+          path: z.string().openapi({
+            description:
+              'DocuSign path after the API prefix, e.g. `users/{userId}/profile`. Slashes may be sent as they are or ' +
+              'percent-encoded (`users%2F{userId}%2Fprofile`, what generated clients send); `.`/`..` segments are refused.',
+            example: 'users',
+          }),
         }),
         query: z.object({
           integrated_account_id: z
@@ -73,11 +88,42 @@ export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { ma
             .string()
             .optional()
             .openapi({ description: 'eSignature only: which DocuSign account of a sync-all connection' }),
+          docusign_query: z
+            .record(z.string(), z.string())
+            .optional()
+            .openapi({
+              param: { style: 'form', explode: true },
+              description:
+                "DocuSign's own query parameters, forwarded byte for byte (e.g. `count=2`). Each property is its own " +
+                "query parameter (form style, exploded); with openapi-fetch pass `querySerializer: { object: { style: 'form', explode: true } }`.",
+            }),
         }),
+        ...(write
+          ? {
+              body: {
+                required: false,
+                description:
+                  'Any body DocuSign takes (JSON, a document, multipart), streamed through as it is.',
+                content: {
+                  'application/json': { schema: z.unknown() },
+                  'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
+                },
+              },
+            }
+          : {}),
       },
       responses: {
-        200: { description: "DocuSign's response, passed through" },
-        ...errorResponses(400, 401, 403, 404, 429, 503),
+        200: { description: "DocuSign's response, passed through", content: PASSED_THROUGH },
+        ...(method === 'post' || method === 'put'
+          ? { 201: { description: "DocuSign's 201 (created), passed through", content: PASSED_THROUGH } }
+          : {}),
+        204: { description: "DocuSign's empty answer, passed through" },
+        ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
+        default: {
+          description:
+            "Any other status DocuSign answers, with DocuSign's own error body (`{errorCode, message}`) as it is.",
+          content: PASSED_THROUGH,
+        },
       },
     });
   }

@@ -88,6 +88,7 @@ export function registerCollections(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'get',
       path: '/unified/e-signature/collections/{id}/signing-requests',
+      operationId: 'listCollectionSigningRequests',
       tags: ['E-Signature: Collections'],
       summary: 'List the signing requests in a collection',
       request: { params: IdParams, query: ListQuery.extend(ItemFilters.shape) },

@@ -173,6 +173,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
     createRoute({
       method: 'get',
       path: BASE,
+      operationId: 'listDocumentFields',
       tags,
       summary: 'List the fields of a signing request',
       request: { query: ListQuery.extend(ListFilters.shape) },
@@ -211,6 +212,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
     createRoute({
       method: 'get',
       path: `${BASE}/{id}`,
+      operationId: 'getDocumentField',
       tags,
       summary: 'Get one field of a signing request',
       request: { params: IdParams, query: FieldQuery },
@@ -233,6 +235,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
     createRoute({
       method: 'post',
       path: BASE,
+      operationId: 'createDocumentField',
       tags,
       summary: 'Place a field for a participant on a document',
       request: {
@@ -271,6 +274,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
     createRoute({
       method: 'patch',
       path: `${BASE}/{id}`,
+      operationId: 'updateDocumentField',
       tags,
       summary: 'Update a field (its value, label, flags or placement)',
       request: {
@@ -308,6 +312,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
     createRoute({
       method: 'delete',
       path: `${BASE}/{id}`,
+      operationId: 'deleteDocumentField',
       tags,
       summary: 'Delete a field',
       request: { params: IdParams, query: FieldQuery, headers: IdempotencyHeader },

@@ -85,6 +85,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'get',
       path: '/unified/e-signature/documents',
+      operationId: 'listDocuments',
       tags,
       summary: 'List the documents of a signing request or a template',
       request: { query: ListQuery.extend(Parent.shape) },
@@ -115,6 +116,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'get',
       path: '/unified/e-signature/documents/{id}',
+      operationId: 'getDocument',
       tags,
       summary: "Get one document's metadata",
       request: { params: IdParams, query: CommonQuery.extend(Parent.shape) },
@@ -140,6 +142,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'get',
       path: '/unified/e-signature/documents/{id}/download',
+      operationId: 'downloadDocument',
       tags,
       summary: 'Download a document of a signing request',
       description:
@@ -173,6 +176,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'post',
       path: '/unified/e-signature/documents',
+      operationId: 'createDocument',
       tags,
       summary: 'Add a document to a draft signing request',
       description: 'DocuSign refuses for a signing request that is no longer a draft: 409 `conflict`.',

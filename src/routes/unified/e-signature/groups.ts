@@ -46,6 +46,7 @@ export function registerESignatureGroups(app: Router, deps: UnifiedRouteDeps): v
     model: 'e-signature',
     resource: 'groups',
     title: 'Groups',
+    operationNames: { one: 'ESignatureGroup', many: 'ESignatureGroups' },
     schema: ESignatureGroupSchema,
     list: {
       name: 'ESignatureGroupList',
@@ -56,6 +57,7 @@ export function registerESignatureGroups(app: Router, deps: UnifiedRouteDeps): v
     createRoute({
       method: 'get',
       path: '/unified/e-signature/groups/{id}',
+      operationId: 'getESignatureGroup',
       tags: ['E-Signature: Groups'],
       summary: 'Get one of the groups, with its members',
       description:
