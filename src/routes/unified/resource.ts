@@ -16,15 +16,35 @@ export const CommonQuery = z.object({
   account_id: z.string().min(1).optional().openapi({
     description: 'One DocuSign account of a sync-all connection (lists walk all of them when omitted).',
   }),
+  // A boolean in the document (what generated clients send as `true`/`false`); the query carries it as text.
   include_remote_data: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true')
-    .openapi({ description: 'Add the DocuSign object each record came from as `remote_data`.' }),
+    .stringbool({ truthy: ['true'], falsy: ['false'] })
+    .default(false)
+    .openapi({
+      type: 'boolean',
+      default: false,
+      description: 'Add the DocuSign object each record came from as `remote_data`.',
+    }),
   response_format: z.enum(['unified', 'raw']).default('unified').openapi({
-    description: "`raw` returns DocuSign's records/body unmapped (lists keep the unified paging envelope).",
+    description:
+      "`raw` returns DocuSign's records/body unmapped (`DocuSignRecord`; lists keep the unified paging envelope).",
   }),
 });
+
+/** What `response_format=raw` answers instead of a unified record: DocuSign's own object, as DocuSign sent it. */
+export const DocuSignRecordSchema = z.record(z.string(), z.unknown()).openapi('DocuSignRecord', {
+  description:
+    "DocuSign's own object, unmapped: what `response_format=raw` returns in place of the unified record. Its fields " +
+    "are DocuSign's (see DocuSign's eSignature and Admin API references).",
+});
+
+/**
+ * A unified response schema or, with `response_format=raw`, DocuSign's record: a generated client is told both, so
+ * it never takes a raw record for a unified one (narrow with a type when you know which format you asked for).
+ */
+export function orRaw(schema: z.ZodType) {
+  return z.union([schema, DocuSignRecordSchema]);
+}
 
 /** Query parameters of every unified list. */
 export const ListQuery = CommonQuery.extend({
@@ -175,7 +195,11 @@ export function registerUnifiedResource(
 
   if (spec.list) {
     const listSchema = z
-      .object({ result: z.array(record), next_cursor: z.string().nullable(), result_count: z.number().int() })
+      .object({
+        result: z.array(orRaw(record)),
+        next_cursor: z.string().nullable(),
+        result_count: z.number().int(),
+      })
       .openapi(spec.list.name ?? `${names.many}List`);
     const filters = spec.list.filters;
     app.openapi(
@@ -242,7 +266,7 @@ export function registerUnifiedResource(
           ...(options.body ? { body: { content: json(options.body), required: true } } : {}),
         },
         responses: {
-          [options.status]: { description: options.summary, content: json(options.response) },
+          [options.status]: { description: options.summary, content: json(orRaw(options.response)) },
           ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
         },
       }),

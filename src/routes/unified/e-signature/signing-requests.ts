@@ -31,6 +31,7 @@ import {
   IdParams,
   ListQuery,
   type ObjectSchema,
+  orRaw,
   registerUnifiedResource,
   resolveCaller,
 } from '../resource';
@@ -114,7 +115,8 @@ function register(app: Router, spec: RouteSpec, handler: Handler): void {
       responses: {
         [spec.response.status]: {
           description: spec.response.description ?? spec.summary,
-          content: spec.response.content ?? json(spec.response.schema ?? SigningRequestSchema),
+          // A signing request, or DocuSign's envelope with response_format=raw; other schemas are as declared.
+          content: spec.response.content ?? json(spec.response.schema ?? orRaw(SigningRequestSchema)),
         },
         ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
       },
@@ -173,7 +175,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
         status: 200,
         schema: z
           .object({
-            result: z.array(SigningRequestSchema),
+            result: z.array(orRaw(SigningRequestSchema)),
             next_cursor: z.string().nullable(),
             result_count: z.number().int(),
           })
