@@ -109,13 +109,13 @@ describe('examples/typescript-client', () => {
     expect(organizations.data).toHaveProperty('organizations');
 
     // Traversal stays refused however the slashes are encoded, in the gateway's error shape.
-    const escape = await client.GET('/proxy/{api}/{path}', {
+    const traversal = await client.GET('/proxy/{api}/{path}', {
       params: {
         path: { api: 'esignature', path: 'users/../../other' },
         query: { integrated_account_id: ia },
       },
     });
-    expect(escape.response.status).toBe(400);
-    expect(escape.error).toMatchObject({ error: { code: 'invalid_request' } });
+    expect(traversal.response.status).toBe(400);
+    expect(traversal.error).toMatchObject({ error: { code: 'invalid_request' } });
   });
 });
