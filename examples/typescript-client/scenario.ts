@@ -36,6 +36,8 @@ export interface ScenarioResult {
   users: number;
   pages: number;
   signingRequestId: string;
+  /** The DocuSign account the request was created in. */
+  accountId: string;
   status: string;
   pdf: Uint8Array;
 }
@@ -104,13 +106,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   );
   let template: Schemas['Template'] | undefined;
   for (const record of templates.result) {
+    const { id, account_id } = unified<Schemas['Template']>(record);
     const candidate = unified<Schemas['Template']>(
       must(
         await client.GET('/unified/e-signature/templates/{id}', {
-          params: {
-            path: { id: unified<Schemas['Template']>(record).id },
-            query: { integrated_account_id: ia },
-          },
+          params: { path: { id }, query: { integrated_account_id: ia, account_id } },
         }),
         'getTemplate',
       ),
@@ -123,6 +123,9 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   }
   if (!template) throw new Error('no template with signer roles');
   log(`template ${template.name} (${template.id})`);
+  // A connection may cover several DocuSign accounts (`npm start`'s sandbox covers all of its user's): the request
+  // is created in the template's account, and later calls name that account too.
+  const inAccount = { integrated_account_id: ia, account_id: template.account_id };
 
   // 3. Create and send the signing request: one embedded participant per role, text fields prefilled by label.
   const roles = template.roles ?? [];
@@ -130,7 +133,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     must(
       await client.POST('/unified/e-signature/signing-requests', {
         params: {
-          query: { integrated_account_id: ia },
+          query: inAccount,
           // A retry with the same key replays the first answer instead of sending a second envelope.
           header: { 'idempotency-key': `example-${template.id}-${Date.now()}` },
         },
@@ -139,7 +142,6 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
           name: `Example: ${template.name}`,
           send: true,
           participants: roles.map((role, index) => ({
-            role: 'signer' as const,
             template_role: role.name ?? '',
             name: `Signer ${index + 1}`,
             email: `signer${index + 1}@example.com`,
@@ -160,7 +162,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   for (const participant of signers) {
     const view = must(
       await client.POST('/unified/e-signature/signing-requests/{id}/embed-url', {
-        params: { path: { id: created.id }, query: { integrated_account_id: ia } },
+        params: { path: { id: created.id }, query: inAccount },
         body: { participant_id: participant.id, return_url: 'https://app.example/signed' },
       }),
       'createSigningRequestEmbedUrl',
@@ -176,7 +178,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     const current = unified<Schemas['SigningRequest']>(
       must(
         await client.GET('/unified/e-signature/signing-requests/{id}', {
-          params: { path: { id: created.id }, query: { integrated_account_id: ia } },
+          params: { path: { id: created.id }, query: inAccount },
         }),
         'getSigningRequest',
       ),
@@ -188,10 +190,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
 
   // 6. Download the signed PDF (all documents combined), as bytes.
   const download = await client.GET('/unified/e-signature/signing-requests/{id}/download', {
-    params: { path: { id: created.id }, query: { integrated_account_id: ia, document: 'combined' } },
+    params: { path: { id: created.id }, query: { ...inAccount, document: 'combined' } },
     parseAs: 'arrayBuffer',
   });
   const pdf = new Uint8Array(must(download, 'downloadSigningRequest'));
   log(`downloaded ${pdf.byteLength} bytes (${download.response.headers.get('content-type')})`);
-  return { users, pages, signingRequestId: created.id, status, pdf };
+  return { users, pages, signingRequestId: created.id, accountId: template.account_id, status, pdf };
 }

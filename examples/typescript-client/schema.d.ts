@@ -1232,7 +1232,7 @@ export interface components {
             /** @description `demo` (default), `production` or `sandbox`. */
             docusign_environment?: string;
             /** @default 1800 */
-            expires_in_seconds: number;
+            expires_in_seconds?: number;
         };
         /**
          * @example {
@@ -1317,7 +1317,7 @@ export interface components {
              * @default read
              * @enum {string}
              */
-            permission: "read" | "read_write";
+            permission?: "read" | "read_write";
             account_id?: string;
             all_accounts?: boolean;
             /** @description `demo` (default), `production` or `sandbox`. */
@@ -1848,7 +1848,7 @@ export interface components {
              * @description false: keep it as a draft.
              * @default false
              */
-            send: boolean;
+            send?: boolean;
             expires_in_days?: number;
             expiry_warning_days?: number;
             reminder_delay_days?: number;
@@ -1869,7 +1869,7 @@ export interface components {
              * @default signer
              * @enum {string}
              */
-            role: "signer" | "cc" | "certified_delivery" | "in_person_signer" | "agent" | "editor" | "intermediary" | "witness";
+            role?: "signer" | "cc" | "certified_delivery" | "in_person_signer" | "agent" | "editor" | "intermediary" | "witness";
             name: string;
             /** Format: email */
             email: string;
@@ -2653,7 +2653,7 @@ export interface components {
              * @description How long the old secret keeps signing too (default 24 h; 0 = stop at once).
              * @default 86400
              */
-            previous_secret_valid_seconds: number;
+            previous_secret_valid_seconds?: number;
         };
         WebhookDeliveryList: {
             result: components["schemas"]["WebhookDelivery"][];
