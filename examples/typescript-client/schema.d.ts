@@ -1965,7 +1965,7 @@ export interface components {
             participants: components["schemas"]["SigningRequestParticipantInput"][];
         };
         DocumentList: {
-            result: components["schemas"]["Document"][];
+            result: (components["schemas"]["Document"] | components["schemas"]["DocuSignRecord"])[];
             next_cursor: string | null;
             result_count: number;
         };
@@ -2011,7 +2011,7 @@ export interface components {
             document_id?: string;
         };
         DocumentFieldList: {
-            result: components["schemas"]["DocumentField"][];
+            result: (components["schemas"]["DocumentField"] | components["schemas"]["DocuSignRecord"])[];
             next_cursor: string | null;
             result_count: number;
         };
@@ -2314,7 +2314,7 @@ export interface components {
             remote_data?: unknown;
         };
         CollectionSigningRequestList: {
-            result: components["schemas"]["CollectionSigningRequest"][];
+            result: (components["schemas"]["CollectionSigningRequest"] | components["schemas"]["DocuSignRecord"])[];
             next_cursor: string | null;
             result_count: number;
         };
@@ -8006,7 +8006,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Document"];
+                    "application/json": components["schemas"]["Document"] | components["schemas"]["DocuSignRecord"];
                 };
             };
             /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
@@ -8131,7 +8131,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Document"];
+                    "application/json": components["schemas"]["Document"] | components["schemas"]["DocuSignRecord"];
                 };
             };
             /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
@@ -8549,7 +8549,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DocumentField"];
+                    "application/json": components["schemas"]["DocumentField"] | components["schemas"]["DocuSignRecord"];
                 };
             };
             /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
@@ -8671,7 +8671,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DocumentField"];
+                    "application/json": components["schemas"]["DocumentField"] | components["schemas"]["DocuSignRecord"];
                 };
             };
             /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
@@ -8780,7 +8780,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
-                    };
+                    } | components["schemas"]["DocuSignRecord"];
                 };
             };
             /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
@@ -8891,7 +8891,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DocumentField"];
+                    "application/json": components["schemas"]["DocumentField"] | components["schemas"]["DocuSignRecord"];
                 };
             };
             /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
@@ -10440,7 +10440,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ESignatureGroup"];
+                    "application/json": components["schemas"]["ESignatureGroup"] | components["schemas"]["DocuSignRecord"];
                 };
             };
             /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */

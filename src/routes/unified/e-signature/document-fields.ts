@@ -13,7 +13,15 @@ import {
 import { listUnified, runUnified } from '../../../unified/execute';
 import { parentAccountId } from '../../../unified/lookup';
 import type { UnifiedRouteDeps } from '../deps';
-import { CommonQuery, IdempotencyHeader, IdParams, ListQuery, output, resolveCaller } from '../resource';
+import {
+  CommonQuery,
+  IdempotencyHeader,
+  IdParams,
+  ListQuery,
+  orRaw,
+  output,
+  resolveCaller,
+} from '../resource';
 import { accountId, esignatureRecord, IdRef } from './record-schema';
 
 /** Unified field types; DocuSign kinds outside this list are `other` (their kind in `remote_type`). */
@@ -121,7 +129,7 @@ export const DocumentFieldSchema = esignatureRecord({
 
 const DocumentFieldList = z
   .object({
-    result: z.array(DocumentFieldSchema),
+    result: z.array(orRaw(DocumentFieldSchema)),
     next_cursor: z.string().nullable(),
     result_count: z.number().int(),
   })
@@ -216,7 +224,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
       tags,
       summary: 'Get one field of a signing request',
       request: { params: IdParams, query: FieldQuery },
-      responses: { 200: { description: 'The field', content: json(DocumentFieldSchema) }, ...errors },
+      responses: { 200: { description: 'The field', content: json(orRaw(DocumentFieldSchema)) }, ...errors },
     }),
     async (c) => {
       const query = c.req.valid('query');
@@ -243,7 +251,10 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
         headers: IdempotencyHeader,
         body: { content: json(CreateDocumentField), required: true },
       },
-      responses: { 201: { description: 'The new field', content: json(DocumentFieldSchema) }, ...errors },
+      responses: {
+        201: { description: 'The new field', content: json(orRaw(DocumentFieldSchema)) },
+        ...errors,
+      },
     }),
     async (c) => {
       const query = c.req.valid('query');
@@ -283,7 +294,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
         headers: IdempotencyHeader,
         body: { content: json(UpdateDocumentField), required: true },
       },
-      responses: { 200: { description: 'The field', content: json(DocumentFieldSchema) }, ...errors },
+      responses: { 200: { description: 'The field', content: json(orRaw(DocumentFieldSchema)) }, ...errors },
     }),
     async (c) => {
       const query = c.req.valid('query');
@@ -316,7 +327,10 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
       tags,
       summary: 'Delete a field',
       request: { params: IdParams, query: FieldQuery, headers: IdempotencyHeader },
-      responses: { 200: { description: 'Deleted', content: json(z.object({ id: z.string() })) }, ...errors },
+      responses: {
+        200: { description: 'Deleted', content: json(orRaw(z.object({ id: z.string() }))) },
+        ...errors,
+      },
     }),
     async (c) => {
       const query = c.req.valid('query');

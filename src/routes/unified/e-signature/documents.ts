@@ -13,6 +13,7 @@ import {
   IdempotencyHeader,
   IdParams,
   ListQuery,
+  orRaw,
   output,
   registerUnifiedResource,
   resolveCaller,
@@ -43,7 +44,7 @@ export const DocumentSchema = esignatureRecord({
 
 const DocumentList = z
   .object({
-    result: z.array(DocumentSchema),
+    result: z.array(orRaw(DocumentSchema)),
     next_cursor: z.string().nullable(),
     result_count: z.number().int(),
   })
@@ -121,7 +122,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
       summary: "Get one document's metadata",
       request: { params: IdParams, query: CommonQuery.extend(Parent.shape) },
       responses: {
-        200: { description: 'The document', content: json(DocumentSchema) },
+        200: { description: 'The document', content: json(orRaw(DocumentSchema)) },
         ...errorResponses(400, 401, 403, 404, 429, 502, 503),
       },
     }),
@@ -186,7 +187,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
         body: { content: json(AddDocument), required: true },
       },
       responses: {
-        201: { description: 'The added document', content: json(DocumentSchema) },
+        201: { description: 'The added document', content: json(orRaw(DocumentSchema)) },
         ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
       },
     }),
