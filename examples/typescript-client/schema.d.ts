@@ -1344,6 +1344,10 @@ export interface components {
         Deleted: {
             id: string;
         };
+        /** @description DocuSign's own error body, passed through as it is (eSignature: `{errorCode, message}`). */
+        DocuSignError: {
+            [key: string]: unknown;
+        };
         UtilizationList: {
             result: components["schemas"]["Utilization"][];
             next_cursor: string | null;
@@ -3474,13 +3478,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
+            /** @description The gateway's refusal (a path or query that could leave the API prefix, or no connection named), or DocuSign's own 400 passed through */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Missing, wrong or revoked API key */
@@ -3492,40 +3496,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The connection lacks the permission for this action */
+            /** @description The gateway's refusal (a write on a read-only connection), or DocuSign's own 403 passed through */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Not found */
+            /** @description The gateway's refusal (an unknown connection), or DocuSign's own 404 passed through */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Conflict: the object is in a state that refuses the action, a duplicate, a reused Idempotency-Key, or the connection needs re-authorization (`needs_reauth`) */
+            /** @description The gateway's refusal (a connection that needs re-authorization), or DocuSign's own 409 passed through */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Rate limited; see the retry-after header */
+            /** @description The gateway's refusal (the API key's rate limit), or DocuSign's own 429 passed through */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description DocuSign refused the connection's token or answered in a way the gateway cannot use */
@@ -3537,13 +3541,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description DocuSign unavailable */
+            /** @description The gateway's refusal (DocuSign unreachable), or DocuSign's own 503 passed through */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Any other status DocuSign answers, with DocuSign's own error body (`{errorCode, message}`) as it is. */
@@ -3613,13 +3617,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
+            /** @description The gateway's refusal (a path or query that could leave the API prefix, or no connection named), or DocuSign's own 400 passed through */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Missing, wrong or revoked API key */
@@ -3631,31 +3635,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The connection lacks the permission for this action */
+            /** @description The gateway's refusal (a write on a read-only connection), or DocuSign's own 403 passed through */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Not found */
+            /** @description The gateway's refusal (an unknown connection), or DocuSign's own 404 passed through */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Conflict: the object is in a state that refuses the action, a duplicate, a reused Idempotency-Key, or the connection needs re-authorization (`needs_reauth`) */
+            /** @description The gateway's refusal (a connection that needs re-authorization), or DocuSign's own 409 passed through */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Request body too large */
@@ -3667,13 +3671,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited; see the retry-after header */
+            /** @description The gateway's refusal (the API key's rate limit), or DocuSign's own 429 passed through */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description DocuSign refused the connection's token or answered in a way the gateway cannot use */
@@ -3685,13 +3689,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description DocuSign unavailable */
+            /** @description The gateway's refusal (DocuSign unreachable), or DocuSign's own 503 passed through */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Any other status DocuSign answers, with DocuSign's own error body (`{errorCode, message}`) as it is. */
@@ -3761,13 +3765,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
+            /** @description The gateway's refusal (a path or query that could leave the API prefix, or no connection named), or DocuSign's own 400 passed through */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Missing, wrong or revoked API key */
@@ -3779,31 +3783,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The connection lacks the permission for this action */
+            /** @description The gateway's refusal (a write on a read-only connection), or DocuSign's own 403 passed through */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Not found */
+            /** @description The gateway's refusal (an unknown connection), or DocuSign's own 404 passed through */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Conflict: the object is in a state that refuses the action, a duplicate, a reused Idempotency-Key, or the connection needs re-authorization (`needs_reauth`) */
+            /** @description The gateway's refusal (a connection that needs re-authorization), or DocuSign's own 409 passed through */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Request body too large */
@@ -3815,13 +3819,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited; see the retry-after header */
+            /** @description The gateway's refusal (the API key's rate limit), or DocuSign's own 429 passed through */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description DocuSign refused the connection's token or answered in a way the gateway cannot use */
@@ -3833,13 +3837,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description DocuSign unavailable */
+            /** @description The gateway's refusal (DocuSign unreachable), or DocuSign's own 503 passed through */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Any other status DocuSign answers, with DocuSign's own error body (`{errorCode, message}`) as it is. */
@@ -3899,13 +3903,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
+            /** @description The gateway's refusal (a path or query that could leave the API prefix, or no connection named), or DocuSign's own 400 passed through */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Missing, wrong or revoked API key */
@@ -3917,31 +3921,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The connection lacks the permission for this action */
+            /** @description The gateway's refusal (a write on a read-only connection), or DocuSign's own 403 passed through */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Not found */
+            /** @description The gateway's refusal (an unknown connection), or DocuSign's own 404 passed through */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Conflict: the object is in a state that refuses the action, a duplicate, a reused Idempotency-Key, or the connection needs re-authorization (`needs_reauth`) */
+            /** @description The gateway's refusal (a connection that needs re-authorization), or DocuSign's own 409 passed through */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Request body too large */
@@ -3953,13 +3957,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited; see the retry-after header */
+            /** @description The gateway's refusal (the API key's rate limit), or DocuSign's own 429 passed through */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description DocuSign refused the connection's token or answered in a way the gateway cannot use */
@@ -3971,13 +3975,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description DocuSign unavailable */
+            /** @description The gateway's refusal (DocuSign unreachable), or DocuSign's own 503 passed through */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Any other status DocuSign answers, with DocuSign's own error body (`{errorCode, message}`) as it is. */
@@ -4037,13 +4041,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
+            /** @description The gateway's refusal (a path or query that could leave the API prefix, or no connection named), or DocuSign's own 400 passed through */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Missing, wrong or revoked API key */
@@ -4055,31 +4059,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The connection lacks the permission for this action */
+            /** @description The gateway's refusal (a write on a read-only connection), or DocuSign's own 403 passed through */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Not found */
+            /** @description The gateway's refusal (an unknown connection), or DocuSign's own 404 passed through */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
-            /** @description Conflict: the object is in a state that refuses the action, a duplicate, a reused Idempotency-Key, or the connection needs re-authorization (`needs_reauth`) */
+            /** @description The gateway's refusal (a connection that needs re-authorization), or DocuSign's own 409 passed through */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Request body too large */
@@ -4091,13 +4095,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited; see the retry-after header */
+            /** @description The gateway's refusal (the API key's rate limit), or DocuSign's own 429 passed through */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description DocuSign refused the connection's token or answered in a way the gateway cannot use */
@@ -4109,13 +4113,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description DocuSign unavailable */
+            /** @description The gateway's refusal (DocuSign unreachable), or DocuSign's own 503 passed through */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"] | components["schemas"]["DocuSignError"];
                 };
             };
             /** @description Any other status DocuSign answers, with DocuSign's own error body (`{errorCode, message}`) as it is. */

@@ -4,7 +4,7 @@ import type { ConnectionsContext } from '../connections/context';
 import { assertPermission, isReadMethod } from '../connections/permissions';
 import { ApiError } from '../http/errors';
 import { limitStream, payloadTooLarge } from '../http/middleware/body-limit';
-import { errorResponses, type Router } from '../http/openapi';
+import { ErrorSchema, errorResponses, type Router } from '../http/openapi';
 import { takeResponseHeaders } from '../http/response-headers';
 import type { UpstreamResponse } from '../upstream/client';
 import { forwardableHeaders } from '../upstream/headers';
@@ -51,6 +51,30 @@ const PASSED_THROUGH = {
   'application/json': { schema: z.unknown() },
   'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
 };
+// DocuSign's own error body, passed through as DocuSign wrote it (eSignature: `{errorCode, message}`).
+const DocuSignErrorSchema = z.record(z.string(), z.unknown()).openapi('DocuSignError', {
+  description: "DocuSign's own error body, passed through as it is (eSignature: `{errorCode, message}`).",
+});
+const GATEWAY_REFUSAL: Record<number, string> = {
+  400: 'a path or query that could leave the API prefix, or no connection named',
+  403: 'a write on a read-only connection',
+  404: 'an unknown connection',
+  409: 'a connection that needs re-authorization',
+  429: "the API key's rate limit",
+  503: 'DocuSign unreachable',
+};
+/** Statuses both the gateway (its error shape) and DocuSign (its own body, passed through) may answer. */
+function eitherError(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: `The gateway's refusal (${GATEWAY_REFUSAL[status]}), or DocuSign's own ${status} passed through`,
+        content: { 'application/json': { schema: z.union([ErrorSchema, DocuSignErrorSchema]) } },
+      },
+    ]),
+  );
+}
 const ADMIN_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_id']);
 const ESIGNATURE_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_id', 'account_id']);
 
@@ -118,7 +142,8 @@ export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { ma
           ? { 201: { description: "DocuSign's 201 (created), passed through", content: PASSED_THROUGH } }
           : {}),
         204: { description: "DocuSign's empty answer, passed through" },
-        ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
+        ...errorResponses(401, 502),
+        ...eitherError(400, 403, 404, 409, 429, 503),
         default: {
           description:
             "Any other status DocuSign answers, with DocuSign's own error body (`{errorCode, message}`) as it is.",
