@@ -184,7 +184,7 @@ export function createApp(deps: AppDeps) {
     retryWindowMs: services.webhooks.retry.windowMs,
   });
 
-  app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app)));
+  app.get('/openapi.json', (c) => c.json(buildOpenApiDocument(app, deps.config.publicUrl)));
   registerDocs(app, deps.docsScript);
   app.get('/favicon.ico', (c) => c.body(null, 204));
   // Entry points reach the token manager (scheduled refresh) and upstream client through `services`.

@@ -10,7 +10,7 @@ export const OPENAPI_CONFIG: Parameters<Router['getOpenAPI31Document']>[0] = {
     description:
       'One documented REST API over DocuSign eSignature and Admin: unified User Directory and E-Signature models, ' +
       'cursor pagination, a streaming proxy, connections with central token refresh.',
-    license: { name: 'MIT' },
+    license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
   },
 };
 
@@ -23,9 +23,16 @@ export function registerSecurityScheme(app: Router): void {
   });
 }
 
-/** Builds the OpenAPI document from the routes registered on the app. */
-export function buildOpenApiDocument(app: Router) {
+/**
+ * Builds the OpenAPI document from the routes registered on the app; `publicUrl` (config `PUBLIC_URL`) is its one
+ * server, so generated clients call this gateway by default.
+ */
+export function buildOpenApiDocument(app: Router, publicUrl: string) {
   return addCommonErrorResponses(
-    app.getOpenAPI31Document({ ...OPENAPI_CONFIG, security: [{ bearerAuth: [] }] }),
+    app.getOpenAPI31Document({
+      ...OPENAPI_CONFIG,
+      servers: [{ url: publicUrl, description: 'This gateway (PUBLIC_URL)' }],
+      security: [{ bearerAuth: [] }],
+    }),
   );
 }

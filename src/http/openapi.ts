@@ -2,7 +2,10 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { GatewayEnv } from './context';
 import { ApiError, ERROR_STATUS, type ErrorCode } from './errors';
 
-/** The error body every route documents (DESIGN.md §3). */
+/** The error body's component name in the OpenAPI document. */
+export const ERROR_SCHEMA_NAME = 'ErrorResponse';
+
+/** The error body every route documents (DESIGN.md §3); named so it does not shadow the global `Error` in clients. */
 export const ErrorSchema = z
   .object({
     error: z.object({
@@ -13,7 +16,7 @@ export const ErrorSchema = z
       details: z.unknown().optional(),
     }),
   })
-  .openapi('Error', {
+  .openapi(ERROR_SCHEMA_NAME, {
     example: {
       error: {
         code: 'invalid_request',

@@ -45,6 +45,7 @@ const routes = {
   inbound: createRoute({
     method: 'post',
     path: '/webhooks/docusign/{integrated_account_id}',
+    operationId: 'receiveDocusignConnect',
     tags: ['Events'],
     summary: 'DocuSign Connect in (JSON SIM, HMAC-signed); no API key',
     security: [],
@@ -57,6 +58,7 @@ const routes = {
   listKeys: createRoute({
     method: 'get',
     path: '/integrated-accounts/{id}/connect-keys',
+    operationId: 'listConnectKeys',
     tags: ['Events'],
     summary: 'List the Connect HMAC keys of a connection (no key material)',
     request: { params: z.object({ id: pathParam('id') }) },
@@ -68,6 +70,7 @@ const routes = {
   addKey: createRoute({
     method: 'post',
     path: '/integrated-accounts/{id}/connect-keys',
+    operationId: 'createConnectKey',
     tags: ['Events'],
     summary: 'Add a Connect HMAC key (rotation: add the new key, then remove the old one)',
     request: {
@@ -82,6 +85,7 @@ const routes = {
   removeKey: createRoute({
     method: 'delete',
     path: '/integrated-accounts/{id}/connect-keys/{key_id}',
+    operationId: 'deleteConnectKey',
     tags: ['Events'],
     summary: 'Remove a Connect HMAC key',
     request: { params: z.object({ id: pathParam('id'), key_id: pathParam('key_id') }) },

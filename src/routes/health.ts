@@ -17,6 +17,7 @@ const HealthSchema = z
 const route = createRoute({
   method: 'get',
   path: '/health',
+  operationId: 'getHealth',
   tags: ['Meta'],
   summary: 'Liveness and database reachability',
   security: [],

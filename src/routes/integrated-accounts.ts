@@ -70,6 +70,7 @@ const routes = {
   create: createRoute({
     method: 'post',
     path: '/integrated-accounts',
+    operationId: 'createIntegratedAccount',
     tags: ['Connections'],
     summary: 'Connect with the JWT grant (server-to-server); the code grant uses /link-tokens',
     request: { body: { content: json(JwtConnectionSchema), required: true } },
@@ -81,6 +82,7 @@ const routes = {
   list: createRoute({
     method: 'get',
     path: '/integrated-accounts',
+    operationId: 'listIntegratedAccounts',
     tags: ['Connections'],
     summary: 'List connections of this environment',
     request: { query: ListQuery },
@@ -89,6 +91,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: '/integrated-accounts/{id}',
+    operationId: 'getIntegratedAccount',
     tags: ['Connections'],
     summary: 'Get a connection',
     request: { params: IdParams },
@@ -100,6 +103,7 @@ const routes = {
   update: createRoute({
     method: 'patch',
     path: '/integrated-accounts/{id}',
+    operationId: 'updateIntegratedAccount',
     tags: ['Connections'],
     summary: 'Change permission, account scope or metadata',
     request: { params: IdParams, body: { content: json(UpdateSchema), required: true } },
@@ -111,6 +115,7 @@ const routes = {
   remove: createRoute({
     method: 'delete',
     path: '/integrated-accounts/{id}',
+    operationId: 'deleteIntegratedAccount',
     tags: ['Connections'],
     summary: 'Delete a connection and its stored credentials',
     request: { params: IdParams },
@@ -122,6 +127,7 @@ const routes = {
   reauthorize: createRoute({
     method: 'post',
     path: '/integrated-accounts/{id}/reauthorize',
+    operationId: 'reauthorizeIntegratedAccount',
     tags: ['Connections'],
     summary: 'Re-authorize: a new connect link (code grant) or a fresh JWT grant',
     request: { params: IdParams },

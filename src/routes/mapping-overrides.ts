@@ -98,6 +98,7 @@ export function registerMappingOverrides(
     createRoute({
       method: 'get',
       path: '/mapping-overrides/{model}/{resource}',
+      operationId: 'listMappingOverrides',
       tags,
       summary: 'List field overrides of a unified resource',
       request: { params: Params, query: Scope },
@@ -120,6 +121,7 @@ export function registerMappingOverrides(
     createRoute({
       method: 'put',
       path: '/mapping-overrides/{model}/{resource}',
+      operationId: 'setMappingOverride',
       tags,
       summary: 'Add, replace or remove (spec: null) one field; effective on the next request',
       request: { params: Params, query: Scope, body: { content: json(OverrideInput), required: true } },
@@ -170,6 +172,7 @@ export function registerMappingOverrides(
     createRoute({
       method: 'delete',
       path: '/mapping-overrides/{model}/{resource}',
+      operationId: 'deleteMappingOverride',
       tags,
       summary: 'Delete the override of one field (the mapping file applies again)',
       request: {

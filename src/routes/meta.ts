@@ -26,6 +26,7 @@ const MetaSchema = z
 const route = createRoute({
   method: 'get',
   path: '/meta',
+  operationId: 'getMeta',
   tags: ['Meta'],
   summary: 'Unified models, resources and methods this gateway supports',
   responses: {

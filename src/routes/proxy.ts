@@ -4,7 +4,7 @@ import type { ConnectionsContext } from '../connections/context';
 import { assertPermission, isReadMethod } from '../connections/permissions';
 import { ApiError } from '../http/errors';
 import { limitStream, payloadTooLarge } from '../http/middleware/body-limit';
-import { errorResponses, type Router } from '../http/openapi';
+import { ErrorSchema, errorResponses, type Router } from '../http/openapi';
 import { takeResponseHeaders } from '../http/response-headers';
 import type { UpstreamResponse } from '../upstream/client';
 import { forwardableHeaders } from '../upstream/headers';
@@ -40,6 +40,41 @@ const DROP_DECODED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   'content-encoding',
   'content-length',
 ]);
+const PROXY_DESCRIPTION =
+  '`esignature` forwards to `{base_uri}/restapi/v2.1/accounts/{accountId}/{path}`, `admin` to `{admin_base}/{path}`. ' +
+  "Writes need a `read_write` connection. DocuSign's own status, body (errors included, as DocuSign's " +
+  '`{errorCode, message}`) and rate-limit headers pass through as they are; the gateway answers in its own error shape ' +
+  'only for what it refuses before calling DocuSign (bad path, unknown connection, permission, rate limit) or when ' +
+  'DocuSign cannot be reached (503).';
+// What DocuSign answers: usually JSON, documents as PDF or other bytes.
+const PASSED_THROUGH = {
+  'application/json': { schema: z.unknown() },
+  'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
+};
+// DocuSign's own error body, passed through as DocuSign wrote it (eSignature: `{errorCode, message}`).
+const DocuSignErrorSchema = z.record(z.string(), z.unknown()).openapi('DocuSignError', {
+  description: "DocuSign's own error body, passed through as it is (eSignature: `{errorCode, message}`).",
+});
+const GATEWAY_REFUSAL: Record<number, string> = {
+  400: 'a path or query that could leave the API prefix, or no connection named',
+  403: 'a write on a read-only connection',
+  404: 'an unknown connection',
+  409: 'a connection that needs re-authorization',
+  429: "the API key's rate limit",
+  503: 'DocuSign unreachable',
+};
+/** Statuses both the gateway (its error shape) and DocuSign (its own body, passed through) may answer. */
+function eitherError(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: `The gateway's refusal (${GATEWAY_REFUSAL[status]}), or DocuSign's own ${status} passed through`,
+        content: { 'application/json': { schema: z.union([ErrorSchema, DocuSignErrorSchema]) } },
+      },
+    ]),
+  );
+}
 const ADMIN_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_id']);
 const ESIGNATURE_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_id', 'account_id']);
 
@@ -49,20 +84,24 @@ const ESIGNATURE_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_i
  */
 export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { maxBodyBytes: number }): void {
   for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+    // DocuSign takes bodies on DELETE too (e.g. removing recipients), so every method but GET declares one.
+    const write = method !== 'get';
     app.openAPIRegistry.registerPath({
       method,
       path: '/proxy/{api}/{path}',
+      operationId: `proxy${method.charAt(0).toUpperCase()}${method.slice(1)}`,
       tags: ['Proxy'],
       summary: `Pass a ${method.toUpperCase()} through to DocuSign`,
-      description:
-        '`esignature` forwards to `{base_uri}/restapi/v2.1/accounts/{accountId}/{path}`, `admin` to `{admin_base}/{path}`. ' +
-        'The path may contain slashes. Writes need a `read_write` connection. DocuSign status, body and rate-limit headers are passed through.',
+      description: PROXY_DESCRIPTION,
       request: {
         params: z.object({
           api: ApiParam,
-          path: z
-            .string()
-            .openapi({ description: 'DocuSign path after the API prefix, e.g. `users/{userId}`' }),
+          path: z.string().openapi({
+            description:
+              'DocuSign path after the API prefix, e.g. `users/{userId}/profile`. Slashes may be sent as they are or ' +
+              'percent-encoded (`users%2F{userId}%2Fprofile`, what generated clients send); `.`/`..` segments are refused.',
+            example: 'users',
+          }),
         }),
         query: z.object({
           integrated_account_id: z
@@ -73,11 +112,43 @@ export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { ma
             .string()
             .optional()
             .openapi({ description: 'eSignature only: which DocuSign account of a sync-all connection' }),
+          docusign_query: z
+            .record(z.string(), z.string())
+            .optional()
+            .openapi({
+              param: { style: 'form', explode: true },
+              description:
+                "DocuSign's own query parameters, forwarded byte for byte (e.g. `count=2`). Each property is its own " +
+                "query parameter (form style, exploded); with openapi-fetch pass `querySerializer: { object: { style: 'form', explode: true } }`.",
+            }),
         }),
+        ...(write
+          ? {
+              body: {
+                required: false,
+                description:
+                  'Any body DocuSign takes (JSON, a document, multipart), streamed through as it is.',
+                content: {
+                  'application/json': { schema: z.unknown() },
+                  'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) },
+                },
+              },
+            }
+          : {}),
       },
       responses: {
-        200: { description: "DocuSign's response, passed through" },
-        ...errorResponses(400, 401, 403, 404, 429, 503),
+        200: { description: "DocuSign's response, passed through", content: PASSED_THROUGH },
+        ...(method === 'post' || method === 'put'
+          ? { 201: { description: "DocuSign's 201 (created), passed through", content: PASSED_THROUGH } }
+          : {}),
+        204: { description: "DocuSign's empty answer, passed through" },
+        ...errorResponses(401, 502),
+        ...eitherError(400, 403, 404, 409, 429, 503),
+        default: {
+          description:
+            "Any other status DocuSign answers, with DocuSign's own error body (`{errorCode, message}`) as it is.",
+          content: PASSED_THROUGH,
+        },
       },
     });
   }

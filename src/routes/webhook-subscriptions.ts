@@ -132,6 +132,7 @@ const routes = {
   create: createRoute({
     method: 'post',
     path: '/webhook-subscriptions',
+    operationId: 'createWebhookSubscription',
     tags,
     summary: 'Subscribe a URL to events; the signing secret is returned once',
     request: { body: { content: json(CreateSchema), required: true } },
@@ -143,6 +144,7 @@ const routes = {
   list: createRoute({
     method: 'get',
     path: '/webhook-subscriptions',
+    operationId: 'listWebhookSubscriptions',
     tags,
     summary: 'List subscriptions',
     responses: { 200: { description: 'Subscriptions', content: json(ListSchema) }, ...errorResponses(401) },
@@ -150,6 +152,7 @@ const routes = {
   get: createRoute({
     method: 'get',
     path: '/webhook-subscriptions/{id}',
+    operationId: 'getWebhookSubscription',
     tags,
     summary: 'Get a subscription',
     request: { params: IdParams },
@@ -161,6 +164,7 @@ const routes = {
   update: createRoute({
     method: 'patch',
     path: '/webhook-subscriptions/{id}',
+    operationId: 'updateWebhookSubscription',
     tags,
     summary: 'Change url, filters or description; pause or resume',
     request: { params: IdParams, body: { content: json(UpdateSchema), required: true } },
@@ -172,6 +176,7 @@ const routes = {
   remove: createRoute({
     method: 'delete',
     path: '/webhook-subscriptions/{id}',
+    operationId: 'deleteWebhookSubscription',
     tags,
     summary: 'Delete a subscription and its pending deliveries',
     request: { params: IdParams },
@@ -186,6 +191,7 @@ const routes = {
   rotate: createRoute({
     method: 'post',
     path: '/webhook-subscriptions/{id}/rotate-secret',
+    operationId: 'rotateWebhookSubscriptionSecret',
     tags,
     summary: 'New signing secret (returned once); the old one keeps signing for a while',
     request: { params: IdParams, body: { content: json(RotateSchema), required: false } },
@@ -197,6 +203,7 @@ const routes = {
   deliveries: createRoute({
     method: 'get',
     path: '/webhook-subscriptions/{id}/deliveries',
+    operationId: 'listWebhookDeliveries',
     tags,
     summary: 'Delivery log: one entry per event, with every attempt (newest first)',
     request: { params: IdParams, query: DeliveryQuery },
@@ -208,6 +215,7 @@ const routes = {
   redeliver: createRoute({
     method: 'post',
     path: '/webhook-subscriptions/{id}/deliveries/{delivery_id}/redeliver',
+    operationId: 'redeliverWebhookDelivery',
     tags,
     summary: 'Send a delivery again (due now, with a fresh 24 h retry window)',
     request: { params: z.object({ id: pathParam('id'), delivery_id: pathParam('delivery_id') }) },

@@ -6,7 +6,7 @@ export type ProxyApi = 'esignature' | 'admin';
 
 export interface ProxyTargetInput {
   api: ProxyApi;
-  /** The part after `/proxy/{api}/`, still percent-encoded as received. */
+  /** The part after `/proxy/{api}/`, still percent-encoded as received (`%2F` counts as a slash). */
   rawPath: string;
   /** The query string as received (`?a=b` or empty). */
   search: string;
@@ -40,7 +40,10 @@ const MAX_DECODE_LEVELS = 4;
  */
 export function resolveProxyTarget(input: ProxyTargetInput): URL {
   const prefixUrl = prefixFor(input);
-  const segments = input.rawPath === '' ? [] : input.rawPath.split('/');
+  // Generated clients percent-encode a path parameter's slashes; one level of `%2F` is read as a separator, and the
+  // segments are then checked as if sent raw (so `..%2F..` is a dot segment, `%252F` still an encoded slash).
+  const rawPath = input.rawPath.replace(/%2F/gi, '/');
+  const segments = rawPath === '' ? [] : rawPath.split('/');
   segments.forEach((segment, index) => {
     // A trailing slash is harmless; an empty segment anywhere else (`//host`, `a//b`) is not.
     if (segment === '' && index === segments.length - 1 && index > 0) return;
@@ -49,7 +52,7 @@ export function resolveProxyTarget(input: ProxyTargetInput): URL {
   const search = checkSearch(input.search);
 
   const prefixPath = prefixUrl.pathname.replace(/\/+$/, '');
-  const expectedPath = input.rawPath === '' ? prefixPath : `${prefixPath}/${input.rawPath}`;
+  const expectedPath = rawPath === '' ? prefixPath : `${prefixPath}/${rawPath}`;
   const target = new URL(`${prefixUrl.origin}${expectedPath}${search}`);
 
   // The parser must not have moved us: same origin, and the path exactly as built (no dot-segment folding).

@@ -18,7 +18,7 @@ export interface RouteOperation {
   method: string;
   path: string;
   params: RouteParam[];
-  /** JSON body schema ($refs resolved lazily by `exampleOf`), when the operation takes a JSON body. */
+  /** JSON body schema ($refs resolved lazily by `exampleOf`), when the operation takes a JSON-only body. */
   body: Schema | undefined;
   bodyRequired: boolean;
   statuses: Set<number>;
@@ -45,7 +45,10 @@ export function routeTable(document: Schema): RouteTable {
     for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
       const op = item[method];
       if (!op) continue;
-      const content = op.requestBody?.content?.['application/json'];
+      // Only a body that must be JSON is the input guard's; one the proxy streams on untouched (JSON or any bytes,
+      // so several media types) is DocuSign's to judge.
+      const media = Object.keys(op.requestBody?.content ?? {});
+      const content = media.length === 1 ? op.requestBody.content['application/json'] : undefined;
       operations.push({
         method: method.toUpperCase(),
         path,

@@ -6,7 +6,15 @@ import { idempotencyKeys } from '../../db/schema/index';
 import type { GatewayEnv } from '../context';
 import { ApiError } from '../errors';
 
-const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
+/** What an `Idempotency-Key` may be: 1-255 ASCII letters, digits, `.`, `_`, `:` or `-` (a UUID fits). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
+/** The header's description in the API reference, from what this middleware does. */
+export const IDEMPOTENCY_KEY_DESCRIPTION =
+  'Makes a write safe to retry: 1-255 ASCII letters, digits, `.`, `_`, `:` or `-` (a UUID fits; anything else is a 400). ' +
+  'The first response (2xx or 4xx other than 409/429) is kept for 24 hours per environment and replayed, with ' +
+  '`idempotent-replayed: true`, for a repeat of the same method, URL and body. The same key with a different request, ' +
+  'or while the first is still running, is a 409 `conflict`. 5xx, 409 and 429 answers are not kept, so retry them ' +
+  'with the same key.';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const RETENTION_MS = 24 * 60 * 60 * 1000;
 
@@ -19,7 +27,7 @@ export function idempotency(db: Database, now: () => number) {
   return createMiddleware<GatewayEnv>(async (c, next) => {
     const key = c.req.header('idempotency-key');
     if (!key || !WRITE_METHODS.has(c.req.method)) return next();
-    if (!KEY_PATTERN.test(key)) {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new ApiError('invalid_request', 'Idempotency-Key must be 1-255 letters, digits, or . _ : -');
     }
     const environmentId = c.get('auth').environmentId;

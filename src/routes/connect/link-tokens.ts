@@ -44,6 +44,7 @@ export const LinkTokenSchema = z
 const route = createRoute({
   method: 'post',
   path: '/link-tokens',
+  operationId: 'createLinkToken',
   tags: ['Connections'],
   summary: 'Create a single-use link to the hosted DocuSign connect page',
   request: { body: { content: { 'application/json': { schema: CreateLinkTokenSchema } }, required: true } },

@@ -15,6 +15,7 @@ const TokenParams = z.object({ token: z.string().min(1) });
 const showRoute = createRoute({
   method: 'get',
   path: '/link/{token}',
+  operationId: 'showConnectPage',
   tags: ['Connections'],
   summary: 'Hosted connect page (for the end user, in a browser)',
   security: [],
@@ -30,6 +31,7 @@ const showRoute = createRoute({
 const submitRoute = createRoute({
   method: 'post',
   path: '/link/{token}',
+  operationId: 'submitConnectPage',
   tags: ['Connections'],
   summary: 'Submit the connect page; redirects to DocuSign consent',
   security: [],
@@ -46,6 +48,7 @@ const submitRoute = createRoute({
 const callbackRoute = createRoute({
   method: 'get',
   path: '/oauth/callback',
+  operationId: 'completeOAuthCallback',
   tags: ['Connections'],
   summary: 'DocuSign OAuth redirect target',
   security: [],

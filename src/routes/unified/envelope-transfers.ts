@@ -95,6 +95,7 @@ export function registerEnvelopeTransfers(app: Router, deps: UnifiedRouteDeps): 
     createRoute({
       method: 'post',
       path: '/unified/user-directory/users/{id}/transfer-envelopes',
+      operationId: 'transferUserEnvelopes',
       tags,
       summary: "Transfer the user's completed envelopes to another user",
       description: DESCRIPTION,
@@ -128,6 +129,7 @@ export function registerEnvelopeTransfers(app: Router, deps: UnifiedRouteDeps): 
     createRoute({
       method: 'get',
       path: '/unified/user-directory/transfer-jobs/{id}',
+      operationId: 'getTransferJob',
       tags,
       summary: 'Get the progress of an envelope transfer',
       description:

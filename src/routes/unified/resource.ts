@@ -5,6 +5,7 @@ import { assertPermission } from '../../connections/permissions';
 import type { GatewayEnv } from '../../http/context';
 import { LIMIT_DEFAULT } from '../../http/cursor';
 import { ApiError } from '../../http/errors';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IDEMPOTENCY_KEY_PATTERN } from '../../http/middleware/idempotency';
 import { errorResponses, type Router } from '../../http/openapi';
 import { listUnified, type OutputOptions, runUnified, type UnifiedCaller } from '../../unified/execute';
 import type { UnifiedRouteDeps } from './deps';
@@ -15,15 +16,35 @@ export const CommonQuery = z.object({
   account_id: z.string().min(1).optional().openapi({
     description: 'One DocuSign account of a sync-all connection (lists walk all of them when omitted).',
   }),
+  // A boolean in the document (what generated clients send as `true`/`false`); the query carries it as text.
   include_remote_data: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true')
-    .openapi({ description: 'Add the DocuSign object each record came from as `remote_data`.' }),
+    .stringbool({ truthy: ['true'], falsy: ['false'] })
+    .default(false)
+    .openapi({
+      type: 'boolean',
+      default: false,
+      description: 'Add the DocuSign object each record came from as `remote_data`.',
+    }),
   response_format: z.enum(['unified', 'raw']).default('unified').openapi({
-    description: "`raw` returns DocuSign's records/body unmapped (lists keep the unified paging envelope).",
+    description:
+      "`raw` returns DocuSign's records/body unmapped (`DocuSignRecord`; lists keep the unified paging envelope).",
   }),
 });
+
+/** What `response_format=raw` answers instead of a unified record: DocuSign's own object, as DocuSign sent it. */
+export const DocuSignRecordSchema = z.record(z.string(), z.unknown()).openapi('DocuSignRecord', {
+  description:
+    "DocuSign's own object, unmapped: what `response_format=raw` returns in place of the unified record. Its fields " +
+    "are DocuSign's (see DocuSign's eSignature and Admin API references).",
+});
+
+/**
+ * A unified response schema or, with `response_format=raw`, DocuSign's record: a generated client is told both, so
+ * it never takes a raw record for a unified one (narrow with a type when you know which format you asked for).
+ */
+export function orRaw(schema: z.ZodType) {
+  return z.union([schema, DocuSignRecordSchema]);
+}
 
 /** Query parameters of every unified list. */
 export const ListQuery = CommonQuery.extend({
@@ -33,10 +54,11 @@ export const ListQuery = CommonQuery.extend({
 
 /** The `Idempotency-Key` header of unified writes (handled by the middleware on /unified/*). */
 export const IdempotencyHeader = z.object({
-  'idempotency-key': z.string().max(255).optional().openapi({
-    description:
-      'Replays the first response for a repeat of the same request (24 h); another request with the key is a 409.',
-  }),
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN)
+    .optional()
+    .openapi({ description: IDEMPOTENCY_KEY_DESCRIPTION, example: '3f1b7c2e-9d4a-4e8b-a1c6-5f0e2d7b9a13' }),
 });
 
 /** The `{id}` path parameter. */
@@ -63,6 +85,8 @@ export interface ActionSpec {
   response?: z.ZodType;
   /** Whether the action changes DocuSign data (needs a read_write connection). */
   write: boolean;
+  /** The operation's `operationId`; defaults to the action's name and the record's, e.g. `closeUser`. */
+  operationId?: string;
 }
 
 export interface UnifiedResourceSpec {
@@ -70,6 +94,11 @@ export interface UnifiedResourceSpec {
   resource: string;
   /** Tag and wording in the API reference, e.g. "Users". */
   title: string;
+  /**
+   * The record's name in `operationId`s (`listUsers`, `getUser`); by default read from `resource`. Set it where two
+   * models share a resource name, so operation ids stay unique.
+   */
+  operationNames?: OperationNames;
   schema: RecordSchema;
   /** `name`: the list component's name in the API reference (default `<title>List`). */
   list?: { filters: ObjectSchema; name?: string };
@@ -86,6 +115,26 @@ export interface UnifiedResourceSpec {
    * `signing_request_id` a document belongs to); passed to the mapping as params.
    */
   parentQuery?: ObjectSchema;
+}
+
+/** A resource's name in `operationId`s: one record (`User`) and several (`Users`). */
+export interface OperationNames {
+  one: string;
+  many: string;
+}
+
+/** `signing-request-statuses` → `SigningRequestStatuses` and `SigningRequestStatus`. */
+export function operationNamesOf(resource: string): OperationNames {
+  const many = camelCase(resource, true);
+  const one = many.endsWith('uses') ? many.slice(0, -2) : many.replace(/s$/, '');
+  return { one, many };
+}
+
+/** `embed-url` → `embedUrl` (or `EmbedUrl` when `upper`). */
+function camelCase(kebab: string, upper = false): string {
+  const words = kebab.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1));
+  const joined = words.join('');
+  return upper ? joined : joined.charAt(0).toLowerCase() + joined.slice(1);
 }
 
 /** The connection of a unified call, checked for the access the call needs (403 `forbidden` otherwise). */
@@ -127,6 +176,7 @@ export function registerUnifiedResource(
   const tags = [`${spec.model === 'user-directory' ? 'User Directory' : 'E-Signature'}: ${spec.title}`];
   const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
   const record = spec.schema;
+  const names = spec.operationNames ?? operationNamesOf(spec.resource);
   const caller = (
     c: Context<GatewayEnv>,
     integratedAccountId: string,
@@ -145,13 +195,18 @@ export function registerUnifiedResource(
 
   if (spec.list) {
     const listSchema = z
-      .object({ result: z.array(record), next_cursor: z.string().nullable(), result_count: z.number().int() })
-      .openapi(spec.list.name ?? `${spec.title}List`);
+      .object({
+        result: z.array(orRaw(record)),
+        next_cursor: z.string().nullable(),
+        result_count: z.number().int(),
+      })
+      .openapi(spec.list.name ?? `${names.many}List`);
     const filters = spec.list.filters;
     app.openapi(
       createRoute({
         method: 'get',
         path: base,
+        operationId: `list${names.many}`,
         tags,
         summary: `List ${spec.title.toLowerCase()}`,
         request: { query: ListQuery.extend(filters.shape) },
@@ -186,7 +241,14 @@ export function registerUnifiedResource(
     method: 'get' | 'post' | 'patch' | 'delete',
     path: string,
     name: string,
-    options: { summary: string; body?: ObjectSchema; response: z.ZodType; write: boolean; status: 200 | 201 },
+    options: {
+      summary: string;
+      operationId: string;
+      body?: ObjectSchema;
+      response: z.ZodType;
+      write: boolean;
+      status: 200 | 201;
+    },
   ) => {
     // The parent query addresses an existing record: routes with an id take it, create does not.
     const parentQuery = path.includes('{id}') ? spec.parentQuery : undefined;
@@ -194,6 +256,7 @@ export function registerUnifiedResource(
       createRoute({
         method,
         path,
+        operationId: options.operationId,
         tags,
         summary: options.summary,
         request: {
@@ -203,7 +266,7 @@ export function registerUnifiedResource(
           ...(options.body ? { body: { content: json(options.body), required: true } } : {}),
         },
         responses: {
-          [options.status]: { description: options.summary, content: json(options.response) },
+          [options.status]: { description: options.summary, content: json(orRaw(options.response)) },
           ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
         },
       }),
@@ -257,6 +320,7 @@ export function registerUnifiedResource(
   if (spec.get)
     single('get', `${base}/{id}`, 'get', {
       summary: `Get one of the ${title}`,
+      operationId: `get${names.one}`,
       response: record,
       write: false,
       status: 200,
@@ -264,6 +328,7 @@ export function registerUnifiedResource(
   if (spec.create) {
     single('post', base, 'create', {
       summary: `Create one of the ${title}`,
+      operationId: `create${names.one}`,
       body: spec.create.body,
       response: record,
       write: true,
@@ -273,6 +338,7 @@ export function registerUnifiedResource(
   if (spec.update) {
     single('patch', `${base}/{id}`, 'update', {
       summary: `Update one of the ${title}`,
+      operationId: `update${names.one}`,
       body: spec.update.body,
       response: record,
       write: true,
@@ -283,6 +349,7 @@ export function registerUnifiedResource(
     const Deleted = z.object({ id: z.string() });
     single('delete', `${base}/{id}`, 'delete', {
       summary: `Delete one of the ${title}`,
+      operationId: `delete${names.one}`,
       response: Deleted,
       write: true,
       status: 200,
@@ -291,6 +358,7 @@ export function registerUnifiedResource(
   for (const [name, action] of Object.entries(spec.actions ?? {})) {
     single('post', `${base}/{id}/${name}`, name, {
       summary: action.summary,
+      operationId: action.operationId ?? `${camelCase(name)}${names.one}`,
       body: action.body,
       response: action.response ?? record,
       write: action.write,

@@ -7,7 +7,11 @@ import { registerUtilization } from './utilization';
 
 const Ref = z.object({ id: z.string(), name: z.string().nullable() });
 
-/** A unified record: its documented fields, `remote_data` on request, and any field a mapping override adds. */
+/**
+ * A unified record: its documented fields and `remote_data` on request; closed (`additionalProperties: false`)
+ * so a typo does not compile in a generated client. A field a mapping override adds is not listed: type it yourself
+ * (README "Generating clients").
+ */
 function unifiedObject<Shape extends z.ZodRawShape>(shape: Shape) {
   return z
     .object({
@@ -17,7 +21,7 @@ function unifiedObject<Shape extends z.ZodRawShape>(shape: Shape) {
         .optional()
         .openapi({ description: 'The DocuSign object, with include_remote_data=true.' }),
     })
-    .catchall(z.unknown());
+    .strict();
 }
 const dateTime = z.string().nullable().openapi({ format: 'date-time' });
 

@@ -90,6 +90,7 @@ export function registerUtilization(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'get',
       path: '/unified/user-directory/utilization',
+      operationId: 'listUtilization',
       tags: ['User Directory: Utilization'],
       summary: 'List utilization per user and period',
       description: DESCRIPTION,

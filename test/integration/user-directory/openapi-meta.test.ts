@@ -46,7 +46,9 @@ describe('GET /openapi.json', () => {
       expect(operation, `${method.toUpperCase()} ${path}`).toBeDefined();
       if (!schema) continue;
       const ok = operation.responses['200'] ?? operation.responses['201'];
-      expect(ok.content['application/json'].schema.$ref, `${method.toUpperCase()} ${path}`).toBe(
+      // Single records are the unified schema or, with response_format=raw, DocuSign's record.
+      const body = ok.content['application/json'].schema;
+      expect(body.$ref ?? body.anyOf?.[0]?.$ref, `${method.toUpperCase()} ${path}`).toBe(
         `#/components/schemas/${schema}`,
       );
     }

@@ -28,6 +28,14 @@ describe('resolveProxyTarget: legitimate paths', () => {
     );
   });
 
+  it('reads %2F-encoded slashes (what a generated client sends for the path parameter) as separators', () => {
+    const id = '8a4b0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d';
+    expect(esig(`envelopes%2F${id}%2fdocuments%2F1`).pathname).toBe(
+      `/restapi/v2.1/accounts/${ACCOUNT}/envelopes/${id}/documents/1`,
+    );
+    expect(admin('v2%2Forganizations').pathname).toBe('/management/v2/organizations');
+  });
+
   it('passes the query string through, including encoded spaces in search text', () => {
     const url = esig('users', '?search_text=Jane%20Doe&count=10&start_position=20');
     expect(url.searchParams.get('search_text')).toBe('Jane Doe');
@@ -84,6 +92,9 @@ const HOSTILE_PATHS: Array<[string, string]> = [
   ['encoded slash', 'users%2f..%2f..%2fother'],
   ['encoded slash upper', 'users%2F..'],
   ['double-encoded slash', 'users%252f..'],
+  ['encoded slash then dot-dot', 'users%2F..%2Fother'],
+  ['encoded slashes to an empty segment', 'users%2F%2Fx'],
+  ['encoded leading slash', '%2Fevil.example'],
   ['encoded backslash', '..%5cother'],
   ['raw backslash', '..\\other'],
   ['protocol-relative host', '//evil.example/x'],

@@ -4,7 +4,7 @@ import { errorResponses, type Router } from '../../../http/openapi';
 import { listUnified } from '../../../unified/execute';
 import { parentAccountId } from '../../../unified/lookup';
 import type { UnifiedRouteDeps } from '../deps';
-import { IdParams, ListQuery, output, registerUnifiedResource, resolveCaller } from '../resource';
+import { IdParams, ListQuery, orRaw, output, registerUnifiedResource, resolveCaller } from '../resource';
 import { accountId, dateTime, esignatureRecord, IdRef } from './record-schema';
 
 export const CollectionSchema = esignatureRecord({
@@ -60,7 +60,7 @@ export const CollectionSigningRequestSchema = esignatureRecord({
 
 const SigningRequestList = z
   .object({
-    result: z.array(CollectionSigningRequestSchema),
+    result: z.array(orRaw(CollectionSigningRequestSchema)),
     next_cursor: z.string().nullable(),
     result_count: z.number().int(),
   })
@@ -88,6 +88,7 @@ export function registerCollections(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'get',
       path: '/unified/e-signature/collections/{id}/signing-requests',
+      operationId: 'listCollectionSigningRequests',
       tags: ['E-Signature: Collections'],
       summary: 'List the signing requests in a collection',
       request: { params: IdParams, query: ListQuery.extend(ItemFilters.shape) },

@@ -13,7 +13,15 @@ import {
 import { listUnified, runUnified } from '../../../unified/execute';
 import { parentAccountId } from '../../../unified/lookup';
 import type { UnifiedRouteDeps } from '../deps';
-import { CommonQuery, IdempotencyHeader, IdParams, ListQuery, output, resolveCaller } from '../resource';
+import {
+  CommonQuery,
+  IdempotencyHeader,
+  IdParams,
+  ListQuery,
+  orRaw,
+  output,
+  resolveCaller,
+} from '../resource';
 import { accountId, esignatureRecord, IdRef } from './record-schema';
 
 /** Unified field types; DocuSign kinds outside this list are `other` (their kind in `remote_type`). */
@@ -121,7 +129,7 @@ export const DocumentFieldSchema = esignatureRecord({
 
 const DocumentFieldList = z
   .object({
-    result: z.array(DocumentFieldSchema),
+    result: z.array(orRaw(DocumentFieldSchema)),
     next_cursor: z.string().nullable(),
     result_count: z.number().int(),
   })
@@ -173,6 +181,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
     createRoute({
       method: 'get',
       path: BASE,
+      operationId: 'listDocumentFields',
       tags,
       summary: 'List the fields of a signing request',
       request: { query: ListQuery.extend(ListFilters.shape) },
@@ -211,10 +220,11 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
     createRoute({
       method: 'get',
       path: `${BASE}/{id}`,
+      operationId: 'getDocumentField',
       tags,
       summary: 'Get one field of a signing request',
       request: { params: IdParams, query: FieldQuery },
-      responses: { 200: { description: 'The field', content: json(DocumentFieldSchema) }, ...errors },
+      responses: { 200: { description: 'The field', content: json(orRaw(DocumentFieldSchema)) }, ...errors },
     }),
     async (c) => {
       const query = c.req.valid('query');
@@ -233,6 +243,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
     createRoute({
       method: 'post',
       path: BASE,
+      operationId: 'createDocumentField',
       tags,
       summary: 'Place a field for a participant on a document',
       request: {
@@ -240,7 +251,10 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
         headers: IdempotencyHeader,
         body: { content: json(CreateDocumentField), required: true },
       },
-      responses: { 201: { description: 'The new field', content: json(DocumentFieldSchema) }, ...errors },
+      responses: {
+        201: { description: 'The new field', content: json(orRaw(DocumentFieldSchema)) },
+        ...errors,
+      },
     }),
     async (c) => {
       const query = c.req.valid('query');
@@ -271,6 +285,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
     createRoute({
       method: 'patch',
       path: `${BASE}/{id}`,
+      operationId: 'updateDocumentField',
       tags,
       summary: 'Update a field (its value, label, flags or placement)',
       request: {
@@ -279,7 +294,7 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
         headers: IdempotencyHeader,
         body: { content: json(UpdateDocumentField), required: true },
       },
-      responses: { 200: { description: 'The field', content: json(DocumentFieldSchema) }, ...errors },
+      responses: { 200: { description: 'The field', content: json(orRaw(DocumentFieldSchema)) }, ...errors },
     }),
     async (c) => {
       const query = c.req.valid('query');
@@ -308,10 +323,14 @@ export function registerDocumentFields(app: Router, deps: UnifiedRouteDeps): voi
     createRoute({
       method: 'delete',
       path: `${BASE}/{id}`,
+      operationId: 'deleteDocumentField',
       tags,
       summary: 'Delete a field',
       request: { params: IdParams, query: FieldQuery, headers: IdempotencyHeader },
-      responses: { 200: { description: 'Deleted', content: json(z.object({ id: z.string() })) }, ...errors },
+      responses: {
+        200: { description: 'Deleted', content: json(orRaw(z.object({ id: z.string() }))) },
+        ...errors,
+      },
     }),
     async (c) => {
       const query = c.req.valid('query');

@@ -13,6 +13,7 @@ import {
   IdempotencyHeader,
   IdParams,
   ListQuery,
+  orRaw,
   output,
   registerUnifiedResource,
   resolveCaller,
@@ -43,7 +44,7 @@ export const DocumentSchema = esignatureRecord({
 
 const DocumentList = z
   .object({
-    result: z.array(DocumentSchema),
+    result: z.array(orRaw(DocumentSchema)),
     next_cursor: z.string().nullable(),
     result_count: z.number().int(),
   })
@@ -85,6 +86,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'get',
       path: '/unified/e-signature/documents',
+      operationId: 'listDocuments',
       tags,
       summary: 'List the documents of a signing request or a template',
       request: { query: ListQuery.extend(Parent.shape) },
@@ -115,11 +117,12 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'get',
       path: '/unified/e-signature/documents/{id}',
+      operationId: 'getDocument',
       tags,
       summary: "Get one document's metadata",
       request: { params: IdParams, query: CommonQuery.extend(Parent.shape) },
       responses: {
-        200: { description: 'The document', content: json(DocumentSchema) },
+        200: { description: 'The document', content: json(orRaw(DocumentSchema)) },
         ...errorResponses(400, 401, 403, 404, 429, 502, 503),
       },
     }),
@@ -140,6 +143,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'get',
       path: '/unified/e-signature/documents/{id}/download',
+      operationId: 'downloadDocument',
       tags,
       summary: 'Download a document of a signing request or a template',
       description:
@@ -173,6 +177,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
     createRoute({
       method: 'post',
       path: '/unified/e-signature/documents',
+      operationId: 'createDocument',
       tags,
       summary: 'Add a document to a draft signing request',
       description: 'DocuSign refuses for a signing request that is no longer a draft: 409 `conflict`.',
@@ -182,7 +187,7 @@ export function registerDocuments(app: Router, deps: UnifiedRouteDeps): void {
         body: { content: json(AddDocument), required: true },
       },
       responses: {
-        201: { description: 'The added document', content: json(DocumentSchema) },
+        201: { description: 'The added document', content: json(orRaw(DocumentSchema)) },
         ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
       },
     }),

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses, type Router } from '../../../http/openapi';
 import { getGroupWithMembers } from '../../../unified/esignature-groups';
 import type { UnifiedRouteDeps } from '../deps';
-import { CommonQuery, IdParams, output, registerUnifiedResource, resolveCaller } from '../resource';
+import { CommonQuery, IdParams, orRaw, output, registerUnifiedResource, resolveCaller } from '../resource';
 import { accountId, esignatureRecord, IdRef } from './record-schema';
 
 const Member = z.object({
@@ -46,6 +46,7 @@ export function registerESignatureGroups(app: Router, deps: UnifiedRouteDeps): v
     model: 'e-signature',
     resource: 'groups',
     title: 'Groups',
+    operationNames: { one: 'ESignatureGroup', many: 'ESignatureGroups' },
     schema: ESignatureGroupSchema,
     list: {
       name: 'ESignatureGroupList',
@@ -56,13 +57,17 @@ export function registerESignatureGroups(app: Router, deps: UnifiedRouteDeps): v
     createRoute({
       method: 'get',
       path: '/unified/e-signature/groups/{id}',
+      operationId: 'getESignatureGroup',
       tags: ['E-Signature: Groups'],
       summary: 'Get one of the groups, with its members',
       description:
         'DocuSign has no single-group GET: the group is found in the list, its members read page by page.',
       request: { params: IdParams, query: CommonQuery },
       responses: {
-        200: { description: 'The group', content: { 'application/json': { schema: ESignatureGroupSchema } } },
+        200: {
+          description: 'The group',
+          content: { 'application/json': { schema: orRaw(ESignatureGroupSchema) } },
+        },
         ...errorResponses(400, 401, 403, 404, 429, 502, 503),
       },
     }),

@@ -1,7 +1,11 @@
 /** Building blocks of the E-Signature record schemas of this folder (documents, templates, contacts, …). */
 import { z } from '@hono/zod-openapi';
 
-/** A unified record: its documented fields, `remote_data` on request, and any field a mapping override adds. */
+/**
+ * A unified record: its documented fields and `remote_data` on request; closed (`additionalProperties: false`)
+ * so a typo does not compile in a generated client. A field a mapping override adds is not listed: type it yourself
+ * (README "Generating clients").
+ */
 export function esignatureRecord<Shape extends z.ZodRawShape>(shape: Shape) {
   return z
     .object({
@@ -11,7 +15,7 @@ export function esignatureRecord<Shape extends z.ZodRawShape>(shape: Shape) {
         .optional()
         .openapi({ description: 'The DocuSign object, with include_remote_data=true.' }),
     })
-    .catchall(z.unknown());
+    .strict();
 }
 
 /** An ISO 8601 timestamp or null. */

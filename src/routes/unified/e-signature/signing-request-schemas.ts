@@ -31,7 +31,11 @@ const FIELD_TYPES = [
 
 const Ref = (name: string) => z.object({ id: z.string(), name: z.string().nullable() }).openapi(name);
 
-/** A unified record: documented fields, `remote_data` on request, and whatever a mapping override adds. */
+/**
+ * A unified record: its documented fields and `remote_data` on request; closed (`additionalProperties: false`)
+ * so a typo does not compile in a generated client. A field a mapping override adds is not listed: type it yourself
+ * (README "Generating clients").
+ */
 function unifiedObject<Shape extends z.ZodRawShape>(shape: Shape) {
   return z
     .object({
@@ -41,7 +45,7 @@ function unifiedObject<Shape extends z.ZodRawShape>(shape: Shape) {
         .optional()
         .openapi({ description: 'The DocuSign envelope, with include_remote_data=true.' }),
     })
-    .catchall(z.unknown());
+    .strict();
 }
 
 export const SigningRequestFieldSchema = z
@@ -56,7 +60,7 @@ export const SigningRequestFieldSchema = z
     document: z.object({ id: z.string() }).nullable(),
     position: z.object({ x: z.number().nullable(), y: z.number().nullable() }).nullable(),
   })
-  .catchall(z.unknown())
+  .strict()
   .openapi('SigningRequestField');
 
 export const SigningRequestParticipantSchema = z
@@ -82,7 +86,7 @@ export const SigningRequestParticipantSchema = z
       description: 'Signers only; on GET by id (DocuSign sends tabs with include=tabs).',
     }),
   })
-  .catchall(z.unknown())
+  .strict()
   .openapi('SigningRequestParticipant');
 
 export const SigningRequestStatusRefSchema = z

@@ -31,6 +31,7 @@ import {
   IdParams,
   ListQuery,
   type ObjectSchema,
+  orRaw,
   registerUnifiedResource,
   resolveCaller,
 } from '../resource';
@@ -81,6 +82,7 @@ type Handler = (c: Context<GatewayEnv>) => Promise<Response>;
 interface RouteSpec {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
+  operationId: string;
   summary: string;
   description?: string;
   params?: ObjectSchema;
@@ -100,6 +102,7 @@ function register(app: Router, spec: RouteSpec, handler: Handler): void {
     createRoute({
       method: spec.method,
       path: spec.path,
+      operationId: spec.operationId,
       tags: TAGS,
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),
@@ -112,7 +115,8 @@ function register(app: Router, spec: RouteSpec, handler: Handler): void {
       responses: {
         [spec.response.status]: {
           description: spec.response.description ?? spec.summary,
-          content: spec.response.content ?? json(spec.response.schema ?? SigningRequestSchema),
+          // A signing request, or DocuSign's envelope with response_format=raw; other schemas are as declared.
+          content: spec.response.content ?? json(spec.response.schema ?? orRaw(SigningRequestSchema)),
         },
         ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
       },
@@ -163,6 +167,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'get',
       path: BASE,
+      operationId: 'listSigningRequests',
       summary: 'List signing requests',
       description: LIST_DESCRIPTION,
       query: ListFilters,
@@ -170,7 +175,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
         status: 200,
         schema: z
           .object({
-            result: z.array(SigningRequestSchema),
+            result: z.array(orRaw(SigningRequestSchema)),
             next_cursor: z.string().nullable(),
             result_count: z.number().int(),
           })
@@ -197,6 +202,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'get',
       path: `${BASE}/{id}`,
+      operationId: 'getSigningRequest',
       summary: 'Get a signing request',
       description:
         'Participants in routing order with their own status and times, their fields, documents, template, collection and expiry.',
@@ -213,6 +219,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'post',
       path: BASE,
+      operationId: 'createSigningRequest',
       summary: 'Create a signing request',
       description:
         'From uploaded documents (base64) or from a template (`template_id`, participants fill `template_role`s and prefill fields by label). Participants with the same `routing_order` sign in parallel, higher orders after them. `send: false` (default) keeps a draft. On a sync-all connection pass `account_id`.',
@@ -232,6 +239,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'patch',
       path: `${BASE}/{id}`,
+      operationId: 'updateSigningRequest',
       summary: 'Update a draft signing request',
       description:
         'Subject, message, expiry/reminders and existing participants of a draft; other states are a 409.',
@@ -252,6 +260,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'delete',
       path: `${BASE}/{id}`,
+      operationId: 'deleteSigningRequest',
       summary: 'Delete a draft signing request',
       description:
         'Only drafts can be deleted (DocuSign moves them to the recycle bin); anything else is a 409 pointing to `void`.',
@@ -274,6 +283,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
       {
         method: 'post',
         path: `${BASE}/{id}/${name}`,
+        operationId: `${name}SigningRequest`,
         summary,
         description,
         params: IdParams,
@@ -305,6 +315,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'post',
       path: `${BASE}/{id}/embed-url`,
+      operationId: 'createSigningRequestEmbedUrl',
       summary: 'Signing URL of an embedded participant',
       description:
         'For a participant created with `client_user_id`, while the request is out for signature. Open it in your app; DocuSign returns to `return_url` with `event=signing_complete` (or decline, …). The URL works once, for a few minutes.',
@@ -325,6 +336,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'post',
       path: `${BASE}/{id}/edit-url`,
+      operationId: 'createSigningRequestEditUrl',
       summary: 'Embedded sending or correction URL',
       description:
         'A draft opens DocuSign’s sender view (embedded sending); a request in flight its correction view.',
@@ -355,6 +367,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'get',
       path: `${BASE}/{id}/download`,
+      operationId: 'downloadSigningRequest',
       summary: 'Download documents',
       description:
         "Streams DocuSign's file with DocuSign's `content-type` and `content-disposition` (PDF, or ZIP for `archive`); the gateway never holds it whole.",
@@ -396,6 +409,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'post',
       path: `${BASE}/{id}/participants`,
+      operationId: 'addSigningRequestParticipants',
       summary: 'Add participants',
       description:
         'To a draft or a request in flight (DocuSign recipients API). Answers with the signing request.',
@@ -416,6 +430,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'patch',
       path: `${BASE}/{id}/participants/{participant_id}`,
+      operationId: 'updateSigningRequestParticipant',
       summary: 'Update a participant',
       description: 'Name, email, routing order or client_user_id of a participant who has not signed yet.',
       params: ParticipantParams,
@@ -436,6 +451,7 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
     {
       method: 'delete',
       path: `${BASE}/{id}/participants/{participant_id}`,
+      operationId: 'deleteSigningRequestParticipant',
       summary: 'Remove a participant',
       description: 'From a draft or a request in flight. Answers with the signing request.',
       params: ParticipantParams,

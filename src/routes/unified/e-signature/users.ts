@@ -41,6 +41,7 @@ export function registerESignatureUsers(app: Router, deps: UnifiedRouteDeps): vo
     model: 'e-signature',
     resource: 'users',
     title: 'Users',
+    operationNames: { one: 'ESignatureUser', many: 'ESignatureUsers' },
     schema: ESignatureUserSchema,
     list: {
       name: 'ESignatureUserList',
