@@ -735,7 +735,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Download a document of a signing request
+         * Download a document of a signing request or a template
          * @description Streams the file as DocuSign sends it, with DocuSign's content-type and content-disposition. The special ids `combined` (all documents in one PDF), `archive` (a ZIP) and `certificate` work as in DocuSign.
          */
         get: operations["downloadDocument"];
@@ -8379,15 +8379,6 @@ export interface operations {
             };
             /** @description Rate limited; see the retry-after header */
             429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not supported by this build */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
