@@ -68,6 +68,8 @@ export interface AppConfig {
   application?: ApplicationBranding;
   /** Outbound webhooks: `allowPrivateUrls` (WEBHOOKS_ALLOW_PRIVATE_URLS) permits http and private/loopback targets. */
   webhooks?: { allowPrivateUrls?: boolean; retry?: Partial<RetrySchedule> };
+  /** `registerConnect` (EVENTS_CONNECT_REGISTRATION, default on): register DocuSign Connect on read_write connections. */
+  events?: { registerConnect?: boolean };
 }
 
 /** Everything the app needs from the outside; tests pass fakes (clock, fetch, an in-memory database). */
@@ -245,6 +247,8 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     tokens,
     accounts: createAccountCache(deps.db, now, deps.accountCacheTtlMs),
     publicUrl: deps.config.publicUrl,
+    registerConnect: deps.config.events?.registerConnect ?? true,
+    logger,
     now,
   };
   const catalog = createMappingCatalog(
@@ -260,7 +264,7 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     cursorKey,
     now,
   };
-  const events: EventsContext = { db: deps.db, vault, catalog, overrides: unified.overrides, now };
+  const events: EventsContext = { db: deps.db, vault, catalog, overrides: unified.overrides, upstream, now };
   const urlPolicy: SubscriberUrlPolicy = {
     allowPrivateUrls: deps.config.webhooks?.allowPrivateUrls ?? false,
     gatewayOrigins: [new URL(deps.config.publicUrl).origin],

@@ -1,11 +1,14 @@
 /**
  * DocuSign Connect in: verify the HMAC signature, parse the JSON SIM message, store its unified events (deduplicated)
- * before answering, so an acknowledged message is never lost and a redelivered one is stored once.
+ * before answering, so an acknowledged message is never lost and a redelivered one is stored once. A message
+ * without the envelope's data (only ids, or a configuration without `includeData` recipients) is completed by
+ * reading the envelope from DocuSign through the upstream client.
  */
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { coveredAccounts } from '../connections/integrated-accounts';
-import { integratedAccounts } from '../db/schema/index';
+import { coveredAccounts, type IntegratedAccountRow } from '../connections/integrated-accounts';
+import { type DiscoveredAccount, integratedAccounts } from '../db/schema/index';
+import { esignatureBase } from '../docusign/accounts';
 import { ApiError } from '../http/errors';
 import { openConnectKeys } from './connect-keys';
 import { connectSignatures, verifyConnectSignature } from './connect-signature';
@@ -21,9 +24,26 @@ const ConnectMessageSchema = z.object({
     accountId: z.string().min(1),
     envelopeId: z.string().min(1),
     recipientId: z.string().optional(),
-    envelopeSummary: z.record(z.string(), z.unknown()),
+    envelopeSummary: z.record(z.string(), z.unknown()).optional(),
   }),
 });
+
+/** The envelope with recipients and documents, as the poller lists it, read from DocuSign. */
+async function fetchEnvelope(
+  ctx: EventsContext,
+  row: IntegratedAccountRow,
+  account: DiscoveredAccount,
+  envelopeId: string,
+): Promise<Record<string, unknown>> {
+  const base = esignatureBase({ baseUri: account.base_uri, accountId: account.id });
+  return ctx.upstream.json<Record<string, unknown>>({
+    integratedAccountId: row.id,
+    budgetKey: account.id,
+    method: 'GET',
+    url: `${base}/envelopes/${encodeURIComponent(envelopeId)}?include=recipients,documents`,
+    headers: { accept: 'application/json' },
+  });
+}
 
 export interface ConnectReceipt {
   /** Unified events newly stored (0 for a redelivery or an event type the gateway does not publish). */
@@ -72,7 +92,7 @@ export async function receiveConnectMessage(
   if (!parsed.success) {
     throw new ApiError(
       'invalid_request',
-      'The Connect message lacks event, generatedDateTime or data{accountId,envelopeId,envelopeSummary} (include envelope data in the Connect configuration)',
+      'The Connect message lacks event, generatedDateTime or data{accountId,envelopeId} (configure Connect for JSON SIM)',
       parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
     );
   }
@@ -86,6 +106,15 @@ export async function receiveConnectMessage(
       `DocuSign account ${message.data.accountId} is not covered by integrated account ${row.id}`,
     );
   }
+  const summary = message.data.envelopeSummary ?? {};
+  // Without recipients the unified record would lack its participants: read the envelope from DocuSign and keep
+  // what the message says on top (its status and dates are the ones of this change; the read may be newer).
+  const complete = typeof summary.recipients === 'object' && summary.recipients !== null;
+  const envelope = {
+    ...(complete ? {} : await fetchEnvelope(ctx, row, account, message.data.envelopeId)),
+    ...summary,
+    envelopeId: message.data.envelopeId,
+  };
   const drafts = await envelopeEvents(
     ctx,
     {
@@ -93,7 +122,7 @@ export async function receiveConnectMessage(
       integratedAccountId: row.id,
       accountId: account.id,
       organizationId: row.organizationId ?? account.organization_id ?? undefined,
-      envelope: { envelopeId: message.data.envelopeId, ...message.data.envelopeSummary },
+      envelope,
     },
     {
       kind: 'connect',

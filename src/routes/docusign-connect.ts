@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { connectUrlOf } from '../connections/connect-registration';
 import { getIntegratedAccount } from '../connections/integrated-accounts';
 import { receiveConnectMessage } from '../events/connect-inbound';
 import { addConnectKey, listConnectKeys, removeConnectKey } from '../events/connect-keys';
@@ -113,7 +114,7 @@ export function registerDocusignConnect(app: Router, ctx: EventsContext, publicU
     return c.json(
       {
         result: await listConnectKeys(ctx.db, row.id),
-        connect_url: `${publicUrl}/webhooks/docusign/${row.id}`,
+        connect_url: connectUrlOf(publicUrl, row.id),
       },
       200,
     );
