@@ -4,13 +4,11 @@
  * without the envelope's data (only ids, or a configuration without `includeData` recipients) is completed by
  * reading the envelope from DocuSign through the upstream client.
  */
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { coveredAccounts, type IntegratedAccountRow } from '../connections/integrated-accounts';
-import { type DiscoveredAccount, integratedAccounts } from '../db/schema/index';
+import type { DiscoveredAccount } from '../db/schema/index';
 import { esignatureBase } from '../docusign/accounts';
 import { ApiError } from '../http/errors';
-import { openConnectKeys } from './connect-keys';
 import { connectSignatures, verifyConnectSignature } from './connect-signature';
 import type { EventsContext } from './context';
 import { envelopeEvents } from './envelope-events';
@@ -57,15 +55,11 @@ export async function receiveConnectMessage(
   headers: Headers,
   body: Uint8Array<ArrayBuffer>,
 ): Promise<ConnectReceipt> {
-  const [row] = await ctx.db
-    .select()
-    .from(integratedAccounts)
-    .where(eq(integratedAccounts.id, integratedAccountId))
-    .limit(1);
+  const row = await ctx.accounts.byId(integratedAccountId);
   if (!row) throw new ApiError('not_found', `Integrated account ${integratedAccountId} not found`);
   const signatures = connectSignatures(headers);
   if (signatures.length === 0) throw new ApiError('unauthorized', 'Missing X-DocuSign-Signature-1 header');
-  const keys = await openConnectKeys(ctx.db, ctx.vault, row.id);
+  const keys = await ctx.connectKeys.keys(row.id);
   if (keys.length === 0) {
     throw new ApiError(
       'unauthorized',

@@ -128,6 +128,6 @@ export function registerDocusignConnect(app: Router, ctx: EventsContext, publicU
   app.openapi(routes.removeKey, async (c) => {
     const { id, key_id } = c.req.valid('param');
     const row = await getIntegratedAccount(ctx.db, c.get('auth').environmentId, id);
-    return c.json({ id: await removeConnectKey(ctx.db, row.id, key_id) }, 200);
+    return c.json({ id: await removeConnectKey(ctx, row.id, key_id) }, 200);
   });
 }

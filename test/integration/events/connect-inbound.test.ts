@@ -231,6 +231,28 @@ describe('DocuSign Connect → gateway → subscriber (real HTTP)', () => {
     expect(stored).not.toContain(secret.slice('whsec_'.length));
   });
 
+  it('verifies with a key as soon as it is added and refuses it as soon as it is removed', async () => {
+    const second = 'a-rotated-connect-key-0123456789';
+    const body = connectMessage({
+      event: 'envelope-declined',
+      generatedDateTime: '2026-11-23T12:20:00.000Z',
+    });
+    const signed = { 'X-DocuSign-Signature-1': await connectSignature(second, body) };
+    expect((await postConnect(body, signed)).status).toBe(401);
+    const added = await json<{ id: string }>(
+      await h.request(`/integrated-accounts/${h.integratedAccountId}/connect-keys`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: second }),
+      }),
+    );
+    expect((await postConnect(body, signed)).status).toBe(200);
+    await h.request(`/integrated-accounts/${h.integratedAccountId}/connect-keys/${added.id}`, {
+      method: 'DELETE',
+    });
+    expect((await postConnect(body, signed)).status).toBe(401);
+  });
+
   it('lists, adds and removes Connect keys without showing them', async () => {
     const list = await json(await h.request(`/integrated-accounts/${h.integratedAccountId}/connect-keys`));
     expect(list.result).toHaveLength(1);
