@@ -3,8 +3,13 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events } from '../../../src/db/schema/index';
 import { createEnvelopePoller } from '../../../src/events/envelope-poller';
+import { createDocusignSimulator } from '../../../src/sandbox/docusign/index';
+import { testKeyPair } from '../../helpers/connected-app';
+import { createTestApp } from '../../helpers/create-test-app';
+import { simulatorDocusignConfig } from '../../helpers/docusign-connect';
 import { createEventsHarness, type EventsHarness } from '../../helpers/events';
 import { type IntegratedAccount, json } from '../../helpers/http';
+import { jwtConnectBody } from '../../helpers/jwt-connect';
 import { startSubscriber, waitUntil } from '../../helpers/webhook-subscriber';
 
 let h: EventsHarness;
@@ -147,6 +152,44 @@ describe('Connect not on the DocuSign plan', () => {
       expect(completed.map((e) => (e.payload.signing_request as { id: string }).id)).toContain(envelopeId);
     } finally {
       h.sim.account(h.accountId)!.plan.connectIncluded = undefined;
+    }
+  });
+});
+
+describe('a PUBLIC_URL DocuSign cannot publish to', () => {
+  it('registers nothing on DocuSign (demo) when PUBLIC_URL is not https, and says so on the connection', async () => {
+    const keys = await testKeyPair();
+    const sim = createDocusignSimulator({
+      defaultClientPublicKeyPem: keys.publicKeyPem,
+      scale: { users: 5, envelopes: 2, templates: 1, groups: 1 },
+    });
+    sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
+    // The simulator stands in for DocuSign's demo environment, so the gateway applies DocuSign's https rule.
+    const t = await createTestApp({
+      fetch: sim.fetch,
+      sleep: async () => {},
+      docusign: {
+        defaultEnvironment: 'demo',
+        environments: { demo: simulatorDocusignConfig(sim).environments.sandbox! },
+      },
+      config: { publicUrl: 'http://gateway.test', events: { registerConnect: true } },
+    });
+    try {
+      const res = await t.request('/integrated-accounts', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(jwtConnectBody(sim, keys.privateKeyPem, { permission: 'read_write' })),
+      });
+      const ia = await json<IntegratedAccount>(res);
+      expect(res.status).toBe(201);
+      expect(ia).toMatchObject({ status: 'active', docusign_environment: 'demo' });
+      expect(ia.events).toMatchObject({ mode: 'polling', connect_configurations: [] });
+      expect(ia.events.reason).toContain('not an https URL');
+      expect(
+        sim.log.count({ pathPrefix: `/restapi/v2.1/accounts/${sim.defaults.accountIds[0]}/connect` }),
+      ).toBe(0);
+    } finally {
+      await t.close();
     }
   });
 });
