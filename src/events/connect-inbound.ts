@@ -12,6 +12,7 @@ import { ApiError } from '../http/errors';
 import { connectSignatures, verifyConnectSignature } from './connect-signature';
 import type { EventsContext } from './context';
 import { envelopeEvents } from './envelope-events';
+import { ENVELOPE_TRANSITIONS, RECIPIENT_TRANSITIONS } from './event-types';
 import { recordEvents } from './record-events';
 
 /** The part of DocuSign's JSON SIM Connect message the gateway reads. */
@@ -102,8 +103,12 @@ export async function receiveConnectMessage(
   }
   const summary = message.data.envelopeSummary ?? {};
   // Without recipients the unified record would lack its participants: read the envelope from DocuSign and keep
-  // what the message says on top (its status and dates are the ones of this change; the read may be newer).
-  const complete = typeof summary.recipients === 'object' && summary.recipients !== null;
+  // what the message says on top (its status and dates are the ones of this change; the read may be newer). An
+  // event the gateway does not publish costs no read.
+  const published = [...ENVELOPE_TRANSITIONS, ...RECIPIENT_TRANSITIONS].some(
+    (t) => t.connect === message.event,
+  );
+  const complete = !published || (typeof summary.recipients === 'object' && summary.recipients !== null);
   const envelope = {
     ...(complete ? {} : await fetchEnvelope(ctx, row, account, message.data.envelopeId)),
     ...summary,

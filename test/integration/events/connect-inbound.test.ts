@@ -190,6 +190,14 @@ describe('DocuSign Connect → gateway → subscriber (real HTTP)', () => {
     const record = stored!.payload.signing_request as { status: unknown; participants: unknown[] };
     expect(record.status).toMatchObject({ id: 'completed' });
     expect(record.participants.length).toBeGreaterThanOrEqual(signers);
+
+    // An event the gateway does not publish is acknowledged without reading the envelope.
+    const other = JSON.stringify({ ...JSON.parse(body), event: 'envelope-created' });
+    const ack = await postConnect(other, {
+      'X-DocuSign-Signature-1': await connectSignature(CONNECT_KEY, other),
+    });
+    expect(await json(ack)).toEqual({ received: true, stored: 0 });
+    expect(h.sim.log.count({ method: 'GET', pathPrefix: envelopePath })).toBe(reads + 1);
   });
 
   it('answers 400 and stores nothing for malformed JSON or a message without an envelope id', async () => {
