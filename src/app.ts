@@ -11,6 +11,7 @@ import type { Database } from './db/client';
 import { docusignHosts } from './docusign/hosts';
 import { createLinkStateSigner } from './docusign/link-state';
 import { createDocusignOAuthClient, type DocusignOAuthClient } from './docusign/oauth';
+import { createConnectKeyCache } from './events/connect-key-cache';
 import type { EventsContext } from './events/context';
 import { importCursorKey } from './http/cursor';
 import { createErrorHandler, notFoundHandler } from './http/error-handler';
@@ -68,6 +69,8 @@ export interface AppConfig {
   application?: ApplicationBranding;
   /** Outbound webhooks: `allowPrivateUrls` (WEBHOOKS_ALLOW_PRIVATE_URLS) permits http and private/loopback targets. */
   webhooks?: { allowPrivateUrls?: boolean; retry?: Partial<RetrySchedule> };
+  /** `registerConnect` (EVENTS_CONNECT_REGISTRATION, default on): register DocuSign Connect on read_write connections. */
+  events?: { registerConnect?: boolean };
 }
 
 /** Everything the app needs from the outside; tests pass fakes (clock, fetch, an in-memory database). */
@@ -99,6 +102,8 @@ export interface AppDeps {
   apiKeyCacheTtlMs?: number;
   /** How long the proxy and unified calls reuse a connection row in the process (default 2 s; 0 = never). */
   accountCacheTtlMs?: number;
+  /** How long DocuSign Connect in reuses a connection's opened HMAC keys in the process (default 2 s; 0 = never). */
+  connectKeyCacheTtlMs?: number;
   /** The `/docs` page's script (Node: read from the installed package); without it `/docs` is not served. */
   docsScript?: DocsScriptLoader;
   /** Mapping files (Node: `loadMappings('mappings')`); default: the copies bundled at build time. */
@@ -245,6 +250,8 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     tokens,
     accounts: createAccountCache(deps.db, now, deps.accountCacheTtlMs),
     publicUrl: deps.config.publicUrl,
+    registerConnect: deps.config.events?.registerConnect ?? true,
+    logger,
     now,
   };
   const catalog = createMappingCatalog(
@@ -260,7 +267,16 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     cursorKey,
     now,
   };
-  const events: EventsContext = { db: deps.db, vault, catalog, overrides: unified.overrides, now };
+  const events: EventsContext = {
+    db: deps.db,
+    vault,
+    catalog,
+    overrides: unified.overrides,
+    upstream,
+    accounts: connections.accounts,
+    connectKeys: createConnectKeyCache({ db: deps.db, vault, now }, deps.connectKeyCacheTtlMs),
+    now,
+  };
   const urlPolicy: SubscriberUrlPolicy = {
     allowPrivateUrls: deps.config.webhooks?.allowPrivateUrls ?? false,
     gatewayOrigins: [new URL(deps.config.publicUrl).origin],

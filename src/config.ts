@@ -62,6 +62,10 @@ const EnvSchema = z.object({
   WEBHOOK_WORKER_INTERVAL_MS: positiveInt.default(1000),
   WEBHOOK_RETRY_BASE_MS: positiveInt.default(5000),
   WEBHOOK_LEASE_SECONDS: positiveInt.default(60),
+  EVENTS_CONNECT_REGISTRATION: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .transform((value) => ['true', '1', 'yes'].includes(value))
+    .default(true),
   EVENTS_POLL_INTERVAL_SECONDS: z.coerce.number({ error: 'must be a number' }).int().min(0).default(300),
 });
 
@@ -100,6 +104,8 @@ export interface Config {
   };
   /** Envelope status polling per connection (the Connect fallback); 0 = off. */
   eventsPollIntervalSeconds: number;
+  /** Register the gateway's DocuSign Connect configuration on read_write connections. */
+  eventsConnectRegistration: boolean;
 }
 
 /** Raised for invalid configuration; `lines` holds one human-readable line per bad variable. */
@@ -158,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       leaseMs: e.WEBHOOK_LEASE_SECONDS * 1000,
     },
     eventsPollIntervalSeconds: e.EVENTS_POLL_INTERVAL_SECONDS,
+    eventsConnectRegistration: e.EVENTS_CONNECT_REGISTRATION,
   };
 }
 

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const app = createApp({
     // Read at start so an edited mapping file takes effect on restart and a broken one stops the start.
     mappings: loadMappings(projectPath('mappings')),
-    config,
+    config: { ...config, events: { registerConnect: config.eventsConnectRegistration } },
     db: database.db,
     logger,
     secrets,

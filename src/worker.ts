@@ -17,6 +17,7 @@ import * as schema from './db/schema/index';
 import { createJsonLogger, type LogLevel } from './http/logger';
 import type { PeriodicJob } from './jobs/periodic-job';
 import { createUtilizationSync } from './utilization/sync';
+import { createDeliveryWorker, type DeliveryWorker } from './webhooks/delivery-worker';
 
 export interface WorkerEnv {
   HYPERDRIVE?: Hyperdrive;
@@ -26,6 +27,10 @@ export interface WorkerEnv {
   LOG_LEVEL?: LogLevel;
   RATE_LIMIT_REQUESTS?: string;
   RATE_LIMIT_WINDOW_SECONDS?: string;
+  /** `true`: webhook subscriptions may use http and private/loopback addresses (development, tests). */
+  WEBHOOKS_ALLOW_PRIVATE_URLS?: string;
+  /** `false`: never register the gateway's DocuSign Connect configuration on read_write connections. */
+  EVENTS_CONNECT_REGISTRATION?: string;
   /** Secrets (set with `wrangler secret put`). */
   ENCRYPTION_KEYS?: string;
   SIGNING_SECRET?: string;
@@ -91,6 +96,8 @@ function buildApp(env: WorkerEnv, origin: string): GatewayApp {
       publicUrl: env.PUBLIC_URL ?? origin,
       bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
       rateLimit: { requests, windowSeconds },
+      webhooks: { allowPrivateUrls: env.WEBHOOKS_ALLOW_PRIVATE_URLS === 'true' },
+      events: { registerConnect: env.EVENTS_CONNECT_REGISTRATION !== 'false' },
     },
   });
 }
@@ -120,7 +127,9 @@ function missingResponse(missing: string[]): Response {
   );
 }
 
-let isolateJobs: { refresh: PeriodicJob<number>; utilization: PeriodicJob<unknown> } | undefined;
+let isolateJobs:
+  | { refresh: PeriodicJob<number>; utilization: PeriodicJob<unknown>; delivery: DeliveryWorker }
+  | undefined;
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
@@ -132,7 +141,11 @@ export default {
     return withRequestDatabase(env, ctx, async () => app.fetch(request, env, ctx));
   },
 
-  /** Cron Trigger (see wrangler.toml): the background jobs `npm start` runs on timers, one pass each. */
+  /**
+   * Cron Trigger (see wrangler.toml): the background jobs `npm start` runs on timers, one pass each: token refresh,
+   * utilization, and the webhook outbox (new events fanned out, due deliveries sent, shared with other isolates
+   * through SKIP LOCKED leases).
+   */
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const missing = missingSettings(env);
     if (missing.length > 0) throw new Error(`Worker is missing ${missing.join(', ')}`);
@@ -157,11 +170,26 @@ export default {
         logger,
         intervalMs: 60 * 60_000,
       }),
+      delivery: createDeliveryWorker({
+        db: currentDatabase,
+        vault: app.services.webhooks.vault,
+        fetch: (input, init) => fetch(input, init),
+        now: Date.now,
+        holder: `webhooks-worker-${crypto.randomUUID()}`,
+        logger,
+        urlPolicy: app.services.webhooks.urlPolicy,
+        intervalMs: 60_000,
+        retry: app.services.webhooks.retry,
+      }),
     };
     const jobs = isolateJobs;
     await withRequestDatabase(env, ctx, async () => {
-      await jobs.refresh.runOnce();
-      await jobs.utilization.runOnce();
+      // One failing job does not hold back the others; the first failure is reported after all ran.
+      const failures: unknown[] = [];
+      for (const job of [jobs.refresh, jobs.utilization, jobs.delivery]) {
+        await job.runOnce().catch((error: unknown) => failures.push(error));
+      }
+      if (failures.length > 0) throw failures[0];
     });
   },
 };

@@ -16,11 +16,18 @@ export interface RoundResult extends LoadResult {
   cpuMsPerRequest: number;
 }
 
-/** Sends GET `path` as fast as the server answers for `durationMs`, after `warmupMs` not counted. */
+/** A request made fresh for each send (e.g. a POST whose body must differ every time). */
+export type RequestMaker = () => { method: 'POST'; body: string; headers: Record<string, string> };
+
+/**
+ * Sends GET `path` (or, with `request`, a fresh request each time) as fast as the server answers for `durationMs`,
+ * after `warmupMs` not counted. A 2xx other than 200 also counts as success when `request` is given.
+ */
 export async function runLoad(options: {
   origin: string;
   path: string;
   headers?: Record<string, string>;
+  request?: RequestMaker;
   connections: number;
   durationMs: number;
   warmupMs: number;
@@ -34,12 +41,17 @@ export async function runLoad(options: {
   let started = 0;
   const worker = async () => {
     while (performance.now() < stopAt) {
+      const made = options.request?.();
       const t0 = performance.now();
-      const res = await pool.request({ path: options.path, method: 'GET', headers: options.headers });
+      const res = await pool.request(
+        made
+          ? { path: options.path, method: made.method, headers: made.headers, body: made.body }
+          : { path: options.path, method: 'GET', headers: options.headers },
+      );
       await res.body.arrayBuffer();
       total++;
       if (!measuring) continue;
-      if (res.statusCode !== 200) errors++;
+      if (made ? res.statusCode < 200 || res.statusCode > 299 : res.statusCode !== 200) errors++;
       latencies.push(performance.now() - t0);
     }
   };
@@ -83,6 +95,8 @@ export interface Variant {
   origin: string;
   path: string;
   headers?: Record<string, string>;
+  /** A fresh request per send instead of GET `path` with `headers`. */
+  request?: RequestMaker;
   /** Current RSS of the server under test, in MB. */
   rssMb: () => Promise<number>;
   /** CPU time the server under test has used so far, in ms. */
@@ -115,7 +129,13 @@ export async function compareRounds(
     for (const i of order) {
       const v = variants[i]!;
       const cpuBefore = await v.cpuMs();
-      const r = await runLoad({ ...options, origin: v.origin, path: v.path, headers: v.headers });
+      const r = await runLoad({
+        ...options,
+        origin: v.origin,
+        path: v.path,
+        headers: v.headers,
+        request: v.request,
+      });
       const roundCpuMs = (await v.cpuMs()) - cpuBefore;
       cpu[i]!.ms += roundCpuMs;
       cpu[i]!.requests += r.totalRequests;

@@ -1,6 +1,6 @@
 /**
  * Child processes of the HTTP benches, one role each (`sim`, `gateway`, `bare-proxy`, `bare-unified`,
- * `bare-signing-requests`), started by
+ * `bare-signing-requests`, `bare-connect-inbound`), started by
  * `startChild` in `children.ts`. Each listens on a loopback port, reports how to reach it over IPC, answers RSS probes
  * (`rss-start` forces a GC and starts sampling its own RSS every 2 ms, or its live memory; `rss-stop` returns
  * baseline and peak), and
@@ -18,6 +18,7 @@ import { BatchingRateLimitStore } from '../../src/http/rate-limit-batching';
 import { PostgresRateLimitStore } from '../../src/http/rate-limit-postgres';
 import { createDocusignSimulator } from '../../src/sandbox/docusign';
 import { createNodeFetch } from '../../src/upstream/node-fetch';
+import { type BareConnectOptions, startBareConnectInbound } from './bare-connect-inbound';
 import { startBareSigningRequests } from './bare-signing-requests';
 import { frozenGets } from './frozen-upstream';
 import type {
@@ -290,7 +291,9 @@ async function main(): Promise<void> {
             ? await startBareUnified(options as unknown as SimInfo)
             : role === 'bare-signing-requests'
               ? await startBareSigningRequests(options as unknown as SimInfo, listen)
-              : null;
+              : role === 'bare-connect-inbound'
+                ? await startBareConnectInbound(options as unknown as BareConnectOptions, listen)
+                : null;
   if (!started) throw new Error(`unknown role ${role}`);
 
   let timer: NodeJS.Timeout | undefined;

@@ -10,19 +10,18 @@ import type { DocusignHosts } from '../docusign/hosts';
 import type { DocusignOAuthClient, DocusignTokenSet } from '../docusign/oauth';
 import { ApiError } from '../http/errors';
 import type { UpstreamClient } from '../upstream/client';
-import type { AccountCache } from './account-cache';
+import { type ConnectRegistrationDeps, syncConnectRegistration } from './connect-registration';
 import { recordConnectionEvent } from './connection-events';
 import type { Permission } from './docusign-app';
 import { coveredAccounts, type IntegratedAccountRow } from './integrated-accounts';
 
-export interface ConnectDeps {
+export interface ConnectDeps extends ConnectRegistrationDeps {
   db: Database;
   vault: Vault;
   oauthClient(oauthBase: string): DocusignOAuthClient;
   upstream: UpstreamClient;
   /** Milliseconds clock (the app's injected one). */
   now: () => number;
-  accounts: Pick<AccountCache, 'forget'>;
 }
 
 /** What a new or re-authorized connection is made of, before DocuSign is asked. */
@@ -45,8 +44,8 @@ export interface ConnectionDraft {
 
 /**
  * Stores tokens for a connection, learns its accounts from userinfo, and validates it with one real call per
- * covered account. Ends `active`, or `validation_error` with the reason in `last_error` (never "connected" without
- * a usable account).
+ * covered account. Ends `active` (with its Connect configuration registered where it can be), or `validation_error`
+ * with the reason in `last_error` (never "connected" without a usable account).
  */
 export async function establishConnection(
   deps: ConnectDeps,
@@ -149,6 +148,8 @@ export async function establishConnection(
       return failed!;
     }
   }
-  await recordConnectionEvent(deps.db, row!, 'integrated_account.active');
-  return row!;
+  // Connect registration before the event, so `integrated_account.active` tells how events will arrive.
+  const registered = await syncConnectRegistration(deps, row!);
+  await recordConnectionEvent(deps.db, registered, 'integrated_account.active');
+  return registered;
 }

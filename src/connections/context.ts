@@ -4,6 +4,7 @@ import type { Database } from '../db/client';
 import type { LinkStateSigner } from '../docusign/link-state';
 import type { DocusignOAuthClient } from '../docusign/oauth';
 import { ApiError } from '../http/errors';
+import type { Logger } from '../http/logger';
 import type { UpstreamClient } from '../upstream/client';
 import type { AccountCache } from './account-cache';
 import type { DocusignAppConfig, DocusignEnvironmentConfig } from './docusign-app';
@@ -20,6 +21,9 @@ export interface ConnectionsContext {
   /** Connection rows for the proxy and unified calls (short-lived, forgotten on local writes). */
   accounts: AccountCache;
   publicUrl: string;
+  /** Register the gateway's DocuSign Connect configuration on read_write connections (EVENTS_CONNECT_REGISTRATION). */
+  registerConnect: boolean;
+  logger: Logger;
   now: () => number;
 }
 

@@ -2,6 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import { integratedAccounts } from '../db/schema/index';
 import { ApiError } from '../http/errors';
+import { removeConnectRegistration, syncConnectRegistration } from './connect-registration';
 import { recordConnectionEvent } from './connection-events';
 import type { ConnectionsContext } from './context';
 import type { Permission } from './docusign-app';
@@ -16,9 +17,12 @@ export interface IntegratedAccountChanges {
   metadata?: Record<string, unknown>;
 }
 
-/** Applies the changes to a connection of the environment (404 for another environment's id). */
+/**
+ * Applies the changes to a connection of the environment (404 for another environment's id). A permission or scope
+ * change registers or removes the Connect configuration to match.
+ */
 export async function updateIntegratedAccount(
-  ctx: Pick<ConnectionsContext, 'db' | 'accounts' | 'now'>,
+  ctx: ConnectionsContext,
   environmentId: string,
   id: string,
   changes: IntegratedAccountChanges,
@@ -43,16 +47,21 @@ export async function updateIntegratedAccount(
     .where(and(eq(integratedAccounts.id, row.id), eq(integratedAccounts.environmentId, environmentId)))
     .returning();
   ctx.accounts.forget(row.id);
-  return updated!;
+  const connectMayChange = changes.permission || changes.accountId || changes.allAccounts;
+  return connectMayChange ? syncConnectRegistration(ctx, updated!) : updated!;
 }
 
-/** Deletes a connection of the environment and its stored credentials; returns its id. */
+/**
+ * Deletes a connection of the environment and its stored credentials, after removing the Connect configurations the
+ * gateway registered for it (while its token still works); returns its id.
+ */
 export async function deleteIntegratedAccount(
-  ctx: Pick<ConnectionsContext, 'db' | 'accounts'>,
+  ctx: ConnectionsContext,
   environmentId: string,
   id: string,
 ): Promise<string> {
   const row = await getIntegratedAccount(ctx.db, environmentId, id);
+  await removeConnectRegistration(ctx, row);
   await ctx.db.transaction(async (tx) => {
     await tx.delete(integratedAccounts).where(eq(integratedAccounts.id, row.id));
     await recordConnectionEvent(tx, row, 'integrated_account.deleted');

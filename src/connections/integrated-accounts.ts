@@ -17,6 +17,19 @@ export const DiscoveredAccountSchema = z
   })
   .openapi('DocusignAccount');
 
+export const ConnectionEventsSchema = z
+  .object({
+    mode: z.enum(['connect', 'polling']).openapi({
+      description:
+        '`connect`: the gateway registered its DocuSign Connect configuration on every covered account; `polling`: changes are found by envelope status polling.',
+    }),
+    reason: z.string().nullable().openapi({ description: 'Why the connection is not (fully) on Connect.' }),
+    connect_configurations: z.array(z.object({ account_id: z.string(), connect_id: z.string() })).openapi({
+      description: "The Connect configurations (DocuSign's `connectId`) the gateway registered.",
+    }),
+  })
+  .openapi('ConnectionEvents');
+
 export const AccountScopeSchema = z
   .union([z.object({ account_id: z.string() }), z.object({ all_accounts: z.literal(true) })])
   .openapi('AccountScope');
@@ -38,6 +51,7 @@ export const IntegratedAccountSchema = z
     last_refreshed_at: z.string().nullable(),
     last_error: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
+    events: ConnectionEventsSchema,
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -65,6 +79,11 @@ export const IntegratedAccountSchema = z
       last_refreshed_at: '2026-11-23T12:00:00.000Z',
       last_error: null,
       metadata: {},
+      events: {
+        mode: 'connect',
+        reason: null,
+        connect_configurations: [{ account_id: 'f0d2c1b4-8d6a-4a43-9f1e-2c7b5d3e9a10', connect_id: '10472' }],
+      },
       created_at: '2026-11-23T11:59:00.000Z',
       updated_at: '2026-11-23T12:00:00.000Z',
     },
@@ -89,6 +108,11 @@ export function presentIntegratedAccount(row: IntegratedAccountRow): IntegratedA
     last_refreshed_at: row.lastRefreshedAt?.toISOString() ?? null,
     last_error: row.lastError,
     metadata: row.metadata,
+    events: {
+      mode: row.eventsMode === 'connect' ? 'connect' : 'polling',
+      reason: row.eventsReason,
+      connect_configurations: row.connectConfigurations,
+    },
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

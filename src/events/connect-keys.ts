@@ -31,7 +31,7 @@ export async function listConnectKeys(db: Database, integratedAccountId: string)
 
 /** Stores one more key (sealed); DocuSign signs with every active key, so rotation is add-new then remove-old. */
 export async function addConnectKey(
-  deps: { db: Database; vault: Vault; now: () => number },
+  deps: { db: Database; vault: Vault; now: () => number; connectKeys?: { forget(id: string): void } },
   integratedAccountId: string,
   key: string,
 ): Promise<ConnectKeyInfo> {
@@ -53,20 +53,22 @@ export async function addConnectKey(
       createdAt: new Date(deps.now()),
     })
     .returning();
+  deps.connectKeys?.forget(integratedAccountId);
   return present(row!);
 }
 
 /** Removes a key of the connection (404 when it has no such key). */
 export async function removeConnectKey(
-  db: Database,
+  deps: { db: Database; connectKeys?: { forget(id: string): void } },
   integratedAccountId: string,
   keyId: string,
 ): Promise<string> {
-  const removed = await db
+  const removed = await deps.db
     .delete(connectHmacKeys)
     .where(and(eq(connectHmacKeys.id, keyId), eq(connectHmacKeys.integratedAccountId, integratedAccountId)))
     .returning({ id: connectHmacKeys.id });
   if (removed.length === 0) throw new ApiError('not_found', `Connect key ${keyId} not found`);
+  deps.connectKeys?.forget(integratedAccountId);
   return keyId;
 }
 

@@ -11,13 +11,11 @@ import { type DiscoveredAccount, envelopePollState, integratedAccounts } from '.
 import { esignatureBase } from '../docusign/accounts';
 import type { Logger } from '../http/logger';
 import { createPeriodicJob } from '../jobs/periodic-job';
-import type { UpstreamClient } from '../upstream/client';
 import type { EventsContext } from './context';
 import { envelopeEvents } from './envelope-events';
 import { type EventDraft, recordEvents } from './record-events';
 
 export interface EnvelopePollerOptions extends EventsContext {
-  upstream: Pick<UpstreamClient, 'json'>;
   logger: Logger;
   /** Unique per process: names the leases this poller holds. */
   holder: string;

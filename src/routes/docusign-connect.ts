@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { connectUrlOf } from '../connections/connect-registration';
 import { getIntegratedAccount } from '../connections/integrated-accounts';
 import { receiveConnectMessage } from '../events/connect-inbound';
 import { addConnectKey, listConnectKeys, removeConnectKey } from '../events/connect-keys';
@@ -117,7 +118,7 @@ export function registerDocusignConnect(app: Router, ctx: EventsContext, publicU
     return c.json(
       {
         result: await listConnectKeys(ctx.db, row.id),
-        connect_url: `${publicUrl}/webhooks/docusign/${row.id}`,
+        connect_url: connectUrlOf(publicUrl, row.id),
       },
       200,
     );
@@ -131,6 +132,6 @@ export function registerDocusignConnect(app: Router, ctx: EventsContext, publicU
   app.openapi(routes.removeKey, async (c) => {
     const { id, key_id } = c.req.valid('param');
     const row = await getIntegratedAccount(ctx.db, c.get('auth').environmentId, id);
-    return c.json({ id: await removeConnectKey(ctx.db, row.id, key_id) }, 200);
+    return c.json({ id: await removeConnectKey(ctx, row.id, key_id) }, 200);
   });
 }

@@ -3,7 +3,8 @@ import type { RunningSandbox } from './sandbox';
 
 /**
  * Connects the built-in sandbox through the gateway's own public API (JWT grant, all accounts, read and write),
- * so the first `npm start` has a working connection to try. Returns the integrated account id.
+ * so the first `npm start` has a working connection to try, and gives it the sandbox accounts' Connect HMAC keys
+ * so the Connect configuration the gateway registers there delivers events at once. Returns the integrated account id.
  */
 export async function connectSandbox(
   app: GatewayApp,
@@ -29,6 +30,16 @@ export async function connectSandbox(
     throw new Error(
       `Could not connect the built-in sandbox: ${body.error?.message ?? body.status ?? res.status}`,
     );
+  }
+  for (const account of sandbox.sim.state.accounts.values()) {
+    for (const key of account.hmacKeys) {
+      const added = await app.request(`/integrated-accounts/${body.id}/connect-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ key }),
+      });
+      if (added.status !== 201) throw new Error(`Could not add the sandbox's Connect key: ${added.status}`);
+    }
   }
   return body.id;
 }

@@ -40,7 +40,13 @@ export function createTestGateway(db: Database, apiKey: string, options: TestApp
     ...options,
     db,
     logger,
-    config: { publicUrl: 'http://gateway.test', bodyLimitBytes: 1024 * 1024, ...options.config },
+    config: {
+      publicUrl: 'http://gateway.test',
+      bodyLimitBytes: 1024 * 1024,
+      // Off unless a test asks: a registered Connect configuration would make the simulator publish to gateway.test.
+      events: { registerConnect: false },
+      ...options.config,
+    },
   });
   const authHeaders = { authorization: `Bearer ${apiKey}` };
   return {

@@ -9,21 +9,30 @@ export const CONNECT_KEY = 'connect-hmac-key-0123456789abcdefghijklmnop';
 /**
  * A gateway over real HTTP (127.0.0.1), wired to an in-process simulator whose Connect messages are signed with
  * CONNECT_KEY, one read_write connection with that key registered, and a delivery worker with short retries.
+ * `registerConnect`: the gateway's PUBLIC_URL is its real address and it registers its own Connect configuration.
  */
 export async function createEventsHarness(
   options: {
     worker?: Partial<DeliveryWorkerOptions>;
     connectFetch?: (req: Request) => Promise<Response>;
+    registerConnect?: boolean;
   } = {},
 ) {
+  let handle: (req: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  const gateway = await listen((req) => handle(req));
   const t = await createConnectedApp({
     sim: {
       scale: { users: 12, envelopes: 30, templates: 2, groups: 2 },
       connect: { hmacKeys: [CONNECT_KEY], retry: { attempts: 3, baseDelayMs: 20 } },
     },
-    app: { config: { webhooks: { allowPrivateUrls: true } } },
+    app: {
+      config: {
+        webhooks: { allowPrivateUrls: true },
+        ...(options.registerConnect ? { publicUrl: gateway.url, events: { registerConnect: true } } : {}),
+      },
+    },
   });
-  const gateway = await listen((req) => t.app.fetch(req));
+  handle = (req) => t.app.fetch(req);
   const accountId = t.sim.defaults.accountIds[0]!;
   const integratedAccountId = await t.connect({ accountId });
   const keyRes = await t.request(`/integrated-accounts/${integratedAccountId}/connect-keys`, {

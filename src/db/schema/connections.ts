@@ -11,6 +11,12 @@ export interface DiscoveredAccount {
   organization_id: string | null;
 }
 
+/** A DocuSign Connect configuration the gateway registered on one account of the connection. */
+export interface RegisteredConnectConfiguration {
+  account_id: string;
+  connect_id: string;
+}
+
 /** A connection of one environment to DocuSign. Credentials are vault-sealed, never plaintext. */
 export const integratedAccounts = pgTable(
   'integrated_accounts',
@@ -51,6 +57,14 @@ export const integratedAccounts = pgTable(
     refreshRetryAt: timestamp('refresh_retry_at', { withTimezone: true }),
     lastError: text('last_error'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    /** How DocuSign changes reach the gateway: `connect` (configuration registered) or `polling`, and why. */
+    eventsMode: text('events_mode').notNull().default('polling'),
+    eventsReason: text('events_reason'),
+    /** The Connect configurations the gateway registered (removed again when the connection is deleted). */
+    connectConfigurations: jsonb('connect_configurations')
+      .$type<RegisteredConnectConfiguration[]>()
+      .notNull()
+      .default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
   },

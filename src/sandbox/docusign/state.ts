@@ -252,6 +252,8 @@ export interface SimBillingPlan {
   currencyCode: string;
   planStartMs: number;
   renewalMs: number;
+  /** False: DocuSign Connect is not on the plan (`/connect` refuses, `connectPermission` is `none`); default on. */
+  connectIncluded?: boolean;
 }
 
 export interface SimAccount {

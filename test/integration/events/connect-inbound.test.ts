@@ -164,7 +164,43 @@ describe('DocuSign Connect → gateway → subscriber (real HTTP)', () => {
     expect(await storedEvents()).toBe(before);
   });
 
-  it('answers 400 and stores nothing for malformed JSON or a message without envelope data', async () => {
+  it('reads the envelope from DocuSign when the message carries only ids (no includeData)', async () => {
+    const envelopeId = h.envelopeIn('completed');
+    const signers = h.sim
+      .account(h.accountId)!
+      .envelopesById.get(envelopeId)!
+      .recipients.filter((r) => r.type === 'signer').length;
+    expect(signers).toBeGreaterThan(0);
+    const body = JSON.stringify({
+      event: 'envelope-completed',
+      apiVersion: 'v2.1',
+      generatedDateTime: '2026-11-23T12:30:00.000Z',
+      data: { accountId: h.accountId, envelopeId },
+    });
+    const envelopePath = `/restapi/v2.1/accounts/${h.accountId}/envelopes/${envelopeId}`;
+    const reads = h.sim.log.count({ method: 'GET', pathPrefix: envelopePath });
+    const res = await postConnect(body, {
+      'X-DocuSign-Signature-1': await connectSignature(CONNECT_KEY, body),
+    });
+    expect(await json(res)).toEqual({ received: true, stored: 1 });
+    expect(h.sim.log.count({ method: 'GET', pathPrefix: envelopePath })).toBe(reads + 1);
+    const stored = (
+      await h.db.select().from(events).where(eq(events.type, 'signing_request.completed'))
+    ).find((e) => (e.payload.signing_request as { id?: string }).id === envelopeId);
+    const record = stored!.payload.signing_request as { status: unknown; participants: unknown[] };
+    expect(record.status).toMatchObject({ id: 'completed' });
+    expect(record.participants.length).toBeGreaterThanOrEqual(signers);
+
+    // An event the gateway does not publish is acknowledged without reading the envelope.
+    const other = JSON.stringify({ ...JSON.parse(body), event: 'envelope-created' });
+    const ack = await postConnect(other, {
+      'X-DocuSign-Signature-1': await connectSignature(CONNECT_KEY, other),
+    });
+    expect(await json(ack)).toEqual({ received: true, stored: 0 });
+    expect(h.sim.log.count({ method: 'GET', pathPrefix: envelopePath })).toBe(reads + 1);
+  });
+
+  it('answers 400 and stores nothing for malformed JSON or a message without an envelope id', async () => {
     const before = await storedEvents();
     const broken = '{"event": "envelope-completed", ';
     const res = await postConnect(broken, {
@@ -201,6 +237,28 @@ describe('DocuSign Connect → gateway → subscriber (real HTTP)', () => {
     expect(stored).not.toContain(CONNECT_KEY);
     expect(stored).not.toContain(secret);
     expect(stored).not.toContain(secret.slice('whsec_'.length));
+  });
+
+  it('verifies with a key as soon as it is added and refuses it as soon as it is removed', async () => {
+    const second = 'a-rotated-connect-key-0123456789';
+    const body = connectMessage({
+      event: 'envelope-declined',
+      generatedDateTime: '2026-11-23T12:20:00.000Z',
+    });
+    const signed = { 'X-DocuSign-Signature-1': await connectSignature(second, body) };
+    expect((await postConnect(body, signed)).status).toBe(401);
+    const added = await json<{ id: string }>(
+      await h.request(`/integrated-accounts/${h.integratedAccountId}/connect-keys`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: second }),
+      }),
+    );
+    expect((await postConnect(body, signed)).status).toBe(200);
+    await h.request(`/integrated-accounts/${h.integratedAccountId}/connect-keys/${added.id}`, {
+      method: 'DELETE',
+    });
+    expect((await postConnect(body, signed)).status).toBe(401);
   });
 
   it('lists, adds and removes Connect keys without showing them', async () => {

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, ensureEnvironment } from '../../../src/api-keys/api-keys';
 import { migrate } from '../../../src/db/migrate';
@@ -13,6 +14,7 @@ import { TEST_SECRETS } from '../../helpers/create-test-app';
 import { createTestDatabase, usingRealPostgres } from '../../helpers/database';
 import { startSimulatorServer } from '../../helpers/docusign';
 import { freePort } from '../../helpers/spawn-gateway';
+import { startSubscriber } from '../../helpers/webhook-subscriber';
 
 const ROOT = new URL('../../../', import.meta.url);
 const RATE_LIMIT = 8;
@@ -68,6 +70,7 @@ let database: Awaited<ReturnType<typeof reachableDatabase>>;
 let simulator: { url: string; close(): Promise<void> };
 let apiKey: string;
 let sim: ReturnType<typeof createDocusignSimulator>;
+let subscriber: Awaited<ReturnType<typeof startSubscriber>>;
 
 beforeAll(async () => {
   const keys = await testKeyPair();
@@ -78,6 +81,7 @@ beforeAll(async () => {
   });
   sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
   simulator = await startSimulatorServer(sim);
+  subscriber = await startSubscriber();
   database = await reachableDatabase();
   await ensureEnvironment(database.db, 'env_worker', 'worker');
   ({ key: apiKey } = await createApiKey(database.db, { environmentId: 'env_worker', name: 'worker' }));
@@ -97,6 +101,7 @@ beforeAll(async () => {
       RATE_LIMIT_REQUESTS: String(RATE_LIMIT),
       RATE_LIMIT_WINDOW_SECONDS: '600',
       LOG_LEVEL: 'silent',
+      WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
     },
   });
 }, 120_000);
@@ -104,13 +109,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await mf?.dispose();
   await simulator?.close();
+  await subscriber?.close();
   await database?.close();
 });
 
-const authed = (path: string, init: { method?: string; body?: string } = {}) =>
+const authed = (path: string, init: { method?: string; body?: string; key?: string } = {}) =>
   mf.dispatchFetch(`http://gateway.worker.test${path}`, {
     method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${init.key ?? apiKey}`, 'content-type': 'application/json' },
     body: init.body,
   });
 
@@ -165,5 +171,41 @@ describe('src/worker.ts under workerd (miniflare)', () => {
     const result = await worker.scheduled({ cron: '* * * * *' });
     expect(result.outcome).toBe('ok');
     expect(tokenCalls()).toBe(before + 1);
+  }, 60_000);
+
+  it('drains the webhook outbox from a Cron Trigger: a connection event reaches a subscriber, signed', async () => {
+    // A key of its own: the first key spent its rate limit above.
+    const { key } = await createApiKey(database.db, { environmentId: 'env_worker', name: 'webhooks' });
+    const created = await authed('/webhook-subscriptions', {
+      key,
+      method: 'POST',
+      body: JSON.stringify({ url: subscriber.url, event_types: ['integrated_account.active'] }),
+    });
+    const subscription = (await created.json()) as { secret: string };
+    expect(created.status, JSON.stringify(subscription)).toBe(201);
+    const keys = await testKeyPair();
+    const connect = await authed('/integrated-accounts', {
+      key,
+      method: 'POST',
+      body: JSON.stringify({
+        auth_type: 'jwt',
+        integration_key: sim.defaults.clientId,
+        user_id: sim.defaults.userId,
+        private_key: keys.privateKeyPem,
+        docusign_environment: 'sandbox',
+      }),
+    });
+    const connection = (await connect.json()) as { id: string };
+    expect(connect.status).toBe(201);
+    expect(subscriber.received).toHaveLength(0);
+
+    const worker = await mf.getWorker();
+    expect((await worker.scheduled({ cron: '* * * * *' })).outcome).toBe('ok');
+    const hit = subscriber.received.find((r) => JSON.parse(r.body).integrated_account_id === connection.id);
+    expect(hit).toBeDefined();
+    expect(new Webhook(subscription.secret).verify(hit!.body, hit!.headers)).toMatchObject({
+      type: 'integrated_account.active',
+      data: { integrated_account: { id: connection.id, status: 'active' } },
+    });
   }, 60_000);
 });

@@ -65,7 +65,7 @@ export function registerAccountRoutes(app: Hono<SimEnv>, sim: SimContext): void 
       suspensionStatus: '',
       envelopeSendingBlocked: 'false',
       canUpgrade: 'true',
-      connectPermission: 'full',
+      connectPermission: account.plan.connectIncluded === false ? 'none' : 'full',
       paymentMethod: account.plan.paymentMethod,
       distributorCode: 'DEVCENTER_DEMO_APRIL2013',
       isDowngrade: 'false',

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import type { SimContext, SimEnv } from '../context';
 import { connectConfigView } from '../esignature-views';
 import type { SimConnectConfig } from '../state';
-import { EsignError, readJson, requireAdmin, str } from './common';
+import { EsignError, readJson, requireAdmin as requireAccountAdmin, str } from './common';
 
 type Body = Record<string, unknown>;
 const strings = (v: unknown): string[] | undefined =>
@@ -43,6 +43,19 @@ function validUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Connect configurations need an account admin and Connect on the account's plan ("Connect must be enabled for your
+ * account to use this function", spec). The error code for a plan without Connect is general knowledge [gk].
+ */
+function requireAdmin(c: Parameters<typeof requireAccountAdmin>[0]): void {
+  requireAccountAdmin(c);
+  if (c.get('account').plan.connectIncluded === false)
+    throw new EsignError(
+      'ACCOUNT_LACKS_PERMISSIONS',
+      'This Account lacks sufficient permissions. Connect is not enabled for this account.',
+    );
 }
 
 /** Registers `/connect` routes. */
