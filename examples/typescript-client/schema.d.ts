@@ -1263,6 +1263,16 @@ export interface components {
          *       "last_refreshed_at": "2026-11-23T12:00:00.000Z",
          *       "last_error": null,
          *       "metadata": {},
+         *       "events": {
+         *         "mode": "connect",
+         *         "reason": null,
+         *         "connect_configurations": [
+         *           {
+         *             "account_id": "f0d2c1b4-8d6a-4a43-9f1e-2c7b5d3e9a10",
+         *             "connect_id": "10472"
+         *           }
+         *         ]
+         *       },
          *       "created_at": "2026-11-23T11:59:00.000Z",
          *       "updated_at": "2026-11-23T12:00:00.000Z"
          *     }
@@ -1288,6 +1298,7 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            events: components["schemas"]["ConnectionEvents"];
             created_at: string;
             updated_at: string;
         };
@@ -1303,6 +1314,20 @@ export interface components {
             base_uri: string;
             is_default: boolean;
             organization_id: string | null;
+        };
+        ConnectionEvents: {
+            /**
+             * @description `connect`: the gateway registered its DocuSign Connect configuration on every covered account; `polling`: changes are found by envelope status polling.
+             * @enum {string}
+             */
+            mode: "connect" | "polling";
+            /** @description Why the connection is not (fully) on Connect. */
+            reason: string | null;
+            /** @description The Connect configurations (DocuSign's `connectId`) the gateway registered. */
+            connect_configurations: {
+                account_id: string;
+                connect_id: string;
+            }[];
         };
         CreateJwtConnection: {
             /** @enum {string} */
