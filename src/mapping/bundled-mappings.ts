@@ -5302,16 +5302,8 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
         },
         status: {
           description:
-            'An empty or "false" suspensionStatus means active; any other value means suspended (the spec does not list the values).',
-          path: 'suspensionStatus',
-          transform: 'lowercase',
-          enum: {
-            map: {
-              false: 'active',
-            },
-            default: 'suspended',
-          },
-          default: 'active',
+            'suspended when DocuSign reports a suspension (a suspensionStatus other than empty or "false"), else from the plan\'s dates: expired after planEndDate, pending before planStartDate, otherwise active.',
+          fn: 'license_status',
         },
         start_date: {
           path: 'planStartDate',

@@ -186,7 +186,7 @@ export async function listUnified(
     result = page.items;
   } else {
     const related = await relatedBodies(deps, method, caller.row, account, input.filters, ctx);
-    const mapCtx = { ...ctx, includeRemoteData: input.output.includeRemoteData, related };
+    const mapCtx = { ...ctx, includeRemoteData: input.output.includeRemoteData, related, now: deps.now() };
     result = page.items.map((record) => method.mapRecord(record, mapCtx));
   }
   const next = nextPosition(position, page.nextOffset, accounts.length);
@@ -235,6 +235,7 @@ export async function runUnified(
     ...ctx,
     includeRemoteData: input.output.includeRemoteData,
     related,
+    now: deps.now(),
   });
 }
 

@@ -3,6 +3,7 @@ import {
   addEnvelope,
   addMembership,
   addTemplate,
+  defaultRoleSettings,
   type EnvelopeStatus,
   indexUser,
   type SimAccount,
@@ -191,6 +192,7 @@ function seedProfiles(ctx: SeedContext, account: SimAccount): SimPermissionProfi
     permissionProfileId: ctx.numericId(),
     permissionProfileName,
     modifiedMs: account.createdMs,
+    settings: defaultRoleSettings(permissionProfileName),
   }));
   return account.permissionProfiles;
 }
