@@ -5155,7 +5155,8 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
           },
         },
         members: {
-          description: 'null unless DocuSign listed the users.',
+          description:
+            'Every member on get (and on create and update, which answer as get does); null in lists, where DocuSign does not list them.',
           path: 'users',
           array: {
             id: 'userId',
@@ -5190,6 +5191,28 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
             style: 'esignature_offset',
             items: 'groups',
             max_page_size: 100,
+          },
+        },
+        members: {
+          description: "The members of one group (`userInfo`), read page by page into the group's `members`.",
+          api: 'esignature',
+          operation: 'Groups_GetGroupUsers',
+          request: {
+            method: 'GET',
+            path: '/v2.1/accounts/{accountId}/groups/{id}/users',
+          },
+          paging: {
+            style: 'esignature_offset',
+            items: 'users',
+            max_page_size: 100,
+          },
+          response: {
+            not_found_codes: ['INVALID_GROUP_ID'],
+            fields: {
+              id: 'userId',
+              name: 'userName',
+              email: 'email',
+            },
           },
         },
         create: {
