@@ -154,6 +154,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       await scheduler.stop();
       await utilizationSync.stop();
+      await app.services.utilization.close();
       await deliveryWorker.stop();
       await envelopePoller?.stop();
       await sandbox?.close();

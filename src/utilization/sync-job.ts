@@ -77,7 +77,15 @@ export interface UtilizationJobDeps {
   heapUsed?: () => number;
 }
 
-export type JobOutcome = 'completed' | 'up_to_date' | 'busy' | 'stopped' | 'failed' | 'lost_lease';
+/** `interrupted`: the process is shutting down; the job stays `running` and resumes in the next process. */
+export type JobOutcome =
+  | 'completed'
+  | 'up_to_date'
+  | 'busy'
+  | 'stopped'
+  | 'failed'
+  | 'lost_lease'
+  | 'interrupted';
 
 /** A sync job as the API shows it. */
 export interface SyncStatus {
@@ -96,7 +104,7 @@ export interface SyncStatus {
 }
 
 class StopJob extends Error {
-  constructor(readonly reason: 'page_limit' | 'time_limit' | 'memory_limit' | 'lost_lease') {
+  constructor(readonly reason: 'page_limit' | 'time_limit' | 'memory_limit' | 'lost_lease' | 'shutdown') {
     super(reason);
   }
 }
@@ -113,6 +121,7 @@ export function createUtilizationJobs(deps: UtilizationJobDeps) {
   const heapUsed = deps.heapUsed ?? defaultHeap;
   const running = new Map<string, Promise<JobOutcome>>();
   const spacingMs = 3_600_000 / limits.callsPerHour;
+  let closing = false;
 
   const target = (row: IntegratedAccountRow, account: DiscoveredAccount): RowLeaseTarget => ({
     table: 'utilization_sync_state',
@@ -167,6 +176,7 @@ export function createUtilizationJobs(deps: UtilizationJobDeps) {
     const upstreamGet = esignatureGetter(deps, row, account);
 
     const checkBounds = () => {
+      if (closing) throw new StopJob('shutdown');
       if (pages >= limits.maxPages) throw new StopJob('page_limit');
       if (deps.now() - runStart >= limits.maxRunMs) throw new StopJob('time_limit');
       if (heapUsed() - heapStart >= limits.maxHeapGrowthBytes) throw new StopJob('memory_limit');
@@ -327,6 +337,11 @@ export function createUtilizationJobs(deps: UtilizationJobDeps) {
       return 'completed';
     } catch (error) {
       if (error instanceof StopJob && error.reason === 'lost_lease') return 'lost_lease';
+      if (error instanceof StopJob && error.reason === 'shutdown') {
+        // Left `running` at its checkpoint, with the lease given back so the next process resumes at once.
+        await releaseRowLease(deps.db, lease, deps.holder);
+        return 'interrupted';
+      }
       const stopped = error instanceof StopJob;
       await deps.db
         .update(utilizationSyncState)
@@ -376,8 +391,13 @@ export function createUtilizationJobs(deps: UtilizationJobDeps) {
     },
     /** Whether this process runs the account's job right now. */
     isRunning: (row: IntegratedAccountRow, account: DiscoveredAccount) => running.has(keyOf(row, account)),
-    /** Waits for every run in progress (shutdown, tests). */
+    /** Waits for every run in progress (tests, benchmarks). */
     async idle(): Promise<void> {
+      await Promise.allSettled([...running.values()]);
+    },
+    /** Shutdown: runs in progress stop before their next DocuSign call, keep their checkpoint and release their leases. */
+    async close(): Promise<void> {
+      closing = true;
       await Promise.allSettled([...running.values()]);
     },
     /** The job as the API shows it. */

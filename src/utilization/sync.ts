@@ -34,6 +34,7 @@ export function createUtilizationSync(options: UtilizationSyncOptions) {
       stopped: 0,
       failed: 0,
       lost_lease: 0,
+      interrupted: 0,
     };
     const now = options.now();
     const retryBefore = new Date(now - options.jobs.limits.retryStoppedAfterMs);

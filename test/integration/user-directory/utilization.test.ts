@@ -363,6 +363,24 @@ describe('utilization sync job', () => {
     for (const r of body.result) expect(r.envelopes_sent).toBe(want.get(r.user_id)!.sent);
   });
 
+  it('on shutdown keeps its checkpoint and gives the lease back, so the next process resumes at once', async () => {
+    const { id, row, target } = await fresh();
+    let calls = 0;
+    let closing: Promise<void> | undefined;
+    const stopping = runner('process-g', {
+      sleep: async (ms: number) => {
+        clock += ms;
+        if (++calls === 5) closing = stopping.close();
+      },
+    });
+    expect(await stopping.run(row, target)).toBe('interrupted');
+    await closing;
+    const state = (await readSyncState(t.db, id, target.id))!;
+    expect(state).toMatchObject({ jobStatus: 'running', leaseHolder: null, leaseUntil: null });
+    expect(state.jobNextUser).toBeGreaterThan(0);
+    expect(await runner('process-h').run(row, target)).toBe('completed');
+  });
+
   it('stops at its page bound when DocuSign never ends its paging, says so, and keeps only distinct users', async () => {
     const { id, row, target } = await fresh();
     const upstream = t.app.services.upstream;
