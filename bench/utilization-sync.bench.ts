@@ -34,6 +34,7 @@ export interface UtilizationSyncResult {
   rateLimited: number;
   rssGrowthMb: number;
   probes: number;
+  probeErrors: number;
   maxProbeMs: number;
   line: string;
 }
@@ -70,6 +71,7 @@ export async function runUtilizationSyncBench(
     jwtAccessTokenTtlSeconds: 10 * 86_400,
   });
   const seedMs = performance.now() - t0;
+  process.stderr.write(`  seeded in ${(seedMs / 1000).toFixed(1)} s\n`);
   sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
 
   // Every DocuSign API call, on the shared clock, as the simulator receives it.
@@ -116,12 +118,14 @@ export async function runUtilizationSyncBench(
     sleep,
   });
   const server = await new Promise<{ origin: string; close: () => Promise<void> }>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+      // Longer than any pause between probes, so a kept-alive connection is never closed under a probe.
+      (s as { keepAliveTimeout?: number }).keepAliveTimeout = 120_000;
       resolve({
         origin: `http://127.0.0.1:${info.port}`,
         close: () => new Promise<void>((done) => s.close(() => done())),
-      }),
-    );
+      });
+    });
   });
   const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const created = await fetch(`${server.origin}/integrated-accounts`, {
@@ -160,28 +164,41 @@ export async function runUtilizationSyncBench(
     '/health',
   ];
   let probes = 0;
+  let probeErrors = 0;
   let maxProbeMs = 0;
   let running = true;
   const probe = (async () => {
     while (running) {
       const path = probePaths[probes % probePaths.length]!;
       const p0 = performance.now();
-      const res = await fetch(`${server.origin}${path}`, { headers: auth });
-      await res.arrayBuffer();
+      try {
+        const res = await fetch(`${server.origin}${path}`, { headers: auth });
+        await res.arrayBuffer();
+        if (res.status >= 500) probeErrors++;
+      } catch {
+        probeErrors++;
+      }
       maxProbeMs = Math.max(maxProbeMs, performance.now() - p0);
       probes++;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
+  const progress = setInterval(() => {
+    process.stderr.write(
+      `  ${((performance.now() - wall0) / 1000).toFixed(0)} s: ${callTimes.length} calls, ${probes} probes, slowest ${maxProbeMs.toFixed(0)} ms, rss ${(process.memoryUsage().rss / MB).toFixed(0)} MB\n`,
+    );
+  }, 30_000);
   await app.services.utilization.idle();
   const wallMs = performance.now() - wall0;
   const virtualHours = (now() - virtual0) / 3_600_000;
   running = false;
   await probe;
   clearInterval(sampler);
+  clearInterval(progress);
   const done = await fetch(utilization, { headers: auth });
-  const body = (await done.json()) as { sync_status: { status: string }[] };
-  if (done.status !== 200 || body.sync_status[0]?.status !== 'completed')
+  const body = (await done.json()) as { sync_status: { synced_through: string | null }[] };
+  // Hours of DocuSign time may cross midnight: then the next day's job is already running, which is fine.
+  if (done.status !== 200 || !body.sync_status[0]?.synced_through)
     throw new Error(`sync did not complete: ${done.status} ${JSON.stringify(body.sync_status)}`);
 
   const calls = callTimes.length;
@@ -194,7 +211,7 @@ export async function runUtilizationSyncBench(
     `utilization-sync: ${scale.users} users / ${scale.envelopes} envelopes (seeded in ${(seedMs / 1000).toFixed(1)} s): ` +
     `first sync ${(wallMs / 1000).toFixed(1)} s wall (${virtualHours.toFixed(2)} h of DocuSign time at the job's pace), ` +
     `${calls} DocuSign calls, max ${maxPerHour}/hour and ${maxPer30s}/30 s, ${rateLimited} answered 429; ` +
-    `peak RSS growth ${rssGrowthMb.toFixed(0)} MB; ${probes} concurrent requests, slowest ${maxProbeMs.toFixed(0)} ms`;
+    `peak RSS growth ${rssGrowthMb.toFixed(0)} MB; ${probes} concurrent requests (${probeErrors} failed), slowest ${maxProbeMs.toFixed(0)} ms`;
   return {
     seedMs,
     wallMs,
@@ -205,6 +222,7 @@ export async function runUtilizationSyncBench(
     rateLimited,
     rssGrowthMb,
     probes,
+    probeErrors,
     maxProbeMs,
     line,
   };
