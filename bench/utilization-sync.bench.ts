@@ -142,6 +142,11 @@ export async function runUtilizationSyncBench(
   const ia = ((await created.json()) as { id: string }).id;
 
   globalThis.gc?.();
+  const liveOf = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const liveBaseline = liveOf();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
   const sampler = setInterval(() => {
@@ -166,6 +171,7 @@ export async function runUtilizationSyncBench(
   let probes = 0;
   let probeErrors = 0;
   let maxProbeMs = 0;
+  const slowestByPath = new Map<string, number>();
   let running = true;
   const probe = (async () => {
     while (running) {
@@ -178,7 +184,10 @@ export async function runUtilizationSyncBench(
       } catch {
         probeErrors++;
       }
-      maxProbeMs = Math.max(maxProbeMs, performance.now() - p0);
+      const took = performance.now() - p0;
+      maxProbeMs = Math.max(maxProbeMs, took);
+      const name = path.split('?')[0]!;
+      slowestByPath.set(name, Math.max(slowestByPath.get(name) ?? 0, took));
       probes++;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -201,6 +210,10 @@ export async function runUtilizationSyncBench(
   if (done.status !== 200 || !body.sync_status[0]?.synced_through)
     throw new Error(`sync did not complete: ${done.status} ${JSON.stringify(body.sync_status)}`);
 
+  // Memory still referenced after the job (heap + buffers after forced GCs), apart from garbage and the database.
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const liveGrowthMb = (liveOf() - liveBaseline) / MB;
   const calls = callTimes.length;
   const maxPerHour = maxInWindow(callTimes, 3_600_000);
   const maxPer30s = maxInWindow(callTimes, 30_000);
@@ -211,7 +224,9 @@ export async function runUtilizationSyncBench(
     `utilization-sync: ${scale.users} users / ${scale.envelopes} envelopes (seeded in ${(seedMs / 1000).toFixed(1)} s): ` +
     `first sync ${(wallMs / 1000).toFixed(1)} s wall (${virtualHours.toFixed(2)} h of DocuSign time at the job's pace), ` +
     `${calls} DocuSign calls, max ${maxPerHour}/hour and ${maxPer30s}/30 s, ${rateLimited} answered 429; ` +
-    `peak RSS growth ${rssGrowthMb.toFixed(0)} MB; ${probes} concurrent requests (${probeErrors} failed), slowest ${maxProbeMs.toFixed(0)} ms`;
+    `peak RSS growth ${rssGrowthMb.toFixed(0)} MB (live heap after GC ${liveGrowthMb >= 0 ? '+' : ''}${liveGrowthMb.toFixed(0)} MB); ` +
+    `${probes} concurrent requests (${probeErrors} failed), slowest ${maxProbeMs.toFixed(0)} ms ` +
+    `(${[...slowestByPath].map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')})`;
   return {
     seedMs,
     wallMs,
