@@ -56,6 +56,7 @@ import { registerUserDirectory } from './routes/unified/user-directory';
 import { registerWebhookSubscriptions } from './routes/webhook-subscriptions';
 import { DEVELOPMENT_ENVIRONMENT } from './startup/bootstrap';
 import { createUpstreamClient, type UpstreamClientDeps } from './upstream/client';
+import { createUtilizationJobs, type SyncLimits } from './utilization/sync-job';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from './webhooks/retry-schedule';
 import type { SubscriberUrlPolicy } from './webhooks/subscriber-url';
 
@@ -108,6 +109,8 @@ export interface AppDeps {
   docsScript?: DocsScriptLoader;
   /** Mapping files (Node: `loadMappings('mappings')`); default: the copies bundled at build time. */
   mappings?: MappingSet;
+  /** Limits of utilization sync jobs (calls per hour, bounds on pages, time and memory). */
+  utilization?: Partial<SyncLimits>;
   /** Resolves a subscriber's host name before each delivery (Node: DNS), so names of private addresses are refused. */
   resolveHost?: (hostname: string) => Promise<string[]>;
 }
@@ -199,6 +202,7 @@ export function createApp(deps: AppDeps) {
       upstream: services.upstream,
       events: services.events,
       webhooks: services.webhooks,
+      utilization: services.unified.utilization,
     },
   });
 }
@@ -258,7 +262,17 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
     deps.mappings ?? mappingsFromObjects(BUNDLED_MAPPINGS),
     createFunctionRegistry(),
   );
+  const utilization = createUtilizationJobs({
+    db: deps.db,
+    upstream,
+    now,
+    sleep: deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    logger,
+    holder: `utilization-${crypto.randomUUID()}`,
+    limits: deps.utilization,
+  });
   const unified = {
+    utilization,
     accounts: connections.accounts,
     db: deps.db,
     catalog,

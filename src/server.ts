@@ -82,10 +82,8 @@ async function main(): Promise<void> {
   // Daily utilization aggregates: hourly checks, so a day is picked up soon after it ends (UTC) in any process.
   const utilizationSync = createUtilizationSync({
     db: database.db,
-    upstream: app.services.upstream,
+    jobs: app.services.utilization,
     now: Date.now,
-    holder: `utilization-sync-${process.pid}-${crypto.randomUUID()}`,
-    logger,
     intervalMs: 60 * 60_000,
   });
   utilizationSync.start();
@@ -156,6 +154,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       await scheduler.stop();
       await utilizationSync.stop();
+      await app.services.utilization.close();
       await deliveryWorker.stop();
       await envelopePoller?.stop();
       await sandbox?.close();

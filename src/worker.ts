@@ -164,10 +164,8 @@ export default {
       }),
       utilization: createUtilizationSync({
         db: currentDatabase,
-        upstream: app.services.upstream,
+        jobs: app.services.utilization,
         now: Date.now,
-        holder: `utilization-sync-worker-${crypto.randomUUID()}`,
-        logger,
         intervalMs: 60 * 60_000,
       }),
       delivery: createDeliveryWorker({

@@ -123,7 +123,10 @@ export interface paths {
         delete: operations["deleteIntegratedAccount"];
         options?: never;
         head?: never;
-        /** Change permission, account scope or metadata */
+        /**
+         * Change permission, account scope or metadata
+         * @description A permission never claims more than DocuSign granted: raising `read` to `read_write` on a connection whose grant lacks the write scopes is a 409 `conflict` pointing to `POST /integrated-accounts/{id}/reauthorize` (`?permission=read_write` for a JWT connection; a code-grant connection gets a link where its user grants it), which asks DocuSign for a new grant. Lowering it always works.
+         */
         patch: operations["updateIntegratedAccount"];
         trace?: never;
     };
@@ -136,7 +139,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Re-authorize: a new connect link (code grant) or a fresh JWT grant */
+        /**
+         * Re-authorize: a new connect link (code grant) or a fresh JWT grant
+         * @description A JWT connection is granted again at once, with the `permission` query parameter when given (how to widen a read connection to read_write: DocuSign must grant the new scopes); a code-grant connection gets a link where its user signs in and chooses the permission again.
+         */
         post: operations["reauthorizeIntegratedAccount"];
         delete?: never;
         options?: never;
@@ -199,13 +205,45 @@ export interface paths {
          *     - **is_active**: at least one envelope sent or one template created in the period. Every user of the account's
          *       users list gets a row, with zeros when idle.
          *
-         *     The first call for an account computes 360 days of history from DocuSign and stores daily aggregates;
-         *     later calls and the daily job fetch only the days after the last sync. Complete UTC days come from the stored
-         *     aggregates; the current day, when the period includes it, is read live from DocuSign (one envelope list per user),
-         *     which is why the default period is the 30 complete days ending yesterday. `period_start` may be at
-         *     most 360 days ago, the range at most 360 days, and `period_end` not after today.
+         *     The first call for an account starts a background job that reads 360 days of history from DocuSign
+         *     (users, then each user's sent envelopes, then templates) and stores daily aggregates; until it completes the answer
+         *     is **202** with `sync_status` (progress, estimated completion; also `retry-after`). The job paces its DocuSign
+         *     calls to a share of the account's hourly quota, resumes after a restart, and stops at a bound on pages, time or memory
+         *     (`status: stopped` with the `reason`; the rows then hold what it read). A daily job adds the days since the last
+         *     sync. Answers come from the stored aggregates only: complete UTC days before `sync_status[].synced_through`;
+         *     the current day is not counted until it ends, which is why the default period is the 30 complete days ending
+         *     yesterday. `period_start` may be at most 360 days ago, the range at most 360 days, and
+         *     `period_end` not after today.
          */
         get: operations["listUtilization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/unified/user-directory/seat-insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Seats purchased and assigned, and licensed users inactive for N days
+         * @description Right-size seats: seats purchased (billing plan) and assigned, the seat price, and the licensed users
+         *     (every status but closed) who have not sent an envelope or created a template in `inactive_days` days (default 90)
+         *     and joined the account before that, with their last activity and what their seats cost a year. The inactive users are
+         *     a cursor-paged list in DocuSign's users-list order; close one with `POST {close_url}` (the existing
+         *     `users/{id}/close` action, on a read_write connection) to free the seat.
+         *
+         *     Activity comes from the utilization sync (the account's first call starts it: **202** with `sync_status` until it
+         *     completes). `yearly_reclaimable_amount` = inactive users × seat price × billing cycles per year (12 monthly,
+         *     1 annually; null for another cycle).
+         */
+        get: operations["getSeatInsights"];
         put?: never;
         post?: never;
         delete?: never;
@@ -385,7 +423,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Get one of the groups */
+        get: operations["getGroup"];
         put?: never;
         post?: never;
         /** Delete one of the groups */
@@ -1377,6 +1416,8 @@ export interface components {
             result: components["schemas"]["Utilization"][];
             next_cursor: string | null;
             result_count: number;
+            /** @description The sync job of each account covered. */
+            sync_status: components["schemas"]["UtilizationSyncStatus"][];
         };
         Utilization: {
             /** @description `{account_id}:{user_id}:{period_start}` */
@@ -1390,6 +1431,80 @@ export interface components {
             envelopes_sent: number;
             templates_created: number;
             is_active: boolean;
+        };
+        UtilizationSyncStatus: {
+            account_id: string;
+            /** @enum {string} */
+            status: "not_started" | "running" | "completed" | "stopped" | "failed";
+            /**
+             * Format: date
+             * @description Aggregates are complete for the days before this one (UTC).
+             */
+            synced_through: string | null;
+            /** @description `users`, `envelopes` or `templates` while running. */
+            phase: string | null;
+            progress: {
+                users_total: number;
+                users_done: number;
+                pages_read: number;
+            };
+            started_at: string | null;
+            updated_at: string | null;
+            estimated_completion_at: string | null;
+            /** @description Why the job stopped early (`page_limit`, `time_limit`, `memory_limit`) or failed. */
+            reason: string | null;
+        };
+        UtilizationSyncPending: {
+            sync_status: components["schemas"]["UtilizationSyncStatus"][];
+        };
+        SeatInsights: {
+            account_id: string;
+            /** Format: date */
+            as_of: string;
+            inactive_days: number;
+            seats: {
+                /** @description Billing plan's includedSeats. */
+                purchased: number | null;
+                /** @description Account's seatsInUse. */
+                assigned: number | null;
+                available: number | null;
+            };
+            seat_price: {
+                /** @description Billing plan's perSeatPrice (per billing cycle). */
+                amount: number | null;
+                currency: string | null;
+                billing_frequency: string | null;
+                yearly_amount: number | null;
+            };
+            inactive_user_count: number;
+            yearly_reclaimable_amount: number | null;
+            result: components["schemas"]["InactiveSeatUser"][];
+            next_cursor: string | null;
+            result_count: number;
+            close_action: {
+                /** @enum {string} */
+                method: "POST";
+                path: string;
+                description: string;
+            };
+            sync_status: components["schemas"]["UtilizationSyncStatus"][];
+        };
+        InactiveSeatUser: {
+            user_id: string;
+            name: string | null;
+            email: string | null;
+            /** @enum {string} */
+            status: "active" | "invited" | "inactive";
+            /**
+             * Format: date
+             * @description Last day with an envelope sent or a template created (null: none in the synced history).
+             */
+            last_activity_on: string | null;
+            days_inactive: number | null;
+            /** Format: date-time */
+            added_at: string | null;
+            /** @description POST here (read_write connection) to close the user and free the seat. */
+            close_url: string;
         };
         EnvelopeTransfer: {
             /** @description The DocuSign envelope transfer rule id. */
@@ -3359,6 +3474,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Conflict: the object is in a state that refuses the action, a duplicate, a reused Idempotency-Key, or the connection needs re-authorization (`needs_reauth`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -3390,7 +3514,10 @@ export interface operations {
     };
     reauthorizeIntegratedAccount: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The permission of the new grant (JWT; default: the current one). */
+                permission?: "read" | "read_write";
+            };
             header?: never;
             path: {
                 id: string;
@@ -4191,6 +4318,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UtilizationList"];
+                };
+            };
+            /** @description The first sync of an account is still running (poll again after `retry-after` seconds) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilizationSyncPending"];
+                };
+            };
+            /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, wrong or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The connection lacks the permission for this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict: the object is in a state that refuses the action, a duplicate, a reused Idempotency-Key, or the connection needs re-authorization (`needs_reauth`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited; see the retry-after header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description DocuSign refused the connection's token or answered in a way the gateway cannot use */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description DocuSign unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getSeatInsights: {
+        parameters: {
+            query: {
+                /** @description The connection to use. */
+                integrated_account_id: string;
+                /** @description One DocuSign account of the connection (default: the connection's default account). */
+                account_id?: string;
+                /** @description A user is inactive without an envelope sent or a template created in this many days. */
+                inactive_days?: number;
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatInsights"];
+                };
+            };
+            /** @description The account's first utilization sync is still running (poll again after `retry-after` seconds) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilizationSyncPending"];
                 };
             };
             /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
@@ -5577,6 +5824,109 @@ export interface operations {
             };
             /** @description Body is not JSON: send content-type: application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited; see the retry-after header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description DocuSign refused the connection's token or answered in a way the gateway cannot use */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description DocuSign unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getGroup: {
+        parameters: {
+            query: {
+                /** @description The connection to use. */
+                integrated_account_id: string;
+                /** @description One DocuSign account of a sync-all connection (lists walk all of them when omitted). */
+                account_id?: string;
+                /** @description Add the DocuSign object each record came from as `remote_data`. */
+                include_remote_data?: boolean;
+                /** @description `raw` returns DocuSign's records/body unmapped (`DocuSignRecord`; lists keep the unified paging envelope). */
+                response_format?: "unified" | "raw";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Get one of the groups */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"] | components["schemas"]["DocuSignRecord"];
+                };
+            };
+            /** @description Invalid request (DocuSign's refusal of the request is here too, with its `{errorCode, message}` in `details`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, wrong or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The connection lacks the permission for this action */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict: the object is in a state that refuses the action, a duplicate, a reused Idempotency-Key, or the connection needs re-authorization (`needs_reauth`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

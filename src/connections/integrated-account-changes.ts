@@ -5,7 +5,7 @@ import { ApiError } from '../http/errors';
 import { removeConnectRegistration, syncConnectRegistration } from './connect-registration';
 import { recordConnectionEvent } from './connection-events';
 import type { ConnectionsContext } from './context';
-import type { Permission } from './docusign-app';
+import { type Permission, scopesFor } from './docusign-app';
 import { getIntegratedAccount, type IntegratedAccountRow } from './integrated-accounts';
 import { reauthorizeWithJwt } from './jwt-grant';
 import { type IssuedLink, issueReauthorizationLink } from './link-issuing';
@@ -28,6 +28,7 @@ export async function updateIntegratedAccount(
   changes: IntegratedAccountChanges,
 ): Promise<IntegratedAccountRow> {
   const row = await getIntegratedAccount(ctx.db, environmentId, id);
+  if (changes.permission) assertGranted(row, changes.permission);
   if (changes.accountId && !row.accounts.some((account) => account.id === changes.accountId)) {
     throw new ApiError(
       'invalid_request',
@@ -49,6 +50,34 @@ export async function updateIntegratedAccount(
   ctx.accounts.forget(row.id);
   const connectMayChange = changes.permission || changes.accountId || changes.allAccounts;
   return connectMayChange ? syncConnectRegistration(ctx, updated!) : updated!;
+}
+
+/**
+ * A permission never claims more than DocuSign granted: raising it needs the scopes it stands for in the grant the
+ * connection holds, else a 409 that points to re-authorization (a new grant with the new permission).
+ */
+function assertGranted(row: IntegratedAccountRow, permission: Permission): void {
+  const granted = new Set(row.grantedScopes);
+  const missing = scopesFor(permission).filter((scope) => !granted.has(scope));
+  if (missing.length === 0) return;
+  const how =
+    row.authType === 'jwt'
+      ? `POST /integrated-accounts/{id}/reauthorize?permission=${permission} signs a new JWT grant for it (the DocuSign user must have consented to those scopes)`
+      : `POST /integrated-accounts/{id}/reauthorize returns a connect link where the user grants "${permission}"`;
+  throw new ApiError(
+    'conflict',
+    `DocuSign has not granted this connection "${permission}" (missing scopes: ${missing.join(', ')}); ${how.replace('{id}', row.id)}`,
+    {
+      integrated_account_id: row.id,
+      permission,
+      granted_scopes: row.grantedScopes,
+      missing_scopes: missing,
+      reauthorize: {
+        method: 'POST',
+        path: `/integrated-accounts/${row.id}/reauthorize${row.authType === 'jwt' ? `?permission=${permission}` : ''}`,
+      },
+    },
+  );
 }
 
 /**
@@ -78,8 +107,10 @@ export async function reauthorizeIntegratedAccount(
   ctx: ConnectionsContext,
   environmentId: string,
   id: string,
+  /** The permission of the new grant (default: the connection's); the end user of a code grant chooses it on the page. */
+  permission?: Permission,
 ): Promise<{ link: IssuedLink } | { row: IntegratedAccountRow }> {
   const row = await getIntegratedAccount(ctx.db, environmentId, id);
   if (row.authType !== 'jwt') return { link: await issueReauthorizationLink(ctx, environmentId, row.id) };
-  return { row: await reauthorizeWithJwt(ctx, row) };
+  return { row: await reauthorizeWithJwt(ctx, row, permission) };
 }

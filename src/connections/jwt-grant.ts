@@ -78,10 +78,14 @@ export async function connectWithJwt(
   );
 }
 
-/** A fresh JWT grant for an existing JWT connection, with its stored key and its current permission and scope. */
+/**
+ * A fresh JWT grant for an existing JWT connection, with its stored key and scope, and its current permission or the
+ * one asked for (the grant then asks DocuSign for that permission's scopes).
+ */
 export async function reauthorizeWithJwt(
   ctx: ConnectionsContext,
   row: IntegratedAccountRow,
+  permission?: Permission,
 ): Promise<IntegratedAccountRow> {
   if (!row.privateKeySealed || !row.docusignUserId) {
     throw new ApiError('invalid_request', 'This JWT connection has no stored key; create it again');
@@ -93,7 +97,7 @@ export async function reauthorizeWithJwt(
     clientId: row.clientId,
     userId: row.docusignUserId,
     privateKeyPem,
-    permission: row.permission === 'read_write' ? 'read_write' : 'read',
+    permission: permission ?? (row.permission === 'read_write' ? 'read_write' : 'read'),
     scope: row.allAccounts ? 'all' : row.scopeAccountId ? { accountId: row.scopeAccountId } : 'default',
     docusignEnvironment: row.docusignEnvironment,
     metadata: row.metadata,

@@ -5,12 +5,13 @@
  * taken with one conditional upsert); the checkpoint is in the database, so it survives restarts. The upstream
  * client paces the calls within the account's rate budget.
  */
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { coveredAccounts, type IntegratedAccountRow } from '../connections/integrated-accounts';
 import { type DiscoveredAccount, envelopePollState, integratedAccounts } from '../db/schema/index';
 import { esignatureBase } from '../docusign/accounts';
 import type { Logger } from '../http/logger';
 import { createPeriodicJob } from '../jobs/periodic-job';
+import { claimRowLease } from '../jobs/row-lease';
 import type { EventsContext } from './context';
 import { envelopeEvents } from './envelope-events';
 import { type EventDraft, recordEvents } from './record-events';
@@ -53,17 +54,13 @@ export function createEnvelopePoller(options: EnvelopePollerOptions) {
     and(eq(envelopePollState.integratedAccountId, id), eq(envelopePollState.accountId, accountId));
 
   const claim = async (row: IntegratedAccountRow, accountId: string) => {
-    const now = options.now();
-    const until = new Date(now + leaseMs);
-    const [state] = await options.db
-      .insert(envelopePollState)
-      .values({ integratedAccountId: row.id, accountId, leaseUntil: until, leaseHolder: options.holder })
-      .onConflictDoUpdate({
-        target: [envelopePollState.integratedAccountId, envelopePollState.accountId],
-        set: { leaseUntil: until, leaseHolder: options.holder },
-        where: or(isNull(envelopePollState.leaseUntil), lt(envelopePollState.leaseUntil, new Date(now))),
-      })
-      .returning();
+    const taken = await claimRowLease(
+      options.db,
+      { table: 'envelope_poll_state', key: { integrated_account_id: row.id, account_id: accountId } },
+      { holder: options.holder, now: options.now(), leaseMs },
+    );
+    if (!taken) return undefined;
+    const [state] = await options.db.select().from(envelopePollState).where(key(row.id, accountId));
     return state;
   };
 

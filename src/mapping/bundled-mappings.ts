@@ -5166,7 +5166,8 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
           },
         },
         members: {
-          description: 'null unless DocuSign listed the users.',
+          description:
+            'Every member on get (and on create and update, which answer as get does); null in lists, where DocuSign does not list them.',
           path: 'users',
           array: {
             id: 'userId',
@@ -5201,6 +5202,28 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
             style: 'esignature_offset',
             items: 'groups',
             max_page_size: 100,
+          },
+        },
+        members: {
+          description: "The members of one group (`userInfo`), read page by page into the group's `members`.",
+          api: 'esignature',
+          operation: 'Groups_GetGroupUsers',
+          request: {
+            method: 'GET',
+            path: '/v2.1/accounts/{accountId}/groups/{id}/users',
+          },
+          paging: {
+            style: 'esignature_offset',
+            items: 'users',
+            max_page_size: 100,
+          },
+          response: {
+            not_found_codes: ['INVALID_GROUP_ID'],
+            fields: {
+              id: 'userId',
+              name: 'userName',
+              email: 'email',
+            },
           },
         },
         create: {
@@ -5313,16 +5336,8 @@ export const BUNDLED_MAPPINGS: ReadonlyArray<{ file: string; data: unknown }> = 
         },
         status: {
           description:
-            'An empty or "false" suspensionStatus means active; any other value means suspended (the spec does not list the values).',
-          path: 'suspensionStatus',
-          transform: 'lowercase',
-          enum: {
-            map: {
-              false: 'active',
-            },
-            default: 'suspended',
-          },
-          default: 'active',
+            'suspended when DocuSign reports a suspension (a suspensionStatus other than empty or "false"), else from the plan\'s dates: expired after planEndDate, pending before planStartDate, otherwise active.',
+          fn: 'license_status',
         },
         start_date: {
           path: 'planStartDate',

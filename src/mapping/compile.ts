@@ -55,6 +55,8 @@ export interface MapContext {
   includeRemoteData?: boolean;
   /** Bodies of the method's `related` requests, by name; fields read them under `$related.<name>`. */
   related?: Record<string, unknown>;
+  /** The gateway's clock when the record is mapped (fields that depend on dates compare with it). */
+  now?: number;
 }
 
 /** What the runtime knows while building a request. */
@@ -271,6 +273,7 @@ export function compileField(spec: FieldSpec, c: Compiler, where: string): Value
         accountId: ctx.accountId,
         organizationId: ctx.organizationId,
         integratedAccountId: ctx.integratedAccountId,
+        now: ctx.now ?? Date.now(),
       }),
     );
   }
@@ -582,7 +585,7 @@ function compileBodyFunction(name: string, c: Compiler, where: string): Getter {
       `unknown function "${name}" (registered: ${Object.keys(c.registry).join(', ') || 'none'})`,
     );
   }
-  return (body) => fn(body, { record: body });
+  return (body) => fn(body, { record: body, now: Date.now() });
 }
 
 function compilePageReader(

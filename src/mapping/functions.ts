@@ -12,6 +12,8 @@ export interface FunctionContext {
   accountId?: string;
   organizationId?: string;
   integratedAccountId?: string;
+  /** The gateway's clock (milliseconds). */
+  now: number;
 }
 
 export type MappingFunction = (input: unknown, ctx: FunctionContext) => unknown;
@@ -36,6 +38,21 @@ export const BUILTIN_FUNCTIONS = {
     const price = toNumber(field(input, 'perSeatPrice'));
     const seats = toNumber(field(input, 'includedSeats'));
     return price === null || seats === null ? null : Math.round(price * seats * 100) / 100;
+  },
+  /**
+   * A license's status from an `accountInformation`: `suspended` when DocuSign reports a suspension (any
+   * `suspensionStatus` other than empty or "false"), else from its dates: `expired` after `planEndDate`, `pending`
+   * before `planStartDate`, otherwise `active`.
+   */
+  license_status: (input, ctx) => {
+    const suspension = field(input, 'suspensionStatus');
+    if (typeof suspension === 'string' && suspension !== '' && suspension.toLowerCase() !== 'false')
+      return 'suspended';
+    const end = Date.parse(String(field(input, 'planEndDate') ?? ''));
+    if (!Number.isNaN(end) && end <= ctx.now) return 'expired';
+    const start = Date.parse(String(field(input, 'planStartDate') ?? ''));
+    if (!Number.isNaN(start) && start > ctx.now) return 'pending';
+    return 'active';
   },
   /** A user's name from first and last name parts when the full name is missing. */
   join_name: (input) => {

@@ -106,10 +106,12 @@ const routes = {
     operationId: 'updateIntegratedAccount',
     tags: ['Connections'],
     summary: 'Change permission, account scope or metadata',
+    description:
+      'A permission never claims more than DocuSign granted: raising `read` to `read_write` on a connection whose grant lacks the write scopes is a 409 `conflict` pointing to `POST /integrated-accounts/{id}/reauthorize` (`?permission=read_write` for a JWT connection; a code-grant connection gets a link where its user grants it), which asks DocuSign for a new grant. Lowering it always works.',
     request: { params: IdParams, body: { content: json(UpdateSchema), required: true } },
     responses: {
       200: { description: 'Updated', content: json(IntegratedAccountSchema) },
-      ...errorResponses(400, 401, 404),
+      ...errorResponses(400, 401, 404, 409),
     },
   }),
   remove: createRoute({
@@ -130,7 +132,16 @@ const routes = {
     operationId: 'reauthorizeIntegratedAccount',
     tags: ['Connections'],
     summary: 'Re-authorize: a new connect link (code grant) or a fresh JWT grant',
-    request: { params: IdParams },
+    description:
+      'A JWT connection is granted again at once, with the `permission` query parameter when given (how to widen a read connection to read_write: DocuSign must grant the new scopes); a code-grant connection gets a link where its user signs in and chooses the permission again.',
+    request: {
+      params: IdParams,
+      query: z.object({
+        permission: z.enum(['read', 'read_write']).optional().openapi({
+          description: 'The permission of the new grant (JWT; default: the current one).',
+        }),
+      }),
+    },
     responses: {
       200: {
         description: 'A link for the end user (code grant) or the refreshed connection (JWT)',
@@ -195,10 +206,12 @@ export function registerIntegratedAccounts(
   });
 
   app.openapi(routes.reauthorize, async (c) => {
+    const { permission } = c.req.valid('query');
     const result = await reauthorizeIntegratedAccount(
       ctx,
       c.get('auth').environmentId,
       c.req.valid('param').id,
+      permission,
     );
     return c.json('link' in result ? result.link : presentIntegratedAccount(result.row), 200);
   });

@@ -1,4 +1,4 @@
-/** One e-signature group with its members: DocuSign has no single-group GET, so the list is searched. */
+/** One group with its members: DocuSign has no single-group GET, so the list is searched. */
 import type { OutputOptions, UnifiedCaller, UnifiedDeps } from './execute';
 import { findRecord, mapRecords, readAllRecords } from './lookup';
 
@@ -6,15 +6,25 @@ import { findRecord, mapRecords, readAllRecords } from './lookup';
 export async function getGroupWithMembers(
   deps: UnifiedDeps,
   caller: UnifiedCaller,
-  input: { id: string; requestedAccountId: string | undefined; output: OutputOptions },
+  input: {
+    id: string;
+    requestedAccountId: string | undefined;
+    output: OutputOptions;
+    /** Whose `groups` mapping (with its `list` and `members` methods): default `e-signature`. */
+    model?: 'e-signature' | 'user-directory';
+  },
 ): Promise<unknown> {
-  const source = { model: 'e-signature', resource: 'groups', requestedAccountId: input.requestedAccountId };
+  const source = {
+    model: input.model ?? 'e-signature',
+    resource: 'groups',
+    requestedAccountId: input.requestedAccountId,
+  };
   const { record, read } = await findRecord(
     deps,
     caller,
     { ...source, method: 'list', params: {} },
     input.id,
-    'e-signature group',
+    `${source.model} group`,
   );
   const members = await readAllRecords(deps, caller, {
     ...source,

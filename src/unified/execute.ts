@@ -192,10 +192,15 @@ export async function listUnified(
   });
   let result: unknown[];
   if (input.output.raw) {
-    result = page.items;
+    // DocuSign's records unmapped, plus the one field that makes each addressable: the account it came from.
+    result = page.items.map((item) =>
+      item !== null && typeof item === 'object' && !Array.isArray(item)
+        ? { ...item, account_id: account.id }
+        : item,
+    );
   } else {
     const related = await relatedBodies(deps, method, caller, account, input.filters, ctx);
-    const mapCtx = { ...ctx, includeRemoteData: input.output.includeRemoteData, related };
+    const mapCtx = { ...ctx, includeRemoteData: input.output.includeRemoteData, related, now: deps.now() };
     result = page.items.map((record) => method.mapRecord(record, mapCtx));
   }
   const next = nextPosition(position, page.nextOffset, accounts.length);
@@ -243,6 +248,7 @@ export async function runUnified(
     ...ctx,
     includeRemoteData: input.output.includeRemoteData,
     related,
+    now: deps.now(),
   });
 }
 

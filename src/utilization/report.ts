@@ -1,11 +1,10 @@
-/** Utilization rows per user and period, from the stored daily aggregates plus the current day read live. */
+/** Utilization rows per user and period, from the stored daily aggregates. */
 
 import { selectDocusignAccount } from '../connections/account-selection';
 import { coveredAccounts, type IntegratedAccountRow } from '../connections/integrated-accounts';
+import type { Database } from '../db/client';
 import type { DiscoveredAccount } from '../db/schema/index';
-import { esignatureGetter } from '../unified/esignature-pages';
-import { collectActivity, listAccountUserIds } from './activity';
-import { addDays, dayOf, dayStart, ensureSynced, readDaily, type UtilizationStoreDeps } from './store';
+import { addDays, dayOf, dayStart, listedUserIds, readDaily } from './store';
 
 export type Granularity = 'period' | 'month' | 'week' | 'day';
 
@@ -48,60 +47,37 @@ export function periodBuckets(start: string, end: string, granularity: Granulari
   return buckets;
 }
 
-/** The utilization rows of the covered accounts (or the requested one) for a period, users in DocuSign's order. */
-export async function utilizationRows(
-  deps: UtilizationStoreDeps,
-  row: IntegratedAccountRow,
-  input: {
-    requestedAccountId: string | undefined;
-    periodStart: string;
-    periodEnd: string;
-    granularity: Granularity;
-    userId: string | undefined;
-  },
-): Promise<UtilizationRow[]> {
-  const accounts: DiscoveredAccount[] = input.requestedAccountId
-    ? [selectDocusignAccount(row, input.requestedAccountId)]
+/** The accounts a utilization call covers: the requested one, else every account of the connection. */
+export function utilizationAccounts(row: IntegratedAccountRow, requestedAccountId: string | undefined) {
+  const accounts: DiscoveredAccount[] = requestedAccountId
+    ? [selectDocusignAccount(row, requestedAccountId)]
     : coveredAccounts(row);
   if (accounts.length === 0) selectDocusignAccount(row, undefined); // throws the "no usable account" error
-  const today = dayOf(deps.now());
+  return accounts;
+}
+
+/**
+ * The utilization rows of some accounts for a period, from stored aggregates only (no DocuSign call): every user
+ * the last sync listed, in DocuSign's order, then users with activity who have left the list since.
+ */
+export async function utilizationRows(
+  db: Database,
+  row: IntegratedAccountRow,
+  accounts: DiscoveredAccount[],
+  input: { periodStart: string; periodEnd: string; granularity: Granularity; userId: string | undefined },
+): Promise<UtilizationRow[]> {
   const buckets = periodBuckets(input.periodStart, input.periodEnd, input.granularity);
   const rows: UtilizationRow[] = [];
   for (const account of accounts) {
-    await ensureSynced(deps, row, account);
-    const get = esignatureGetter(deps, row, account);
-    const listed = await listAccountUserIds(get);
-    const users = input.userId ? [input.userId] : listed;
-    const daily = await readDaily(
-      deps.db,
-      row.id,
-      [account.id],
-      input.periodStart,
-      input.periodEnd,
-      input.userId,
-    );
-    const activity = daily.map((d) => ({
-      userId: d.userId,
-      day: d.day,
-      envelopesSent: d.envelopesSent,
-      templatesCreated: d.templatesCreated,
-    }));
-    if (input.periodEnd >= today) {
-      // Today is not stored yet (it is not over); read it live, for this answer only.
-      activity.push(...(await collectActivity(get, users, dayStart(today), deps.now() + 1)));
-    }
-    // Users who left the users list but have activity in the period still get their rows.
+    const users = input.userId ? [input.userId] : await listedUserIds(db, row.id, account.id);
+    const daily = await readDaily(db, row.id, [account.id], input.periodStart, input.periodEnd, input.userId);
     const known = new Set(users);
-    if (!input.userId) {
-      for (const a of activity) {
-        if (!known.has(a.userId)) {
-          known.add(a.userId);
-          users.push(a.userId);
-        }
-      }
-    }
     const sums = new Map<string, { sent: number; templates: number }>();
-    for (const a of activity) {
+    for (const a of daily) {
+      if (!known.has(a.userId)) {
+        known.add(a.userId);
+        users.push(a.userId);
+      }
       const bucket = buckets.find((b) => a.day >= b.start && a.day <= b.end);
       if (!bucket) continue;
       const key = `${a.userId}\u0000${bucket.start}`;

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { selectDocusignAccount } from '../../connections/account-selection';
 import { coveredAccounts } from '../../connections/integrated-accounts';
 import { assertPermission } from '../../connections/permissions';
 import type { GatewayEnv } from '../../http/context';
@@ -87,7 +88,16 @@ export interface ActionSpec {
   write: boolean;
   /** The operation's `operationId`; defaults to the action's name and the record's, e.g. `closeUser`. */
   operationId?: string;
+  /** Answer with the record as a get returns it afterwards (DocuSign answers the action with a partial record). */
+  refetch?: boolean;
 }
+
+/** Reads one record as the resource's get answers it (for resources whose get is not one mapped call). */
+export type RecordReader = (
+  deps: UnifiedRouteDeps,
+  caller: UnifiedCaller,
+  input: { id: string; requestedAccountId: string | undefined; output: OutputOptions },
+) => Promise<unknown>;
 
 export interface UnifiedResourceSpec {
   model: 'user-directory' | 'e-signature';
@@ -103,9 +113,20 @@ export interface UnifiedResourceSpec {
   /** `name`: the list component's name in the API reference (default `<title>List`). */
   list?: { filters: ObjectSchema; name?: string };
   get?: true;
-  /** `refetch`: DocuSign answers a create with a summary; the gateway then reads the record with `get`. */
+  /**
+   * `refetch`: DocuSign answers the write with a summary or a partial record; the gateway then answers with the
+   * record as a get returns it (the `read` function, else the mapping's `get`), so a write response equals a GET.
+   */
   create?: { body: ObjectSchema; refetch?: boolean };
-  update?: { body: ObjectSchema };
+  update?: { body: ObjectSchema; refetch?: boolean };
+  /** How a refetch reads the record (default: the mapping's `get` method). */
+  read?: RecordReader;
+  /** Called after a successful write or action (e.g. to keep a stored copy in step), with the account it changed. */
+  afterWrite?: (
+    deps: UnifiedRouteDeps,
+    caller: UnifiedCaller,
+    write: { method: string; id: string | undefined; accountId: string },
+  ) => Promise<void>;
   delete?: true;
   actions?: Record<string, ActionSpec>;
   /** Writes on a connection that covers several DocuSign accounts must name one with `account_id` (else 400). */
@@ -248,6 +269,7 @@ export function registerUnifiedResource(
       response: z.ZodType;
       write: boolean;
       status: 200 | 201;
+      refetch?: boolean;
     },
   ) => {
     // The parent query addresses an existing record: routes with an id take it, create does not.
@@ -290,6 +312,14 @@ export function registerUnifiedResource(
           `${name} on ${spec.resource}`,
           query.account_id,
         );
+        if (name === 'get' && spec.read && id) {
+          const found = await spec.read(deps, who, {
+            id,
+            requestedAccountId: query.account_id,
+            output: output(query),
+          });
+          return c.json(found as Record<string, unknown>, 200);
+        }
         const result = await runUnified(deps, who, {
           model: spec.model,
           resource: spec.resource,
@@ -298,18 +328,28 @@ export function registerUnifiedResource(
           requestedAccountId: query.account_id,
           output: output(query),
         });
+        if (options.write && spec.afterWrite) {
+          const accountId = selectDocusignAccount(who.row, query.account_id).id;
+          await spec.afterWrite(deps, who, { method: name, id, accountId });
+        }
         if (name === 'delete' && query.response_format !== 'raw') return c.json({ id }, 200);
-        if (name === 'create' && spec.create?.refetch && query.response_format !== 'raw') {
-          const created = (result as Record<string, unknown>).id;
-          const record = await runUnified(deps, who, {
-            model: spec.model,
-            resource: spec.resource,
-            method: 'get',
-            params: { id: created },
-            requestedAccountId: query.account_id,
-            output: output(query),
-          });
-          return c.json(record as Record<string, unknown>, options.status);
+        if (options.refetch && query.response_format !== 'raw') {
+          const written = (result as Record<string, unknown>).id;
+          const target = typeof written === 'string' && written ? written : id;
+          if (target) {
+            const read = { id: target, requestedAccountId: query.account_id, output: output(query) };
+            const record = spec.read
+              ? await spec.read(deps, who, read)
+              : await runUnified(deps, who, {
+                  model: spec.model,
+                  resource: spec.resource,
+                  method: 'get',
+                  params: { ...parent, id: target },
+                  requestedAccountId: query.account_id,
+                  output: read.output,
+                });
+            return c.json(record as Record<string, unknown>, options.status);
+          }
         }
         return c.json(result as Record<string, unknown>, options.status);
       }) as never,
@@ -333,6 +373,7 @@ export function registerUnifiedResource(
       response: record,
       write: true,
       status: 201,
+      refetch: spec.create.refetch,
     });
   }
   if (spec.update) {
@@ -343,6 +384,7 @@ export function registerUnifiedResource(
       response: record,
       write: true,
       status: 200,
+      refetch: spec.update.refetch,
     });
   }
   if (spec.delete) {
@@ -363,6 +405,7 @@ export function registerUnifiedResource(
       response: action.response ?? record,
       write: action.write,
       status: 200,
+      refetch: action.refetch,
     });
   }
 }

@@ -1,9 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import type { Router } from '../../http/openapi';
+import { getGroupWithMembers } from '../../unified/esignature-groups';
+import { recordUserClosed } from '../../utilization/seat-insights';
 import type { UnifiedRouteDeps } from './deps';
 import { registerEnvelopeTransfers } from './envelope-transfers';
-import { registerUnifiedResource } from './resource';
+import { type RecordReader, registerUnifiedResource } from './resource';
+import { registerSeatInsights } from './seat-insights';
 import { registerUtilization } from './utilization';
+
+/** A user-directory group as its get answers: found in the list, with every member. */
+const readGroup: RecordReader = (deps, caller, input) =>
+  getGroupWithMembers(deps, caller, { ...input, model: 'user-directory' });
 
 const Ref = z.object({ id: z.string(), name: z.string().nullable() });
 
@@ -169,6 +176,7 @@ const UpdateUserSchema = CreateUserSchema.omit({ email: true }).partial().openap
 /** Registers `/unified/user-directory/*` (except utilization and envelope transfers, which have their own files). */
 export function registerUserDirectory(app: Router, deps: UnifiedRouteDeps): void {
   registerUtilization(app, deps);
+  registerSeatInsights(app, deps);
   registerEnvelopeTransfers(app, deps);
   registerUnifiedResource(app, deps, {
     model: 'user-directory',
@@ -185,11 +193,16 @@ export function registerUserDirectory(app: Router, deps: UnifiedRouteDeps): void
       }),
     },
     get: true,
-    create: { body: CreateUserSchema },
-    update: { body: UpdateUserSchema },
+    create: { body: CreateUserSchema, refetch: true },
+    update: { body: UpdateUserSchema, refetch: true },
     delete: true,
     actions: {
-      close: { summary: "Close the user's membership of the DocuSign account", write: true },
+      close: { summary: "Close the user's membership of the DocuSign account", write: true, refetch: true },
+    },
+    // Seat insights stop listing a user closed here at once, not only after the next utilization sync.
+    afterWrite: async (routeDeps, caller, write) => {
+      if ((write.method === 'close' || write.method === 'delete') && write.id)
+        await recordUserClosed(routeDeps.db, caller.row.id, write.accountId, write.id);
     },
   });
   registerUnifiedResource(app, deps, {
@@ -208,8 +221,10 @@ export function registerUserDirectory(app: Router, deps: UnifiedRouteDeps): void
     list: {
       filters: z.object({ name_contains: z.string().optional(), type: z.string().optional() }),
     },
-    create: { body: GroupInputSchema },
-    update: { body: GroupInputSchema.partial().openapi('UpdateGroup') },
+    get: true,
+    read: readGroup,
+    create: { body: GroupInputSchema, refetch: true },
+    update: { body: GroupInputSchema.partial().openapi('UpdateGroup'), refetch: true },
     delete: true,
   });
   registerUnifiedResource(app, deps, {

@@ -10,8 +10,9 @@ import {
 } from '../../http/cursor';
 import { ApiError } from '../../http/errors';
 import { errorResponses, type Router } from '../../http/openapi';
-import { utilizationRows } from '../../utilization/report';
-import { addDays, dayOf, HISTORY_DAYS, type UtilizationStoreDeps } from '../../utilization/store';
+import { utilizationAccounts, utilizationRows } from '../../utilization/report';
+import { addDays, dayOf, HISTORY_DAYS } from '../../utilization/store';
+import { syncStatuses } from '../../utilization/sync-status';
 import type { UnifiedRouteDeps } from './deps';
 
 const isoDay = z
@@ -54,13 +55,44 @@ export const UtilizationSchema = z
   })
   .openapi('Utilization');
 
+export const SyncStatusSchema = z
+  .object({
+    account_id: z.string(),
+    status: z.enum(['not_started', 'running', 'completed', 'stopped', 'failed']),
+    synced_through: z.string().nullable().openapi({
+      description: 'Aggregates are complete for the days before this one (UTC).',
+      format: 'date',
+    }),
+    phase: z
+      .string()
+      .nullable()
+      .openapi({ description: '`users`, `envelopes` or `templates` while running.' }),
+    progress: z.object({
+      users_total: z.number().int(),
+      users_done: z.number().int(),
+      pages_read: z.number().int(),
+    }),
+    started_at: z.string().nullable(),
+    updated_at: z.string().nullable(),
+    estimated_completion_at: z.string().nullable(),
+    reason: z.string().nullable().openapi({
+      description: 'Why the job stopped early (`page_limit`, `time_limit`, `memory_limit`) or failed.',
+    }),
+  })
+  .openapi('UtilizationSyncStatus');
+
 const UtilizationList = z
   .object({
     result: z.array(UtilizationSchema),
     next_cursor: z.string().nullable(),
     result_count: z.number().int(),
+    sync_status: z.array(SyncStatusSchema).openapi({ description: 'The sync job of each account covered.' }),
   })
   .openapi('UtilizationList');
+
+export const SyncPending = z
+  .object({ sync_status: z.array(SyncStatusSchema) })
+  .openapi('UtilizationSyncPending');
 
 const DESCRIPTION = `Envelopes sent and templates created per user and period, from DocuSign eSignature data.
 
@@ -72,20 +104,18 @@ const DESCRIPTION = `Envelopes sent and templates created per user and period, f
 - **is_active**: at least one envelope sent or one template created in the period. Every user of the account's
   users list gets a row, with zeros when idle.
 
-The first call for an account computes ${HISTORY_DAYS} days of history from DocuSign and stores daily aggregates;
-later calls and the daily job fetch only the days after the last sync. Complete UTC days come from the stored
-aggregates; the current day, when the period includes it, is read live from DocuSign (one envelope list per user),
-which is why the default period is the 30 complete days ending yesterday. \`period_start\` may be at
-most ${HISTORY_DAYS} days ago, the range at most ${HISTORY_DAYS} days, and \`period_end\` not after today.`;
+The first call for an account starts a background job that reads ${HISTORY_DAYS} days of history from DocuSign
+(users, then each user's sent envelopes, then templates) and stores daily aggregates; until it completes the answer
+is **202** with \`sync_status\` (progress, estimated completion; also \`retry-after\`). The job paces its DocuSign
+calls to a share of the account's hourly quota, resumes after a restart, and stops at a bound on pages, time or memory
+(\`status: stopped\` with the \`reason\`; the rows then hold what it read). A daily job adds the days since the last
+sync. Answers come from the stored aggregates only: complete UTC days before \`sync_status[].synced_through\`;
+the current day is not counted until it ends, which is why the default period is the 30 complete days ending
+yesterday. \`period_start\` may be at most ${HISTORY_DAYS} days ago, the range at most ${HISTORY_DAYS} days, and
+\`period_end\` not after today.`;
 
 /** Registers `GET /unified/user-directory/utilization`. */
 export function registerUtilization(app: Router, deps: UnifiedRouteDeps): void {
-  const store: UtilizationStoreDeps = {
-    db: deps.db,
-    upstream: deps.upstream,
-    now: deps.now,
-    holder: `gateway-${crypto.randomUUID()}`,
-  };
   app.openapi(
     createRoute({
       method: 'get',
@@ -97,6 +127,11 @@ export function registerUtilization(app: Router, deps: UnifiedRouteDeps): void {
       request: { query: UtilizationQuery },
       responses: {
         200: { description: 'One page', content: { 'application/json': { schema: UtilizationList } } },
+        202: {
+          description:
+            'The first sync of an account is still running (poll again after `retry-after` seconds)',
+          content: { 'application/json': { schema: SyncPending } },
+        },
         ...errorResponses(400, 401, 403, 404, 409, 429, 502, 503),
       },
     }),
@@ -131,8 +166,13 @@ export function registerUtilization(app: Router, deps: UnifiedRouteDeps): void {
       };
       const key = await deps.cursorKey;
       const offset = query.cursor ? (await decodeCursor(query.cursor, key, binding, deps.now())).offset : 0;
-      const rows = await utilizationRows(store, row, {
-        requestedAccountId: query.account_id,
+      const accounts = utilizationAccounts(row, query.account_id);
+      const sync = await syncStatuses(deps, row, accounts);
+      if (sync.pending) {
+        c.header('retry-after', '30');
+        return c.json({ sync_status: sync.statuses }, 202);
+      }
+      const rows = await utilizationRows(deps.db, row, accounts, {
         periodStart,
         periodEnd,
         granularity: query.granularity,
@@ -147,7 +187,7 @@ export function registerUtilization(app: Router, deps: UnifiedRouteDeps): void {
               key,
             )
           : null;
-      return c.json({ result, next_cursor, result_count: result.length }, 200);
+      return c.json({ result, next_cursor, result_count: result.length, sync_status: sync.statuses }, 200);
     },
   );
 }

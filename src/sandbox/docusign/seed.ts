@@ -3,6 +3,7 @@ import {
   addEnvelope,
   addMembership,
   addTemplate,
+  defaultRoleSettings,
   type EnvelopeStatus,
   indexUser,
   type SimAccount,
@@ -191,6 +192,7 @@ function seedProfiles(ctx: SeedContext, account: SimAccount): SimPermissionProfi
     permissionProfileId: ctx.numericId(),
     permissionProfileName,
     modifiedMs: account.createdMs,
+    settings: defaultRoleSettings(permissionProfileName),
   }));
   return account.permissionProfiles;
 }
@@ -484,6 +486,10 @@ export function seedState(
   );
   for (const account of [primary, secondary]) {
     account.plan.planId = rng.guid();
+    // An annual plan that renewed automatically since the account was created: its current term holds `now`.
+    const terms = Math.floor((now - account.createdMs) / (365 * DAY));
+    account.plan.planStartMs = account.createdMs + terms * 365 * DAY;
+    account.plan.renewalMs = account.plan.planStartMs + 365 * DAY;
     state.accounts.set(account.accountId, account);
     seedProfiles(ctx, account);
   }

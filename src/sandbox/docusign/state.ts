@@ -46,10 +46,45 @@ export interface SimMembership {
   groupIds: string[];
 }
 
+/** A permission profile; `settings` holds the spec's `accountRoleSettings` the simulator models (strings, as DocuSign sends them). */
 export interface SimPermissionProfile {
   permissionProfileId: string;
   permissionProfileName: string;
   modifiedMs: number;
+  settings: SimRoleSettings;
+}
+
+/** The modelled subset of the spec's `accountRoleSettings`. */
+export interface SimRoleSettings {
+  allowAccountManagement: 'true' | 'false';
+  allowEnvelopeSending: 'true' | 'false';
+  allowBulkSending: 'true' | 'false';
+  allowApiAccess: 'true' | 'false';
+  allowedTemplateAccess: 'none' | 'use' | 'share';
+  allowedAddressBookAccess: 'personal' | 'shared';
+}
+
+/** The settings of DocuSign's three built-in profiles, by name (an unknown name gets the sender's). */
+export function defaultRoleSettings(profileName: string): SimRoleSettings {
+  if (profileName === 'Account Administrator') {
+    return {
+      allowAccountManagement: 'true',
+      allowEnvelopeSending: 'true',
+      allowBulkSending: 'true',
+      allowApiAccess: 'true',
+      allowedTemplateAccess: 'share',
+      allowedAddressBookAccess: 'shared',
+    };
+  }
+  const sender = profileName !== 'DocuSign Viewer';
+  return {
+    allowAccountManagement: 'false',
+    allowEnvelopeSending: sender ? 'true' : 'false',
+    allowBulkSending: 'false',
+    allowApiAccess: sender ? 'true' : 'false',
+    allowedTemplateAccess: sender ? 'use' : 'none',
+    allowedAddressBookAccess: 'personal',
+  };
 }
 
 export type GroupType = 'adminGroup' | 'everyoneGroup' | 'customGroup';

@@ -53,6 +53,38 @@ async function createLink(body: Record<string, unknown> = {}): Promise<string> {
   return link.link_url;
 }
 
+describe('changing the permission of a code-grant connection', () => {
+  it('refuses read_write beyond the grant with a pointer to reauthorize, whose link grants it', async () => {
+    const linkUrl = await createLink();
+    const [accountId] = sim.defaults.accountIds;
+    const { callback } = await walkCodeGrant(transport, linkUrl, { permission: 'read', accountId });
+    const id = /Connection id: (ia_[a-f0-9]+)/.exec(await callback.text())![1]!;
+    const patch = (body: unknown) =>
+      t.request(`/integrated-accounts/${id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const refused = await patch({ permission: 'read_write' });
+    expect(refused.status).toBe(409);
+    const error = (await json(refused)).error;
+    expect(error.code).toBe('conflict');
+    expect(error.message).toContain(`/integrated-accounts/${id}/reauthorize`);
+    expect(error.details.missing_scopes).toEqual(expect.arrayContaining(['user_write']));
+    expect(await json(await t.request(`/integrated-accounts/${id}`))).toMatchObject({ permission: 'read' });
+
+    const reauth = await t.request(`/integrated-accounts/${id}/reauthorize`, { method: 'POST' });
+    expect(reauth.status).toBe(200);
+    const { link_url } = await json(reauth);
+    await walkCodeGrant(transport, link_url, { permission: 'read_write', accountId });
+    const account = await json(await t.request(`/integrated-accounts/${id}`));
+    expect(account).toMatchObject({ id, permission: 'read_write', status: 'active' });
+    expect(account.granted_scopes).toEqual(expect.arrayContaining(['user_write', 'account_write']));
+    expect((await patch({ permission: 'read' })).status).toBe(200);
+    expect((await patch({ permission: 'read_write' })).status).toBe(200);
+  });
+});
+
 describe('authorization code grant through the hosted connect page', () => {
   it('connects one account with read permission and redirects to return_url', async () => {
     const linkUrl = await createLink({ return_url: RETURN_URL });

@@ -220,7 +220,9 @@ describe('POST /link-tokens', () => {
 
 describe('GET/PATCH/DELETE /integrated-accounts/{id}', () => {
   it('changes permission and scope, refuses both scopes or a foreign account, deletes', async () => {
-    const created = await json(await post('/integrated-accounts', jwtBody({ all_accounts: true })));
+    const created = await json(
+      await post('/integrated-accounts', jwtBody({ all_accounts: true, permission: 'read_write' })),
+    );
     const patch = (body: unknown) =>
       t.request(`/integrated-accounts/${created.id}`, {
         method: 'PATCH',
@@ -228,10 +230,10 @@ describe('GET/PATCH/DELETE /integrated-accounts/{id}', () => {
         body: JSON.stringify(body),
       });
 
-    const narrowed = await patch({ account_id: sim.defaults.accountIds[1], permission: 'read_write' });
+    const narrowed = await patch({ account_id: sim.defaults.accountIds[1], permission: 'read' });
     expect(narrowed.status).toBe(200);
     expect(await json(narrowed)).toMatchObject({
-      permission: 'read_write',
+      permission: 'read',
       scope: { account_id: sim.defaults.accountIds[1] },
     });
     await expectInvalid(
@@ -249,6 +251,55 @@ describe('GET/PATCH/DELETE /integrated-accounts/{id}', () => {
     const gone = await t.request(`/integrated-accounts/${created.id}`);
     expect(gone.status).toBe(404);
     expect((await json(gone)).error.code).toBe('not_found');
+  });
+
+  it('refuses to raise a JWT connection to read_write beyond its grant, pointing to reauthorize, which widens it', async () => {
+    const created = await json(await post('/integrated-accounts', jwtBody({ permission: 'read' })));
+    expect(created.granted_scopes).not.toContain('user_write');
+    const patch = (body: unknown) =>
+      t.request(`/integrated-accounts/${created.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const refused = await patch({ permission: 'read_write' });
+    expect(refused.status).toBe(409);
+    const error = (await json(refused)).error;
+    expect(error.code).toBe('conflict');
+    expect(error.message).toContain(`/integrated-accounts/${created.id}/reauthorize`);
+    expect(error.details).toMatchObject({
+      missing_scopes: expect.arrayContaining(['user_write', 'account_write']),
+      reauthorize: {
+        method: 'POST',
+        path: `/integrated-accounts/${created.id}/reauthorize?permission=read_write`,
+      },
+    });
+    // Nothing changed: writes are still refused.
+    expect(await json(await t.request(`/integrated-accounts/${created.id}`))).toMatchObject({
+      permission: 'read',
+    });
+    const write = () =>
+      t.request(`/unified/user-directory/groups?integrated_account_id=${created.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Widened' }),
+      });
+    expect((await write()).status).toBe(403);
+
+    sim.log.clear();
+    const widened = await t.request(`/integrated-accounts/${created.id}/reauthorize?permission=read_write`, {
+      method: 'POST',
+    });
+    expect(widened.status).toBe(200);
+    const account = await json(widened);
+    expect(account).toMatchObject({ id: created.id, status: 'active', permission: 'read_write' });
+    expect(account.granted_scopes).toEqual(expect.arrayContaining(['user_write', 'account_write']));
+    // The new grant asked DocuSign for the write scopes.
+    expect(sim.log.count({ grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer', status: 200 })).toBe(1);
+    expect((await write()).status).toBe(201);
+    // Lowering and raising again within the grant is a plain change.
+    expect((await patch({ permission: 'read' })).status).toBe(200);
+    expect((await patch({ permission: 'read_write' })).status).toBe(200);
   });
 
   it('re-authorizes a JWT connection with a fresh grant', async () => {

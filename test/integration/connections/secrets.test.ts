@@ -163,7 +163,7 @@ describe('secrets never leak', () => {
     expect((await api('/integrated-accounts?limit=1')).status).toBe(200);
     expect((await api(`/integrated-accounts/${codeId}`)).status).toBe(200);
     expect((await api(`/integrated-accounts/${jwtId}`)).status).toBe(200);
-    const patch = { method: 'PATCH', body: JSON.stringify({ permission: 'read_write', metadata: { a: 1 } }) };
+    const patch = { method: 'PATCH', body: JSON.stringify({ permission: 'read', metadata: { a: 1 } }) };
     expect((await api(`/integrated-accounts/${codeId}`, patch)).status).toBe(200);
     expect((await api(`/integrated-accounts/${codeId}/reauthorize`, { method: 'POST' })).status).toBe(200);
     expect((await api(`/integrated-accounts/${jwtId}/reauthorize`, { method: 'POST' })).status).toBe(200);

@@ -256,7 +256,7 @@ describe('POST /unified/user-directory/users', () => {
       body: JSON.stringify(body),
     });
 
-  it('creates a user with a role and a group, and missing upstream fields come back null', async () => {
+  it('creates a user with a role and a group, answered as a get answers it', async () => {
     const role = account(0).permissionProfiles.find((p) => p.permissionProfileName === 'DocuSign Viewer')!;
     const group = account(0).groups.find((g) => g.groupType === 'customGroup')!;
     const res = await post({
@@ -276,8 +276,9 @@ describe('POST /unified/user-directory/users', () => {
       roles: [{ id: role.permissionProfileId, name: 'DocuSign Viewer' }],
       account_id: account(0).accountId,
     });
-    expect(user.title).toBeNull();
-    expect(user.last_login_at).toBeNull();
+    expect(user.groups).toEqual(expect.arrayContaining([{ id: group.groupId, name: group.groupName }]));
+    expect(user.is_admin).toBe(false);
+    expect(user.last_login_at).toBeNull(); // a new user has not signed in
     const membership = account(0).membersById.get(user.id)!;
     expect(membership.permissionProfileId).toBe(role.permissionProfileId);
     expect(membership.groupIds).toEqual([group.groupId]);

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { coveredAccounts, getIntegratedAccount } from '../../../src/connections/integrated-accounts';
 import type { SimAccount } from '../../../src/sandbox/docusign/state';
-import { readSyncState, syncAccount } from '../../../src/utilization/store';
+import type { UpstreamClient } from '../../../src/upstream/client';
+import { listedUserIds, readSyncState } from '../../../src/utilization/store';
 import { createUtilizationSync } from '../../../src/utilization/sync';
+import { createUtilizationJobs, type UtilizationJobDeps } from '../../../src/utilization/sync-job';
 import { type ConnectedApp, createConnectedApp } from '../../helpers/connected-app';
 import { json } from '../../helpers/http';
 
@@ -78,19 +80,47 @@ async function allRows(query: Record<string, string>) {
 
 const isEnvelopeList = (e: { path: string }) => e.path.endsWith('/envelopes');
 
+/** The first call answers 202 while the first sync runs in the background; this waits for it. */
+async function firstSync(connection: string) {
+  const res = await t.request(`/unified/user-directory/utilization?integrated_account_id=${connection}`);
+  expect(res.status).toBe(202);
+  expect(res.headers.get('retry-after')).toBe('30');
+  const body = await json(res);
+  await t.app.services.utilization.idle();
+  return body;
+}
+
+/** A second runner, as another gateway process would have, on the same database and DocuSign. */
+const runner = (holder: string, extra: Partial<UtilizationJobDeps> = {}) =>
+  createUtilizationJobs({
+    db: t.db,
+    upstream: t.app.services.upstream,
+    now,
+    sleep: async (ms: number) => {
+      clock += ms;
+    },
+    logger: t.logger,
+    holder,
+    ...extra,
+  });
+
 describe('GET /unified/user-directory/utilization', () => {
-  it('computes 360 days of history on the first call and stores daily aggregates equal to the simulator state', async () => {
-    const today = dayOf(clock);
-    const start = dayOf(clock - 359 * DAY);
-    const rows = await allRows({ period_start: start, period_end: today });
-    const want = expected(start, today);
+  it('answers 202 with the job while the first sync runs, then rows equal to the simulator state', async () => {
+    const pending = await firstSync(conn);
+    expect(pending.sync_status).toEqual([
+      expect.objectContaining({ account_id: accountId, status: 'running', synced_through: null }),
+    ]);
+    const yesterday = dayOf(clock - DAY);
+    const start = dayOf(clock - 360 * DAY);
+    const rows = await allRows({ period_start: start, period_end: yesterday });
+    const want = expected(start, yesterday);
     expect(rows).toHaveLength(want.size);
     for (const row of rows) {
       const w = want.get(row.user_id)!;
       expect(row).toMatchObject({
         account_id: accountId,
         period_start: start,
-        period_end: today,
+        period_end: yesterday,
         envelopes_sent: w.sent,
         templates_created: w.templates,
         is_active: w.sent + w.templates > 0,
@@ -106,17 +136,19 @@ describe('GET /unified/user-directory/utilization', () => {
     );
     expect(envelopeCalls.every((e) => e.query.from_to_status === 'sent')).toBe(true);
     expect(new Set(envelopeCalls.map((e) => e.query.user_id)).size).toBe(account.members.length);
+    const done = await json(await t.request(url({ limit: '1' })));
+    expect(done.sync_status[0]).toMatchObject({
+      status: 'completed',
+      synced_through: dayOf(clock),
+      progress: { users_total: account.members.length, users_done: account.members.length },
+    });
   });
 
-  it('does not re-scan history on the next call (only today is read live)', async () => {
+  it('does not call DocuSign again for stored days (the current day is not counted until it ends)', async () => {
     t.sim.log.clear();
-    const today = dayOf(clock);
     await allRows({ period_start: dayOf(clock - 100 * DAY), period_end: dayOf(clock - DAY) });
+    await allRows({ period_start: dayOf(clock - 10 * DAY), period_end: dayOf(clock) });
     expect(t.sim.log.count(isEnvelopeList)).toBe(0);
-    await allRows({ period_start: dayOf(clock - 10 * DAY), period_end: today });
-    const calls = t.sim.log.filter(isEnvelopeList);
-    expect(calls.length).toBeGreaterThan(0);
-    expect(calls.every((e) => e.query.from_date === `${today}T00:00:00.000Z`)).toBe(true);
   });
 
   it('lists idle users with zeros and is_active false, and active ones with true', async () => {
@@ -198,6 +230,7 @@ describe('GET /unified/user-directory/utilization', () => {
   });
 
   it('is readable on a read connection (utilization only reads)', async () => {
+    await firstSync(readOnly);
     const res = await t.request(
       `/unified/user-directory/utilization?integrated_account_id=${readOnly}&period_start=${dayOf(clock - DAY)}&period_end=${dayOf(clock - DAY)}`,
     );
@@ -228,11 +261,9 @@ describe('utilization daily job', () => {
     };
     const job = createUtilizationSync({
       db: t.db,
-      upstream: t.app.services.upstream,
       now,
-      holder: 'test-job',
+      jobs: t.app.services.utilization,
       intervalMs: 60_000,
-      logger: t.logger,
     });
     clock += DAY;
     await sendOneEnvelope();
@@ -240,7 +271,7 @@ describe('utilization daily job', () => {
     await sendOneEnvelope();
     t.sim.log.clear();
     const result = await job.runOnce();
-    expect(result).toMatchObject({ synced: 2, failed: 0 }); // both connections
+    expect(result).toMatchObject({ completed: 2, failed: 0 }); // both connections
     const envelopeCalls = t.sim.log.filter(isEnvelopeList);
     expect(envelopeCalls.length).toBeGreaterThan(0);
     // Only the two days since the last sync were fetched, not the history again.
@@ -254,31 +285,130 @@ describe('utilization daily job', () => {
     expect(rows[0].envelopes_sent).toBeGreaterThanOrEqual(1);
     expect(t.sim.log.count(isEnvelopeList)).toBe(0);
     // A second run the same day has nothing to do.
-    expect(await job.runOnce()).toMatchObject({ synced: 0 });
+    expect(await job.runOnce()).toMatchObject({ completed: 0 });
   });
 });
 
-describe('utilization sync in several processes', () => {
-  it('lets one process sync an account while another sees it busy, and fetches the history once', async () => {
-    const fresh = await t.connect();
-    const row = await getIntegratedAccount(t.db, t.environmentId, fresh);
-    const target = coveredAccounts(row)[0]!;
-    const processDeps = (holder: string) => ({ db: t.db, upstream: t.app.services.upstream, now, holder });
+describe('utilization sync job', () => {
+  const fresh = async () => {
+    const id = await t.connect();
+    const row = await getIntegratedAccount(t.db, t.environmentId, id);
+    return { id, row, target: coveredAccounts(row)[0]! };
+  };
+
+  it('runs once across processes: one syncs, the other finds it busy, and the history is fetched once', async () => {
+    const { id, row, target } = await fresh();
     t.sim.log.clear();
     const outcomes = await Promise.all([
-      syncAccount(processDeps('process-a'), row, target),
-      syncAccount(processDeps('process-b'), row, target),
+      runner('process-a').run(row, target),
+      runner('process-b').run(row, target),
     ]);
-    // Exactly one syncs; the other either finds the lease held (busy) or, if the first already finished by the
-    // time it asks (a real PostgreSQL pool can order it so), finds the account up to date.
-    expect(outcomes.filter((outcome) => outcome === 'synced')).toHaveLength(1);
-    expect(outcomes.filter((outcome) => outcome !== 'synced')).toEqual([
+    // Exactly one syncs; the other finds the lease held (busy) or, if the first already finished, nothing to do.
+    expect(outcomes.filter((outcome) => outcome === 'completed')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome !== 'completed')).toEqual([
       expect.stringMatching(/^(busy|up_to_date)$/),
     ]);
-    // One users list and one envelope list per user: the history was fetched once.
     expect(t.sim.log.count(isEnvelopeList)).toBe(account.members.length);
-    const state = await readSyncState(t.db, fresh, target.id);
+    const state = await readSyncState(t.db, id, target.id);
     expect(state).toMatchObject({ syncedThrough: dayOf(clock), leaseUntil: null, leaseHolder: null });
-    expect(await syncAccount(processDeps('process-b'), row, target)).toBe('up_to_date');
+    expect(await runner('process-b').run(row, target)).toBe('up_to_date');
+  });
+
+  it('runs once within a process: a second start joins the run instead of taking over its own lease', async () => {
+    const { row, target } = await fresh();
+    const jobs = runner('process-c');
+    t.sim.log.clear();
+    const first = jobs.run(row, target);
+    const second = jobs.run(row, target);
+    expect(second).toBe(first);
+    expect(jobs.isRunning(row, target)).toBe(true);
+    expect(await first).toBe('completed');
+    expect(t.sim.log.count(isEnvelopeList)).toBe(account.members.length);
+  });
+
+  it('resumes after a crash from its checkpoint, in another process once the lease expires', async () => {
+    const { id, row, target } = await fresh();
+    t.sim.log.clear();
+    // Process D dies after a few calls: its next wait never ends, and its lease is left behind.
+    let calls = 0;
+    const dying = runner('process-d', {
+      sleep: (ms: number) => {
+        calls++;
+        if (calls > 6) return new Promise<void>(() => {});
+        clock += ms;
+        return Promise.resolve();
+      },
+    });
+    void dying.run(row, target);
+    await vi.waitFor(() => expect(calls).toBeGreaterThan(6));
+    const crashed = (await readSyncState(t.db, id, target.id))!;
+    expect(crashed).toMatchObject({ jobStatus: 'running', leaseHolder: 'process-d', syncedThrough: null });
+    const done = crashed.jobNextUser;
+    expect(done).toBeGreaterThan(0);
+    // Another process cannot take the account while the lease lasts, then resumes after it expires.
+    expect(await runner('process-e').run(row, target)).toBe('busy');
+    clock += 10 * 60_000;
+    const before = t.sim.log.count(isEnvelopeList);
+    expect(await runner('process-e').run(row, target)).toBe('completed');
+    const resumedCalls = t.sim.log.count(isEnvelopeList) - before;
+    // Users before the checkpoint were not read again (the user being read at the crash is).
+    expect(resumedCalls).toBe(account.members.length - done);
+    const state = await readSyncState(t.db, id, target.id);
+    expect(state).toMatchObject({ jobStatus: 'completed', syncedThrough: dayOf(clock) });
+    const res = await t.request(
+      `/unified/user-directory/utilization?integrated_account_id=${id}&period_start=${dayOf(clock - 300 * DAY)}&period_end=${dayOf(clock - DAY)}&limit=500`,
+    );
+    const body = await json(res);
+    const want = expected(dayOf(clock - 300 * DAY), dayOf(clock - DAY));
+    for (const r of body.result) expect(r.envelopes_sent).toBe(want.get(r.user_id)!.sent);
+  });
+
+  it('on shutdown keeps its checkpoint and gives the lease back, so the next process resumes at once', async () => {
+    const { id, row, target } = await fresh();
+    let calls = 0;
+    let closing: Promise<void> | undefined;
+    const stopping = runner('process-g', {
+      sleep: async (ms: number) => {
+        clock += ms;
+        if (++calls === 5) closing = stopping.close();
+      },
+    });
+    expect(await stopping.run(row, target)).toBe('interrupted');
+    await closing;
+    const state = (await readSyncState(t.db, id, target.id))!;
+    expect(state).toMatchObject({ jobStatus: 'running', leaseHolder: null, leaseUntil: null });
+    expect(state.jobNextUser).toBeGreaterThan(0);
+    expect(await runner('process-h').run(row, target)).toBe('completed');
+  });
+
+  it('stops at its page bound when DocuSign never ends its paging, says so, and keeps only distinct users', async () => {
+    const { id, row, target } = await fresh();
+    const upstream = t.app.services.upstream;
+    // A spec-legal but endless users list: a non-numeric totalSetSize, a nextUri on every page, the same page again.
+    const endless: UpstreamClient = {
+      ...upstream,
+      json: async <T>(req: Parameters<UpstreamClient['json']>[0]) => {
+        const isUsers = new URL(req.url).pathname.endsWith('/users');
+        const body = await upstream.json<Record<string, unknown>>(
+          isUsers ? { ...req, url: String(req.url).replace(/start_position=\d+/, 'start_position=0') } : req,
+        );
+        return (isUsers ? { ...body, totalSetSize: 'many', nextUri: '/users?start_position=1' } : body) as T;
+      },
+    };
+    const jobs = runner('process-f', { upstream: endless, limits: { maxPages: 40 } });
+    expect(await jobs.run(row, target)).toBe('stopped');
+    const state = await readSyncState(t.db, id, target.id);
+    expect(jobs.status(target.id, state)).toMatchObject({
+      status: 'stopped',
+      reason: 'page_limit',
+      progress: { pages_read: 40 },
+    });
+    const users = await listedUserIds(t.db, id, target.id);
+    expect(users.length).toBeLessThanOrEqual(account.members.length);
+    expect(new Set(users).size).toBe(users.length);
+    // The API says so too, with what was read (a stopped first sync answers 200, not 202 forever).
+    const res = await t.request(`/unified/user-directory/utilization?integrated_account_id=${id}`);
+    expect(res.status).toBe(200);
+    expect((await json(res)).sync_status[0]).toMatchObject({ status: 'stopped', reason: 'page_limit' });
   });
 });

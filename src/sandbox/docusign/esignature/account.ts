@@ -86,6 +86,7 @@ export function registerAccountRoutes(app: Hono<SimEnv>, sim: SimContext): void 
         includedSeats: String(p.includedSeats),
         currencyCode: p.currencyCode,
         planStartDate: iso(p.planStartMs),
+        renewalDate: iso(p.renewalMs),
         renewalStatus: 'auto',
         canUpgrade: 'true',
         isDowngrade: 'false',

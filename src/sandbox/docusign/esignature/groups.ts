@@ -35,6 +35,7 @@ function profileView(
     permissionProfileName: p.permissionProfileName,
     modifiedDateTime: iso(p.modifiedMs),
     userCount: include.has('user_count') ? String(members.length) : undefined,
+    settings: { ...p.settings },
   });
 }
 
