@@ -128,7 +128,8 @@ describe('mappings/docusign/user-directory/licenses.yaml', () => {
   it('maps the account seats to one license', () => {
     const page = list.readPage(account, 0);
     expect(page).toMatchObject({ total: 1, nextOffset: null });
-    expect(list.mapRecord(page.items[0], { ...ctx, related: { plan } })).toEqual({
+    const during = Date.parse('2024-06-01T00:00:00Z');
+    expect(list.mapRecord(page.items[0], { ...ctx, related: { plan }, now: during })).toEqual({
       id: 'e8f1a2b3-c4d5-4e6f-a7b8-c9d0e1f2a3b4',
       name: 'Business Pro',
       description: 'business',
@@ -143,6 +144,15 @@ describe('mappings/docusign/user-directory/licenses.yaml', () => {
       end_date: '2024-12-31T23:59:59.000Z',
       account_id: ACCOUNT,
     });
+  });
+
+  it('takes the license status from the plan dates: pending before the start, expired after the end', () => {
+    const record = list.readPage(account, 0).items[0];
+    const at = (iso: string) =>
+      list.mapRecord(record, { ...ctx, related: { plan }, now: Date.parse(iso) }).status;
+    expect(at('2023-06-01T00:00:00Z')).toBe('pending');
+    expect(at('2024-06-01T00:00:00Z')).toBe('active');
+    expect(at('2025-02-01T00:00:00Z')).toBe('expired');
   });
 
   it('marks a free plan unpaid, a suspended account suspended, and a missing plan price null', () => {
