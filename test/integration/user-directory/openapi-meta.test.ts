@@ -79,7 +79,7 @@ describe('GET /meta', () => {
     expect(methods).toMatchObject({
       users: ['close', 'create', 'delete', 'get', 'list', 'transfer-envelopes', 'update'],
       roles: ['get', 'list'],
-      groups: ['create', 'delete', 'list', 'update'],
+      groups: ['create', 'delete', 'get', 'list', 'update'],
       licenses: ['list'],
       billing: ['list'],
       utilization: ['list'],
