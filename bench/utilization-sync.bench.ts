@@ -15,12 +15,9 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
-import { createApiKey, ensureEnvironment } from '../src/api-keys/api-keys';
-import { createApp } from '../src/app';
-import { migrate } from '../src/db/migrate';
 import { openDatabase } from '../src/db/open';
-import { createJsonLogger } from '../src/http/logger';
 import { createDocusignSimulator } from '../src/sandbox/docusign';
+import { createBenchGateway } from './harness/bench-gateway';
 
 const MB = 1024 * 1024;
 
@@ -87,36 +84,11 @@ export async function runUtilizationSyncBench(
   };
 
   const database = await openDatabase({ pgliteDir: 'memory' });
-  await migrate(database.db);
-  await ensureEnvironment(database.db, 'env_bench', 'bench');
-  const { key } = await createApiKey(database.db, { environmentId: 'env_bench', name: 'bench' });
-  const app = createApp({
-    config: {
-      publicUrl: 'http://127.0.0.1',
-      bodyLimitBytes: 1024 * 1024,
-      rateLimit: { requests: 1e9, windowSeconds: 10 },
-    },
-    db: database.db,
-    logger: createJsonLogger('warn'),
-    secrets: {
-      encryptionKeys: `bench1:${Buffer.alloc(32, 3).toString('base64')}`,
-      signingSecret: 'bench-signing-secret-0123456789abcdef',
-    },
-    docusign: {
-      defaultEnvironment: 'sandbox',
-      environments: {
-        sandbox: {
-          oauthBase: sim.origin,
-          adminBase: `${sim.origin}/management`,
-          clientId: sim.defaults.clientId,
-          clientSecret: sim.defaults.clientSecret,
-        },
-      },
-    },
-    fetch: upstreamFetch,
-    now,
-    sleep,
-  });
+  const { app, key } = await createBenchGateway(
+    database.db,
+    { origin: sim.origin, clientId: sim.defaults.clientId, clientSecret: sim.defaults.clientSecret },
+    { fetch: upstreamFetch, now, sleep },
+  );
   const server = await new Promise<{ origin: string; close: () => Promise<void> }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
       // Longer than any pause between probes, so a kept-alive connection is never closed under a probe.

@@ -9,17 +9,14 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createApiKey, ensureEnvironment } from '../../src/api-keys/api-keys';
-import { createApp } from '../../src/app';
-import { migrate } from '../../src/db/migrate';
 import { openDatabase } from '../../src/db/open';
-import { createJsonLogger } from '../../src/http/logger';
 import { BatchingRateLimitStore } from '../../src/http/rate-limit-batching';
 import { PostgresRateLimitStore } from '../../src/http/rate-limit-postgres';
 import { createDocusignSimulator } from '../../src/sandbox/docusign';
 import { createNodeFetch } from '../../src/upstream/node-fetch';
 import { type BareConnectOptions, startBareConnectInbound } from './bare-connect-inbound';
 import { startBareSigningRequests } from './bare-signing-requests';
+import { createBenchGateway } from './bench-gateway';
 import { frozenGets } from './frozen-upstream';
 import type {
   ChildMessage,
@@ -102,33 +99,8 @@ async function startGateway(o: GatewayOptions) {
   // `src/server.ts` runs with `DATABASE_URL`.
   const databaseUrl = process.env.BENCH_DATABASE_URL;
   const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { pgliteDir: 'memory' });
-  await migrate(database.db);
-  await ensureEnvironment(database.db, 'env_bench', 'bench');
-  const { key } = await createApiKey(database.db, { environmentId: 'env_bench', name: 'bench' });
   const upstreamFetch = createNodeFetch();
-  const app = createApp({
-    config: {
-      publicUrl: 'http://127.0.0.1',
-      bodyLimitBytes: 1024 * 1024,
-      rateLimit: { requests: 1e9, windowSeconds: 10 },
-    },
-    db: database.db,
-    logger: createJsonLogger('warn'),
-    secrets: {
-      encryptionKeys: `bench1:${Buffer.alloc(32, 3).toString('base64')}`,
-      signingSecret: 'bench-signing-secret-0123456789abcdef',
-    },
-    docusign: {
-      defaultEnvironment: 'sandbox',
-      environments: {
-        sandbox: {
-          oauthBase: o.sim.origin,
-          adminBase: `${o.sim.origin}/management`,
-          clientId: o.sim.clientId,
-          clientSecret: o.sim.clientSecret,
-        },
-      },
-    },
+  const { app, key } = await createBenchGateway(database.db, o.sim, {
     fetch: upstreamFetch.fetch,
     rateLimitStore: databaseUrl
       ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
