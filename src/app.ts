@@ -56,6 +56,7 @@ import { registerUserDirectory } from './routes/unified/user-directory';
 import { registerWebhookSubscriptions } from './routes/webhook-subscriptions';
 import { DEVELOPMENT_ENVIRONMENT } from './startup/bootstrap';
 import { createUpstreamClient, type UpstreamClientDeps } from './upstream/client';
+import type { NodeBodyPassage } from './upstream/node-body';
 import { createUtilizationJobs, type SyncLimits } from './utilization/sync-job';
 import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from './webhooks/retry-schedule';
 import type { SubscriberUrlPolicy } from './webhooks/subscriber-url';
@@ -87,6 +88,8 @@ export interface AppDeps {
   now?: () => number;
   /** The fetch every DocuSign call uses (Node: undici with keep-alive; tests: the simulator). */
   fetch?: typeof fetch;
+  /** Node: large downloads through the proxy and `download` as Node streams, socket to socket. */
+  nodeBodies?: NodeBodyPassage;
   /** Retry/timeout/budget settings of the upstream client (tests shorten the waits). */
   upstream?: UpstreamClientDeps['config'];
   /** Sleep used between upstream retries (tests pass an instant one). */
@@ -168,9 +171,12 @@ export function createApp(deps: AppDeps) {
   registerLinkTokens(app, services.connections);
   registerConnectPages(app, services.connections, deps.config.application ?? { name: 'An application' });
   registerIntegratedAccounts(app, services.connections, services.cursorKey);
-  registerProxy(app, services.connections, { maxBodyBytes: deps.config.bodyLimitBytes });
+  registerProxy(app, services.connections, {
+    maxBodyBytes: deps.config.bodyLimitBytes,
+    nodeBodies: deps.nodeBodies,
+  });
   registerUserDirectory(app, services.unified);
-  registerSigningRequests(app, services.unified);
+  registerSigningRequests(app, services.unified, deps.nodeBodies);
   registerDocuments(app, services.unified);
   registerDocumentFields(app, services.unified);
   registerTemplates(app, services.unified);
@@ -232,6 +238,7 @@ function createServices(deps: AppDeps, logger: Logger, now: () => number) {
   });
   const upstream = createUpstreamClient({
     fetch: fetchImpl,
+    fetchKeepingNodeBody: deps.nodeBodies?.fetch,
     now,
     sleep: deps.sleep,
     config: deps.upstream,

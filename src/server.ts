@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     secrets,
     docusign,
     fetch: upstreamFetch.fetch,
+    nodeBodies: upstreamFetch.nodeBodies,
     upstream: { budget: config.docusignPacing },
     docsScript: readDocsScript,
     resolveHost: resolveHostAddresses,

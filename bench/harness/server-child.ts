@@ -102,6 +102,7 @@ async function startGateway(o: GatewayOptions) {
   const upstreamFetch = createNodeFetch();
   const { app, key } = await createBenchGateway(database.db, o.sim, {
     fetch: upstreamFetch.fetch,
+    nodeBodies: upstreamFetch.nodeBodies,
     rateLimitStore: databaseUrl
       ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
       : undefined,

@@ -14,18 +14,22 @@ import {
   type UnifiedDeps,
 } from '../unified/execute';
 import { upstreamErrorFromParts } from '../upstream/errors';
+import { NodeStreamBody } from '../upstream/node-body';
 
 /** The headers of DocuSign's answer that describe the file; everything else stays DocuSign's business. */
 const FILE_HEADERS = ['content-type', 'content-disposition', 'content-length'] as const;
 
 /** The file and the headers to answer with. */
 export interface DownloadedFile {
-  body: ReadableStream<Uint8Array> | Uint8Array | null;
+  /** A `NodeStreamBody` only when the caller asked for one (`nodeBody`). */
+  body: ReadableStream<Uint8Array> | Uint8Array | NodeStreamBody | null;
   headers: Record<string, string>;
 }
 
 async function errorDetails(body: DownloadedFile['body']): Promise<Record<string, unknown> | undefined> {
   if (body === null) return undefined;
+  // Node bodies are only kept for successful answers.
+  if (body instanceof NodeStreamBody) return undefined;
   const text = await new Response(body).text();
   try {
     const parsed: unknown = JSON.parse(text);
@@ -40,6 +44,7 @@ export async function downloadSigningRequestDocument(
   deps: UnifiedDeps,
   caller: UnifiedCaller,
   input: { id: string; document: string; accountId: string | undefined },
+  options: { nodeBody: boolean } = { nodeBody: false },
 ): Promise<DownloadedFile> {
   const method = await compiledMethod(deps, caller, 'e-signature', 'signing-requests', 'download');
   const account = selectDocusignAccount(caller.row, input.accountId);
@@ -51,6 +56,7 @@ export async function downloadSigningRequestDocument(
     url: mappedRequestUrl(req, { baseUri: account.base_uri, adminBase: caller.row.adminBase }),
     method: req.method,
     headers: { accept: '*/*' },
+    nodeBody: options.nodeBody,
   });
   if (res.status >= 400) {
     const failure = upstreamErrorFromParts(res.status, res.headers, await errorDetails(res.body));
@@ -58,14 +64,18 @@ export async function downloadSigningRequestDocument(
   }
   if (res.status !== 200) {
     if (res.body instanceof ReadableStream) await res.body.cancel();
+    if (res.body instanceof NodeStreamBody) res.body.stream.destroy();
     throw new ApiError('upstream_error', `DocuSign answered ${res.status} to a document download`);
   }
   const headers: Record<string, string> = {};
-  // fetch has already decoded a compressed body, so DocuSign's length no longer describes the bytes we pass on.
-  const decoded = res.headers.has('content-encoding');
+  // fetch has already decoded a compressed body, so DocuSign's length no longer describes the bytes we pass on;
+  // a Node body is passed on as it came, encoding included.
+  const encoding = res.headers.get('content-encoding');
+  const asCame = res.body instanceof NodeStreamBody;
   for (const name of FILE_HEADERS) {
     const value = res.headers.get(name);
-    if (value !== null && !(decoded && name === 'content-length')) headers[name] = value;
+    if (value !== null && !(encoding && !asCame && name === 'content-length')) headers[name] = value;
   }
+  if (encoding && asCame) headers['content-encoding'] = encoding;
   return { body: res.body, headers };
 }

@@ -8,6 +8,8 @@ export interface GatewayVariables {
   logger: Logger;
   /** Set by API-key auth on protected routes. */
   auth: { environmentId: string; apiKeyId: string };
+  /** The status of a response the handler wrote to the Node socket itself (it returns a placeholder). */
+  sentStatus?: number;
 }
 
 export interface GatewayEnv {

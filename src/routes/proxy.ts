@@ -8,6 +8,7 @@ import { ErrorSchema, errorResponses, type Router } from '../http/openapi';
 import { takeResponseHeaders } from '../http/response-headers';
 import type { UpstreamResponse } from '../upstream/client';
 import { forwardableHeaders } from '../upstream/headers';
+import { type NodeBodyPassage, NodeStreamBody } from '../upstream/node-body';
 import { type ProxyApi, resolveProxyTarget } from '../upstream/proxy-target';
 import { replayableBody } from '../upstream/replayable-body';
 
@@ -82,7 +83,12 @@ const ESIGNATURE_SELECTORS: ReadonlySet<string> = new Set(['integrated_account_i
  * `/proxy/{api}/{path}`: forwards any DocuSign call 1:1 (method, query, body, status, headers) with the
  * connection's token injected, streaming both bodies, through the one upstream client (`send`).
  */
-export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { maxBodyBytes: number }): void {
+export function registerProxy(
+  app: Router,
+  ctx: ConnectionsContext,
+  options: { maxBodyBytes: number; nodeBodies?: NodeBodyPassage },
+): void {
+  const limits = options;
   for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
     // DocuSign takes bodies on DELETE too (e.g. removing recipients), so every method but GET declares one.
     const write = method !== 'get';
@@ -194,7 +200,8 @@ export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { ma
     if (body instanceof ReadableStream && !c.req.raw.headers.has('content-length')) {
       ({ stream: body, exceeded } = limitStream(body, limits.maxBodyBytes));
     }
-    let upstream: UpstreamResponse;
+    const writeNodeBody = options.nodeBodies?.writerFor(c.env);
+    let upstream: UpstreamResponse<NodeStreamBody>;
     try {
       upstream = await ctx.upstream.send({
         integratedAccountId: row.id,
@@ -204,6 +211,7 @@ export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { ma
         headers: forwardableHeaders(c.req.raw.headers, DROP_REQUEST_HEADERS),
         body,
         signal: c.req.raw.signal,
+        nodeBody: writeNodeBody !== undefined,
       });
     } catch (err) {
       if (exceeded()) throw payloadTooLarge(limits.maxBodyBytes);
@@ -212,9 +220,23 @@ export function registerProxy(app: Router, ctx: ConnectionsContext, limits: { ma
     // DocuSign may answer a cut-off body before the transport notices; that answer is not the caller's to see.
     if (exceeded()) {
       if (upstream.body instanceof ReadableStream) await upstream.body.cancel();
+      if (upstream.body instanceof NodeStreamBody) upstream.body.stream.destroy();
       throw payloadTooLarge(limits.maxBodyBytes);
     }
-    return passThrough(upstream, takeResponseHeaders(c));
+    if (upstream.body instanceof NodeStreamBody) {
+      // Node's bytes are DocuSign's as they came (nothing asked for compression), so its length still holds.
+      const headers = Object.assign(
+        forwardableHeaders(upstream.headers, DROP_RESPONSE_HEADERS),
+        takeResponseHeaders(c),
+      );
+      c.set('sentStatus', upstream.status);
+      // A Node body is only asked for when there is a writer.
+      return writeNodeBody!(
+        { status: upstream.status, statusText: upstream.statusText, headers },
+        upstream.body,
+      );
+    }
+    return passThrough({ ...upstream, body: upstream.body }, takeResponseHeaders(c));
   });
 }
 

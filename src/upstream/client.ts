@@ -8,6 +8,7 @@ import {
   upstreamUnavailableError,
 } from './errors';
 import { forwardableHeaders, type HeaderInput } from './headers';
+import { NodeStreamBody, nodeBodyOf } from './node-body';
 
 /** Where the client gets DocuSign access tokens; implemented by the token manager. */
 export interface TokenSource {
@@ -62,6 +63,11 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
   /** Overrides `attemptTimeoutMs` for this call. */
   timeoutMs?: number;
+  /**
+   * The caller writes the body to a Node socket itself: a large successful body may come back as a
+   * `NodeStreamBody` (when the client has a `fetchKeepingNodeBody`) instead of a web stream.
+   */
+  nodeBody?: boolean;
 }
 
 /**
@@ -69,11 +75,12 @@ export interface UpstreamRequest {
  * read (bytes); a larger one stays a stream that holds the account's concurrency slot until it is read to the end
  * or cancelled.
  */
-export interface UpstreamResponse {
+export interface UpstreamResponse<NodeBody = never> {
   status: number;
   statusText: string;
   headers: Headers;
-  body: Uint8Array | ReadableStream<Uint8Array> | null;
+  /** `NodeBody` (a `NodeStreamBody`) only for requests that set `nodeBody`. */
+  body: Uint8Array | ReadableStream<Uint8Array> | NodeBody | null;
 }
 
 /** Bodies up to this size are read before `send` returns: one write downstream, the slot freed at once. */
@@ -81,7 +88,8 @@ export const SMALL_BODY_BYTES = 64 * 1024;
 
 export interface UpstreamClient {
   /** `request` without the Response wrapper: for callers (the proxy) that build their own response. */
-  send(req: UpstreamRequest): Promise<UpstreamResponse>;
+  send(req: UpstreamRequest & { nodeBody: boolean }): Promise<UpstreamResponse<NodeStreamBody>>;
+  send(req: UpstreamRequest & { nodeBody?: false }): Promise<UpstreamResponse>;
   /**
    * Sends the request with retries and returns DocuSign's response. A body over `SMALL_BODY_BYTES` is streamed,
    * not buffered, and the caller must read or cancel it (it holds the account's concurrency slot until then).
@@ -96,6 +104,11 @@ export interface UpstreamClient {
 
 export interface UpstreamClientDeps {
   fetch: typeof fetch;
+  /**
+   * Node: `fetch` that keeps a large successful body as a Node stream (`keepNodeBody`), used for requests that set
+   * `nodeBody` and send no stream.
+   */
+  fetchKeepingNodeBody?: typeof fetch;
   tokens: TokenSource;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -125,15 +138,14 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
   const log = deps.logger;
 
   async function request(req: UpstreamRequest): Promise<Response> {
-    return asResponse(await send(req));
+    return asResponse(await exchange({ ...req, nodeBody: false }, SMALL_BODY_BYTES));
   }
 
-  function send(req: UpstreamRequest): Promise<UpstreamResponse> {
-    return exchange(req, SMALL_BODY_BYTES);
-  }
+  // Only a request that set `nodeBody` can get a NodeStreamBody back, which is what the overloads say.
+  const send = ((req: UpstreamRequest) => exchange(req, SMALL_BODY_BYTES)) as UpstreamClient['send'];
 
   /** `send`, reading bodies of up to `readUpTo` bytes before returning (Infinity: always the whole body). */
-  async function exchange(req: UpstreamRequest, readUpTo: number): Promise<UpstreamResponse> {
+  async function exchange(req: UpstreamRequest, readUpTo: number): Promise<UpstreamResponse<NodeStreamBody>> {
     const method = req.method.toUpperCase();
     const url = typeof req.url === 'string' ? req.url : req.url.toString();
     const budgetKey = req.budgetKey ?? req.integratedAccountId;
@@ -143,6 +155,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
     const deadlineAt = startedAt + config.deadlineMs;
     const attemptTimeout = req.timeoutMs ?? config.attemptTimeoutMs;
     const baseHeaders = forwardableHeaders(req.headers, DROPPED_REQUEST_HEADERS);
+    const fetchFn = (req.nodeBody && replayable && deps.fetchKeepingNodeBody) || deps.fetch;
 
     let attempt = 0;
     let refreshed = false;
@@ -170,7 +183,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
 
         let res: Response;
         try {
-          res = await fetchWithTimeout(deps.fetch, url, method, headers, req.body, timeout, req.signal);
+          res = await fetchWithTimeout(fetchFn, url, method, headers, req.body, timeout, req.signal);
         } catch (err) {
           if (req.signal?.aborted) throw req.signal.reason;
           const failure =
@@ -260,6 +273,13 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
 
         if (res.status >= 500) throw await upstreamErrorFromResponse(res, { redact: sentTokens, now: now() });
 
+        const nodeBody = nodeBodyOf(res);
+        if (nodeBody) {
+          handedOver = true;
+          // A Node stream closes once read to the end, failed or destroyed: the slot comes back then.
+          nodeBody.stream.once('close', release);
+          return { status: res.status, statusText: res.statusText, headers: res.headers, body: nodeBody };
+        }
         const head = await readHead(res, readUpTo);
         const small = head.rest === undefined;
         handedOver = !small;
@@ -284,7 +304,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
     const headers = forwardableHeaders(req.headers, NO_HEADERS);
     headers.accept ??= 'application/json';
     // The whole body is needed anyway: read it as bytes and decode it directly, not through a Response and a stream.
-    const res = await exchange({ ...req, headers }, Number.POSITIVE_INFINITY);
+    const res = await exchange({ ...req, headers, nodeBody: false }, Number.POSITIVE_INFINITY);
     if (res.status < 200 || res.status > 299)
       throw await upstreamErrorFromResponse(asResponse(res), { now: now() });
     const text = res.body instanceof Uint8Array ? textDecoder.decode(res.body) : '';
@@ -304,7 +324,9 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
 
 const textDecoder = new TextDecoder();
 
-function asResponse(res: UpstreamResponse): Response {
+function asResponse(res: UpstreamResponse<NodeStreamBody>): Response {
+  // Only `send` callers that asked for a Node body get one; `request` and `json` never ask.
+  if (res.body instanceof NodeStreamBody) throw new TypeError('a Node stream body cannot become a Response');
   return new Response(res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 

@@ -11,7 +11,7 @@ export function accessLog(logger: Logger, now: () => number) {
     logger.info('request', {
       method: c.req.method,
       path: loggablePath(c.req.path),
-      status: c.res.status,
+      status: c.get('sentStatus') ?? c.res.status,
       duration_ms: Math.round((now() - started) * 100) / 100,
       request_id: c.get('requestId'),
     });

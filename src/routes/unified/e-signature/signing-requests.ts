@@ -24,6 +24,7 @@ import {
 import type { GatewayEnv } from '../../../http/context';
 import { errorResponses, type Router } from '../../../http/openapi';
 import { takeResponseHeaders } from '../../../http/response-headers';
+import { type NodeBodyPassage, NodeStreamBody } from '../../../upstream/node-body';
 import type { UnifiedRouteDeps } from '../deps';
 import {
   CommonQuery,
@@ -127,7 +128,11 @@ function register(app: Router, spec: RouteSpec, handler: Handler): void {
 }
 
 /** Registers the signing-request and signing-request-status routes. */
-export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): void {
+export function registerSigningRequests(
+  app: Router,
+  deps: UnifiedRouteDeps,
+  nodeBodies?: NodeBodyPassage,
+): void {
   registerUnifiedResource(app, deps, {
     model: 'e-signature',
     resource: 'signing-request-statuses',
@@ -392,11 +397,19 @@ export function registerSigningRequests(app: Router, deps: UnifiedRouteDeps): vo
         'read',
         'downloading (signing requests)',
       );
-      const file = await downloadSigningRequestDocument(deps, caller, {
-        id: id(c),
-        document: q.document,
-        accountId: q.account_id,
-      });
+      const writeNodeBody = nodeBodies?.writerFor(c.env);
+      const file = await downloadSigningRequestDocument(
+        deps,
+        caller,
+        { id: id(c), document: q.document, accountId: q.account_id },
+        { nodeBody: writeNodeBody !== undefined },
+      );
+      if (file.body instanceof NodeStreamBody) {
+        c.set('sentStatus', 200);
+        const headers = { ...file.headers, ...takeResponseHeaders(c) };
+        // A Node body is only asked for when there is a writer.
+        return writeNodeBody!({ status: 200, statusText: 'OK', headers }, file.body);
+      }
       return new Response(file.body, {
         status: 200,
         headers: { ...file.headers, ...takeResponseHeaders(c) },
