@@ -37,7 +37,11 @@ const byteAt = (offset: number) => Math.floor(offset / CHUNK) & 0xff;
 
 /** Writes bytes [from, to) of the document with Node's backpressure, counting what DocuSign has sent. */
 function serveDocument(res: ServerResponse, from: number, to: number, cutAt = to): void {
-  const download: Download = { produced: 0, finished: false, closed: new Promise((r) => res.once('close', r)) };
+  const download: Download = {
+    produced: 0,
+    finished: false,
+    closed: new Promise((r) => res.once('close', r)),
+  };
   downloads.push(download);
   res.once('finish', () => {
     download.finished = true;
