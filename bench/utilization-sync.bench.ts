@@ -10,11 +10,20 @@
  * DocuSign time ("virtual") is what the pacing dictates, while the wall time is what the machine needs for the work.
  * Calls per hour and per 30 s are counted on the shared clock by the simulator, which keeps DocuSign's real limits.
  *
+ * The gateway keeps its embedded PGlite in a temporary data directory, as `npm start` does (`BENCH_PGLITE=memory`:
+ * in memory, so the stored rows and PGlite's write-ahead log count in its RSS).
+ *
  * Run alone with `npx tsx --expose-gc bench/utilization-sync.bench.ts` (add `USERS=…` `ENVELOPES=…` to scale;
  * `BENCH_CPU_PROF=gateway` writes the gateway's CPU profile to `.bench-profiles/gateway`).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startSimAndGateway } from './harness/children';
+import type { ChildMessage } from './harness/protocol';
+
+const MB = 1024 * 1024;
 
 export interface UtilizationSyncResult {
   seedMs: number;
@@ -45,6 +54,10 @@ function maxInWindow(times: number[], windowMs: number): number {
 export async function runUtilizationSyncBench(
   scale = { users: 5_000, envelopes: 200_000, templates: 500, groups: 10 },
 ): Promise<UtilizationSyncResult> {
+  // The gateway's database as `npm start` keeps it: embedded PGlite in a data directory (`BENCH_PGLITE=memory`: in
+  // memory, where every stored row and the write-ahead log count in the gateway's RSS).
+  const inMemory = process.env.BENCH_PGLITE === 'memory';
+  const pgliteDir = inMemory ? undefined : await mkdtemp(join(tmpdir(), 'utilization-bench-'));
   const t0 = performance.now();
   const { sim, gateway } = await startSimAndGateway(
     {
@@ -55,7 +68,7 @@ export async function runUtilizationSyncBench(
       jwtAccessTokenTtlSeconds: 10 * 86_400,
     },
     // One account, as a seat review would connect it (the secondary account is small and would only add calls).
-    { primaryAccountOnly: true },
+    { primaryAccountOnly: true, ...(pgliteDir ? { pgliteDir: join(pgliteDir, 'pglite') } : {}) },
   );
   const seedMs = sim.info.seedMs;
   process.stderr.write(
@@ -65,6 +78,12 @@ export async function runUtilizationSyncBench(
   const auth = { authorization: `Bearer ${apiKey}` };
 
   await sim.ask({ cmd: 'calls', clear: true }, 'calls');
+  const memoryOf = async () => {
+    const m = await gateway.ask({ cmd: 'memory' }, 'memory');
+    if (m.type !== 'memory') throw new Error('unexpected answer');
+    return m;
+  };
+  const memoryBefore = await memoryOf();
   const rss = await gateway.trackRss();
   const clockOf = async () => {
     const res = await fetch(`${sim.info.origin}/__sandbox/clock`);
@@ -122,6 +141,13 @@ export async function runUtilizationSyncBench(
   await probe;
   clearInterval(progress);
   const { growthMb: rssGrowthMb, baselineMb } = await rss.stop();
+  // What is still referenced after the job (forced GCs): JS heap, and buffers (PGlite's WASM memory and, in memory,
+  // its files).
+  const memoryAfter = await memoryOf();
+  const grew = (key: keyof Omit<Extract<ChildMessage, { type: 'memory' }>, 'type'>) => {
+    const mb = (memoryAfter[key] - memoryBefore[key]) / MB;
+    return `${mb >= 0 ? '+' : ''}${mb.toFixed(0)} MB`;
+  };
   const done = await fetch(utilization, { headers: auth });
   const body = (await done.json()) as { sync_status: { synced_through: string | null }[] };
   // Hours of DocuSign time may cross midnight: then the next day's job is already running, which is fine.
@@ -138,11 +164,14 @@ export async function runUtilizationSyncBench(
   const simRssMb = await sim.rssMb();
   await gateway.stop();
   await sim.stop();
+  if (pgliteDir) await rm(pgliteDir, { recursive: true, force: true });
   const line =
     `utilization-sync: ${scale.users} users / ${scale.envelopes} envelopes (seeded in ${(seedMs / 1000).toFixed(1)} s): ` +
     `first sync ${(wallMs / 1000).toFixed(1)} s wall (${virtualHours.toFixed(2)} h of DocuSign time at the job's pace), ` +
     `${calls} DocuSign calls, max ${maxPerHour}/hour and ${maxPer30s}/30 s, ${rateLimited} answered 429; ` +
-    `gateway peak RSS growth ${rssGrowthMb.toFixed(0)} MB (from ${baselineMb.toFixed(0)} MB; simulator process ${simRssMb.toFixed(0)} MB); ` +
+    `gateway (PGlite ${inMemory ? 'in memory' : 'in a data directory'}) peak RSS growth ${rssGrowthMb.toFixed(0)} MB ` +
+    `(from ${baselineMb.toFixed(0)} MB; after the job and GC: heap ${grew('heapUsed')}, array buffers ${grew('arrayBuffers')}, ` +
+    `RSS ${grew('rss')}; simulator process ${simRssMb.toFixed(0)} MB); ` +
     `${probes} concurrent requests (${probeErrors} failed), slowest ${maxProbeMs.toFixed(0)} ms ` +
     `(${[...slowestByPath].map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')})`;
   return {

@@ -125,7 +125,7 @@ export async function startChild<Info>(role: string, options: unknown): Promise<
  */
 export async function startSimAndGateway(
   sim: Omit<SimOptions, 'publicKeyPem'>,
-  gateway: { primaryAccountOnly?: boolean } = {},
+  gateway: { primaryAccountOnly?: boolean; pgliteDir?: string } = {},
 ): Promise<{ sim: Child<SimInfo>; gateway: Child<GatewayInfo> }> {
   const pair = await generateKeyPair('RS256', { extractable: true });
   const publicKeyPem = await exportSPKI(pair.publicKey);
@@ -135,6 +135,7 @@ export async function startSimAndGateway(
     sim: simChild.info,
     privateKeyPem,
     ...(gateway.primaryAccountOnly ? { accountId: simChild.info.accountId } : {}),
+    ...(gateway.pgliteDir ? { pgliteDir: gateway.pgliteDir } : {}),
     sharedClock: sim.sharedClock,
   } satisfies GatewayOptions);
   if (sim.sharedClock) {

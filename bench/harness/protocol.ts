@@ -47,6 +47,8 @@ export interface GatewayOptions {
    * defaults, since the pacing is what is measured.
    */
   sharedClock?: boolean;
+  /** Embedded PGlite in this directory (as `npm start` runs it) instead of in memory; `BENCH_DATABASE_URL` wins. */
+  pgliteDir?: string;
 }
 
 export interface GatewayInfo {
@@ -67,6 +69,8 @@ export type ChildRequest =
   | { cmd: 'clock-set'; seq: number }
   /** Simulator: the eSignature API calls received so far (shared-clock ms) and how many answered 429; `clear` empties. */
   | { cmd: 'calls'; clear?: boolean }
+  /** Memory of the child after forced GCs, answered `memory`. */
+  | { cmd: 'memory' }
   /** Gateway: answered `idle` once no utilization sync job runs. */
   | { cmd: 'idle' }
   | { cmd: 'stop' };
@@ -81,4 +85,5 @@ export type ChildMessage =
   | { type: 'clock-skip'; skippedMs: number; seq: number }
   | { type: 'clock-set'; seq: number }
   | { type: 'calls'; times: number[]; rateLimited: number }
-  | { type: 'idle' };
+  | { type: 'idle' }
+  | { type: 'memory'; rss: number; heapUsed: number; external: number; arrayBuffers: number };

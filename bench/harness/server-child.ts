@@ -138,7 +138,9 @@ async function startGateway(o: GatewayOptions) {
   // `BENCH_DATABASE_URL`: PostgreSQL instead of in-memory PGlite, with the per-key limit shared through it, as
   // `src/server.ts` runs with `DATABASE_URL`.
   const databaseUrl = process.env.BENCH_DATABASE_URL;
-  const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { pgliteDir: 'memory' });
+  const database = await openDatabase(
+    databaseUrl ? { url: databaseUrl } : { pgliteDir: o.pgliteDir ?? 'memory' },
+  );
   const upstreamFetch = createNodeFetch();
   // The shared clock: real time plus what the gateway's waits skipped; a wait returns once the simulator has it too.
   let skippedMs = 0;
@@ -380,6 +382,12 @@ async function main(): Promise<void> {
       send({ type: 'rss', baseline, peak, now: value });
     } else if (m.cmd === 'rss') {
       send({ type: 'rss', baseline: 0, peak: 0, now: process.memoryUsage().rss });
+    } else if (m.cmd === 'memory') {
+      globalThis.gc?.();
+      await new Promise((r) => setTimeout(r, 50));
+      globalThis.gc?.();
+      const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+      send({ type: 'memory', rss, heapUsed, external, arrayBuffers });
     } else if (m.cmd === 'cpu') {
       const cpu = process.cpuUsage();
       send({ type: 'cpu', micros: cpu.user + cpu.system });
