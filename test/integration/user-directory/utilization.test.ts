@@ -25,8 +25,9 @@ beforeAll(async () => {
     sim: {
       now,
       scale: { users: 12, envelopes: 90, templates: 12, groups: 2 },
-      // Days pass in the job test; a token that outlives them keeps the test off the JWT re-grant path, which
-      // deadlocks on PGlite (reported to the lead: the re-grant reads credentials outside the locking transaction).
+      // Days pass in the job test; a token that outlives them keeps these tests about the job itself. The JWT
+      // re-grant inside the job (reported to deadlock on PGlite; not reproduced) has its own test:
+      // utilization-jwt-regrant.test.ts.
       jwtAccessTokenTtlSeconds: 10 * 86_400,
     },
     // The gateway's waits (upstream budget, retries) advance the fake clock instead of spinning on a frozen one.
