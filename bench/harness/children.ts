@@ -27,6 +27,11 @@ export interface Child<Info> {
   trackRss(options?: {
     live?: boolean;
   }): Promise<{ stop(): Promise<{ baselineMb: number; peakMb: number; growthMb: number }> }>;
+  /** Sends a request and waits for the first message of type `answer`. */
+  ask(request: ChildRequest, answer: ChildMessage['type']): Promise<ChildMessage>;
+  /** Calls `handler` with every message the child sends. */
+  onMessage(handler: (message: ChildMessage) => void): void;
+  send(request: ChildRequest): void;
   stop(): Promise<void>;
 }
 
@@ -96,6 +101,13 @@ export async function startChild<Info>(role: string, options: unknown): Promise<
         },
       };
     },
+    ask: (request, answer) => ask(child, request, answer),
+    onMessage: (handler) => {
+      child.on('message', handler);
+    },
+    send: (request) => {
+      child.send(request);
+    },
     stop: async () => {
       child.removeAllListeners('exit');
       const exited = new Promise((r) => child.once('exit', r));
@@ -106,17 +118,33 @@ export async function startChild<Info>(role: string, options: unknown): Promise<
   };
 }
 
-/** A simulator server and a gateway server connected to it through the JWT grant. */
+/**
+ * A simulator server and a gateway server connected to it through the JWT grant. With `sim.sharedClock` the gateway's
+ * waits move the simulator's clock too: each `clock-skip` of the gateway is set on the simulator before the gateway's
+ * wait returns, so both see the same time at every DocuSign call.
+ */
 export async function startSimAndGateway(
   sim: Omit<SimOptions, 'publicKeyPem'>,
+  gateway: { primaryAccountOnly?: boolean; pgliteDir?: string } = {},
 ): Promise<{ sim: Child<SimInfo>; gateway: Child<GatewayInfo> }> {
   const pair = await generateKeyPair('RS256', { extractable: true });
   const publicKeyPem = await exportSPKI(pair.publicKey);
   const privateKeyPem = await exportPKCS8(pair.privateKey);
   const simChild = await startChild<SimInfo>('sim', { ...sim, publicKeyPem } satisfies SimOptions);
-  const gateway = await startChild<GatewayInfo>('gateway', {
+  const gatewayChild = await startChild<GatewayInfo>('gateway', {
     sim: simChild.info,
     privateKeyPem,
+    ...(gateway.primaryAccountOnly ? { accountId: simChild.info.accountId } : {}),
+    ...(gateway.pgliteDir ? { pgliteDir: gateway.pgliteDir } : {}),
+    sharedClock: sim.sharedClock,
   } satisfies GatewayOptions);
-  return { sim: simChild, gateway };
+  if (sim.sharedClock) {
+    gatewayChild.onMessage((m) => {
+      if (m.type === 'clock-skip') simChild.send({ cmd: 'clock', skippedMs: m.skippedMs, seq: m.seq });
+    });
+    simChild.onMessage((m) => {
+      if (m.type === 'clock-set') gatewayChild.send({ cmd: 'clock-set', seq: m.seq });
+    });
+  }
+  return { sim: simChild, gateway: gatewayChild };
 }

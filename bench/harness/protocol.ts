@@ -12,6 +12,14 @@ export interface SimOptions {
    * upstream, is the bottleneck; `sim` (default): the live simulator, end to end.
    */
   upstream?: 'static' | 'sim';
+  /**
+   * Seed the primary account at this scale (its envelopes keep their seeded owners), with DocuSign's real rate limits
+   * and the JWT access token lifetime given (utilization bench), instead of the load benches' setup.
+   */
+  scale?: { users: number; envelopes: number; templates: number; groups: number };
+  jwtAccessTokenTtlSeconds?: number;
+  /** The simulator's clock is real time plus what the gateway's waits skipped, set over IPC (`clock`). */
+  sharedClock?: boolean;
 }
 
 export interface SimInfo {
@@ -24,11 +32,23 @@ export interface SimInfo {
   userId: string;
   /** eSignature path (after the account) of the large document, when `documentBytes` was set. */
   documentPath?: string;
+  /** How long seeding the data took, ms. */
+  seedMs: number;
 }
 
 export interface GatewayOptions {
   sim: SimInfo;
   privateKeyPem: string;
+  /** Connect this one account (default: all accounts of the user). */
+  accountId?: string;
+  /**
+   * Waits of the gateway (job pacing, the upstream budget, retries) advance the clock it shares with the simulator
+   * (`clock-skip` to the bench, which sets the simulator's) instead of sleeping; the upstream budget keeps its
+   * defaults, since the pacing is what is measured.
+   */
+  sharedClock?: boolean;
+  /** Embedded PGlite in this directory (as `npm start` runs it) instead of in memory; `BENCH_DATABASE_URL` wins. */
+  pgliteDir?: string;
 }
 
 export interface GatewayInfo {
@@ -43,6 +63,16 @@ export type ChildRequest =
   | { cmd: 'rss-stop' }
   | { cmd: 'rss' }
   | { cmd: 'cpu' }
+  /** Simulator: set the shared clock to real time plus `skippedMs`; answered `clock-set` with the same `seq`. */
+  | { cmd: 'clock'; skippedMs: number; seq: number }
+  /** Gateway: the bench has set the simulator's clock for the `clock-skip` numbered `seq`. */
+  | { cmd: 'clock-set'; seq: number }
+  /** Simulator: the eSignature API calls received so far (shared-clock ms) and how many answered 429; `clear` empties. */
+  | { cmd: 'calls'; clear?: boolean }
+  /** Memory of the child after forced GCs, answered `memory`. */
+  | { cmd: 'memory' }
+  /** Gateway: answered `idle` once no utilization sync job runs. */
+  | { cmd: 'idle' }
   | { cmd: 'stop' };
 
 export type ChildMessage =
@@ -50,4 +80,10 @@ export type ChildMessage =
   | { type: 'rss-started' }
   | { type: 'rss'; baseline: number; peak: number; now: number }
   /** user + system CPU time of the child so far, microseconds. */
-  | { type: 'cpu'; micros: number };
+  | { type: 'cpu'; micros: number }
+  /** Gateway → bench: a wait skipped time; the shared clock is now real time plus `skippedMs`. */
+  | { type: 'clock-skip'; skippedMs: number; seq: number }
+  | { type: 'clock-set'; seq: number }
+  | { type: 'calls'; times: number[]; rateLimited: number }
+  | { type: 'idle' }
+  | { type: 'memory'; rss: number; heapUsed: number; external: number; arrayBuffers: number };

@@ -13,6 +13,7 @@ import { openDatabase } from '../../src/db/open';
 import { BatchingRateLimitStore } from '../../src/http/rate-limit-batching';
 import { PostgresRateLimitStore } from '../../src/http/rate-limit-postgres';
 import { createDocusignSimulator } from '../../src/sandbox/docusign';
+import { setEnvelopeOwner } from '../../src/sandbox/docusign/envelope-owner-index';
 import { createNodeFetch } from '../../src/upstream/node-fetch';
 import { type BareConnectOptions, startBareConnectInbound } from './bare-connect-inbound';
 import { startBareSigningRequests } from './bare-signing-requests';
@@ -47,18 +48,30 @@ function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
-/** The simulator with rate limits out of the way, the default app consented, optionally a large document. */
+/**
+ * The simulator with rate limits out of the way, the default app consented, optionally a large document; or, with
+ * `scale`, seeded at that scale with DocuSign's real limits (utilization bench). With `sharedClock` its clock is set
+ * over IPC, and it counts the eSignature API calls it receives on that clock.
+ */
 async function startSim(o: SimOptions) {
+  let skippedMs = 0;
+  const t0 = performance.now();
   const sim = createDocusignSimulator({
     seed: 7,
-    scale: { users: o.users, envelopes: o.envelopes ?? 5, templates: 1, groups: 4 },
+    scale: o.scale ?? { users: o.users, envelopes: o.envelopes ?? 5, templates: 1, groups: 4 },
+    ...(o.sharedClock ? { now: () => Date.now() + skippedMs } : {}),
     defaultClientPublicKeyPem: o.publicKeyPem,
-    rateLimits: { hourly: 1e12, burst: 1e12 },
+    ...(o.scale ? {} : { rateLimits: { hourly: 1e12, burst: 1e12 } }),
+    ...(o.jwtAccessTokenTtlSeconds ? { jwtAccessTokenTtlSeconds: o.jwtAccessTokenTtlSeconds } : {}),
   });
+  const seedMs = performance.now() - t0;
   sim.grantConsent(sim.defaults.userId, sim.defaults.clientId);
   const accountId = sim.defaults.accountIds[0]!;
   // The envelope list shows the caller's envelopes: give them all to the user the gateway connects as.
-  if (o.envelopes) for (const e of sim.account(accountId)!.envelopes) e.ownerUserId = sim.defaults.userId;
+  if (o.envelopes && !o.scale) {
+    const account = sim.account(accountId)!;
+    for (const e of account.envelopes) setEnvelopeOwner(account, e, sim.defaults.userId);
+  }
   let documentPath: string | undefined;
   if (o.documentBytes) {
     const account = sim.account(accountId)!;
@@ -74,7 +87,19 @@ async function startSim(o: SimOptions) {
   setInterval(() => {
     sim.log.entries.length = 0;
   }, 1000).unref();
-  const server = await listen(o.upstream === 'static' ? frozenGets(sim.serverFetch) : sim.serverFetch);
+  // Every eSignature API call on the simulator's clock, and how many were refused with a 429.
+  let callTimes: number[] = [];
+  let rateLimited = 0;
+  const counted: FetchHandler = async (req, env) => {
+    const isApi = req.url.includes('/restapi/');
+    if (isApi) callTimes.push(Date.now() + skippedMs);
+    const res = await sim.serverFetch(req, env);
+    if (isApi && res.status === 429) rateLimited++;
+    return res;
+  };
+  const server = await listen(
+    o.upstream === 'static' ? frozenGets(sim.serverFetch) : o.sharedClock ? counted : sim.serverFetch,
+  );
   sim.setOrigin(server.origin);
   const info: SimInfo = {
     origin: server.origin,
@@ -84,29 +109,62 @@ async function startSim(o: SimOptions) {
     clientSecret: sim.defaults.clientSecret,
     userId: sim.defaults.userId,
     documentPath,
+    seedMs,
   };
-  return { info, close: server.close };
+  const handle = (m: ChildRequest): boolean => {
+    if (m.cmd === 'clock') {
+      skippedMs = Math.max(skippedMs, m.skippedMs);
+      send({ type: 'clock-set', seq: m.seq });
+    } else if (m.cmd === 'calls') {
+      send({ type: 'calls', times: callTimes, rateLimited });
+      if (m.clear) {
+        callTimes = [];
+        rateLimited = 0;
+      }
+    } else return false;
+    return true;
+  };
+  return { info, close: server.close, handle };
 }
 
 /**
  * The gateway as `src/server.ts` runs it (node-server, undici keep-alive fetch) on in-memory PGlite (or
  * `BENCH_DATABASE_URL`), logging at
  * `warn` (no access line per request, so stdout stays quiet), its own per-key and per-account limits raised so they
- * do not throttle the load. One JWT connection is created through the public API.
+ * do not throttle the load (or, with `sharedClock`, its upstream budget as configured by default and its waits on the
+ * clock shared with the simulator). One JWT connection is created through the public API.
  */
 async function startGateway(o: GatewayOptions) {
   // `BENCH_DATABASE_URL`: PostgreSQL instead of in-memory PGlite, with the per-key limit shared through it, as
   // `src/server.ts` runs with `DATABASE_URL`.
   const databaseUrl = process.env.BENCH_DATABASE_URL;
-  const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { pgliteDir: 'memory' });
+  const database = await openDatabase(
+    databaseUrl ? { url: databaseUrl } : { pgliteDir: o.pgliteDir ?? 'memory' },
+  );
   const upstreamFetch = createNodeFetch();
+  // The shared clock: real time plus what the gateway's waits skipped; a wait returns once the simulator has it too.
+  let skippedMs = 0;
+  let seq = 0;
+  const clockSet = new Map<number, () => void>();
+  const sharedClock = o.sharedClock
+    ? {
+        now: () => Date.now() + skippedMs,
+        sleep: (ms: number) =>
+          new Promise<void>((resolve) => {
+            skippedMs += Math.max(0, ms);
+            seq++;
+            clockSet.set(seq, resolve);
+            send({ type: 'clock-skip', skippedMs, seq });
+          }),
+      }
+    : { upstream: { budget: { maxConcurrent: 1e6, bucketCapacity: 1e12, refillPerSecond: 1e12 } } };
   const { app, key } = await createBenchGateway(database.db, o.sim, {
     fetch: upstreamFetch.fetch,
     nodeBodies: upstreamFetch.nodeBodies,
     rateLimitStore: databaseUrl
       ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
       : undefined,
-    upstream: { budget: { maxConcurrent: 1e6, bucketCapacity: 1e12, refillPerSecond: 1e12 } },
+    ...sharedClock,
   });
   const res = await app.request('/integrated-accounts', {
     method: 'POST',
@@ -117,6 +175,7 @@ async function startGateway(o: GatewayOptions) {
       user_id: o.sim.userId,
       private_key: o.privateKeyPem,
       permission: 'read',
+      ...(o.accountId ? { account_id: o.accountId } : {}),
     }),
   });
   const body = (await res.json()) as { id?: string; status?: string };
@@ -125,6 +184,15 @@ async function startGateway(o: GatewayOptions) {
   }
   const server = await listen(app.fetch);
   const info: GatewayInfo = { origin: server.origin, apiKey: key, integratedAccountId: body.id };
+  const handle = (m: ChildRequest): boolean => {
+    if (m.cmd === 'clock-set') {
+      clockSet.get(m.seq)?.();
+      clockSet.delete(m.seq);
+    } else if (m.cmd === 'idle') {
+      void app.services.utilization.idle().then(() => send({ type: 'idle' }));
+    } else return false;
+    return true;
+  };
   return {
     info,
     close: async () => {
@@ -132,6 +200,7 @@ async function startGateway(o: GatewayOptions) {
       await upstreamFetch.close();
       await database.close();
     },
+    handle,
   };
 }
 
@@ -252,8 +321,15 @@ async function startBareUnified(o: SimInfo) {
   return { info: { origin: server.origin }, close: server.close };
 }
 
+/** A started role: what it reports, how it stops, and the requests only it answers. */
+interface Started {
+  info: unknown;
+  close: () => Promise<void>;
+  handle?: (m: ChildRequest) => boolean;
+}
+
 async function main(): Promise<void> {
-  const started =
+  const started: Started | null =
     role === 'sim'
       ? await startSim(options as unknown as SimOptions)
       : role === 'gateway'
@@ -273,7 +349,9 @@ async function main(): Promise<void> {
   let baseline = 0;
   let peak = 0;
   let sample = () => process.memoryUsage.rss();
+  const handle = started.handle;
   process.on('message', async (m: ChildRequest) => {
+    if (handle?.(m)) return;
     if (m.cmd === 'rss-start') {
       globalThis.gc?.();
       await new Promise((r) => setTimeout(r, 50));
@@ -305,6 +383,12 @@ async function main(): Promise<void> {
       send({ type: 'rss', baseline, peak, now: value });
     } else if (m.cmd === 'rss') {
       send({ type: 'rss', baseline: 0, peak: 0, now: process.memoryUsage().rss });
+    } else if (m.cmd === 'memory') {
+      globalThis.gc?.();
+      await new Promise((r) => setTimeout(r, 50));
+      globalThis.gc?.();
+      const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+      send({ type: 'memory', rss, heapUsed, external, arrayBuffers });
     } else if (m.cmd === 'cpu') {
       const cpu = process.cpuUsage();
       send({ type: 'cpu', micros: cpu.user + cpu.system });

@@ -1,3 +1,4 @@
+import { setEnvelopeOwner } from '../../src/sandbox/docusign/envelope-owner-index';
 import { createDeliveryWorker, type DeliveryWorkerOptions } from '../../src/webhooks/delivery-worker';
 import { createConnectedApp } from './connected-app';
 import { json } from './http';
@@ -99,14 +100,15 @@ export async function createEventsHarness(
 
   /** An envelope of the connected account in `status` (sent ones can be completed, declined or voided). */
   const envelopeIn = (status: string, skip = 0, options: { ownedByConnectedUser?: boolean } = {}) => {
-    const found = t.sim
-      .account(accountId)!
-      .envelopes.filter((e) => e.status === status && e.recipients.some((r) => r.type === 'signer'));
+    const account = t.sim.account(accountId)!;
+    const found = account.envelopes.filter(
+      (e) => e.status === status && e.recipients.some((r) => r.type === 'signer'),
+    );
     const envelope = found[skip];
     if (!envelope) throw new Error(`no ${status} envelope #${skip}`);
     if (options.ownedByConnectedUser) {
       // Envelope lists show the caller's envelopes (as DocuSign does): make the connected user its sender.
-      envelope.ownerUserId = t.sim.defaults.userId;
+      setEnvelopeOwner(account, envelope, t.sim.defaults.userId);
       envelope.senderUserId = t.sim.defaults.userId;
     }
     return envelope.envelopeId;

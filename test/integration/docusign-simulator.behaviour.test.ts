@@ -337,6 +337,57 @@ describe('envelope list scope', () => {
       .sort();
     expect(await list(`&user_id=${other}`)).toEqual(theirs);
   });
+
+  it('lists by user_id the envelopes created and transferred after an earlier list', async () => {
+    const sim = createDocusignSimulator({ scale: SMALL });
+    const api = client(sim);
+    const account = sim.account(sim.defaults.accountIds[0]!)!;
+    const me = sim.defaults.userId;
+    const target = account.members.find((m) => m.status === 'Active' && !m.isAdmin)!.userId;
+    const listOf = async (userId: string) => {
+      const res = await api(`/envelopes?from_date=2000-01-01&count=1000&user_id=${userId}`);
+      return ((await res.json()) as { envelopes: { envelopeId: string }[] }).envelopes.map(
+        (e) => e.envelopeId,
+      );
+    };
+    const send = async (emailSubject: string) => {
+      const res = await api('/envelopes', {
+        method: 'POST',
+        body: JSON.stringify({
+          emailSubject,
+          status: 'sent',
+          documents: [{ documentId: '1', name: 'a.pdf' }],
+          recipients: { signers: [{ recipientId: '1', name: 'A', email: 'a@example.org' }] },
+        }),
+      });
+      return ((await res.json()) as { envelopeId: string }).envelopeId;
+    };
+    const mineBefore = await listOf(me);
+    const theirsBefore = await listOf(target);
+    const kept = await send('Mine');
+    await api('/envelopes/transfer_rules', {
+      method: 'POST',
+      body: JSON.stringify({
+        eventType: 'sent',
+        fromUsers: [{ userId: me }],
+        toUser: { userId: target },
+      }),
+    });
+    const moved = await send('Theirs');
+    expect(account.envelopesById.get(moved)!.ownerUserId).toBe(target);
+    const mineAfter = await listOf(me);
+    const theirsAfter = await listOf(target);
+    expect(mineAfter.sort()).toEqual([...mineBefore, kept].sort());
+    expect(theirsAfter.sort()).toEqual([...theirsBefore, moved].sort());
+    // The same as a scan of every envelope of the account.
+    const scan = (userId: string) =>
+      account.envelopes
+        .filter((e) => e.ownerUserId === userId)
+        .map((e) => e.envelopeId)
+        .sort();
+    expect(mineAfter).toEqual(scan(me));
+    expect(theirsAfter).toEqual(scan(target));
+  });
 });
 
 describe('embedded signing page', () => {

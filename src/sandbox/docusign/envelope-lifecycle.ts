@@ -1,5 +1,6 @@
 /** Envelope state transitions (send, deliver, sign, decline, void), transfer rules and the Connect events they raise. */
 import type { SimContext } from './context';
+import { setEnvelopeOwner } from './envelope-owner-index';
 import { EsignError } from './esignature/common';
 import { createRandom } from './random';
 import { hash32, type SimAccount, type SimEnvelope, type SimRecipient } from './state';
@@ -81,7 +82,7 @@ function applyTransferRules(sim: SimContext, account: SimAccount, e: SimEnvelope
       : false;
     if (!fromUser && !fromGroup) continue;
     const original = e.ownerUserId;
-    e.ownerUserId = rule.toUserId;
+    setEnvelopeOwner(account, e, rule.toUserId);
     e.customFolderId = rule.toFolderId;
     e.folderType = 'sentitems';
     if (rule.carbonCopyOriginalOwner) {

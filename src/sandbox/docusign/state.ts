@@ -178,6 +178,7 @@ export interface SimEnvelope {
   emailSubject: string;
   emailBlurb: string;
   senderUserId: string;
+  /** Change it with `setEnvelopeOwner` (envelope-owner-index.ts), which keeps the per-owner index true. */
   ownerUserId: string;
   folderType: SystemFolderType;
   customFolderId?: string;

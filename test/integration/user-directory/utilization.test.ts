@@ -25,8 +25,9 @@ beforeAll(async () => {
     sim: {
       now,
       scale: { users: 12, envelopes: 90, templates: 12, groups: 2 },
-      // Days pass in the job test; a token that outlives them keeps the test off the JWT re-grant path, which
-      // deadlocks on PGlite (reported to the lead: the re-grant reads credentials outside the locking transaction).
+      // Days pass in the job test; a token that outlives them keeps these tests about the job itself. The JWT
+      // re-grant inside the job (reported to deadlock on PGlite; not reproduced) has its own test:
+      // utilization-jwt-regrant.test.ts.
       jwtAccessTokenTtlSeconds: 10 * 86_400,
     },
     // The gateway's waits (upstream budget, retries) advance the fake clock instead of spinning on a frozen one.
@@ -410,5 +411,38 @@ describe('utilization sync job', () => {
     const res = await t.request(`/unified/user-directory/utilization?integrated_account_id=${id}`);
     expect(res.status).toBe(200);
     expect((await json(res)).sync_status[0]).toMatchObject({ status: 'stopped', reason: 'page_limit' });
+  });
+
+  it('stops at its time bound and at its memory bound, and says which', async () => {
+    // One call every 5 minutes of the fake clock, 30 minutes allowed: it stops after a few of its ~14 calls.
+    const timed = await fresh();
+    const slow = runner('process-i', { limits: { callsPerHour: 12, maxRunMs: 30 * 60_000 } });
+    expect(await slow.run(timed.row, timed.target)).toBe('stopped');
+    const timedState = await readSyncState(t.db, timed.id, timed.target.id);
+    expect(slow.status(timed.target.id, timedState)).toMatchObject({
+      status: 'stopped',
+      reason: 'time_limit',
+    });
+    expect(timedState!.jobPages).toBeLessThan(account.members.length);
+
+    // A heap that grows 10 MB per call against a 50 MB bound.
+    const heavy = await fresh();
+    let heap = 0;
+    const growing = runner('process-j', {
+      limits: { maxHeapGrowthBytes: 50 * 1024 * 1024 },
+      heapUsed: () => {
+        heap += 10 * 1024 * 1024;
+        return heap;
+      },
+    });
+    expect(await growing.run(heavy.row, heavy.target)).toBe('stopped');
+    const heavyState = await readSyncState(t.db, heavy.id, heavy.target.id);
+    expect(growing.status(heavy.target.id, heavyState)).toMatchObject({
+      status: 'stopped',
+      reason: 'memory_limit',
+    });
+    expect(heavyState!.jobPages).toBeLessThan(account.members.length);
+    const res = await t.request(`/unified/user-directory/utilization?integrated_account_id=${heavy.id}`);
+    expect((await json(res)).sync_status[0]).toMatchObject({ status: 'stopped', reason: 'memory_limit' });
   });
 });

@@ -11,6 +11,7 @@ import {
   requestRandom,
 } from '../envelope-builder';
 import { sendEnvelope, voidEnvelope } from '../envelope-lifecycle';
+import { envelopesOwnedBy } from '../envelope-owner-index';
 import { envelopeView, iso } from '../esignature-views';
 import { envelopeFolder } from '../folder-index';
 import { addEnvelope, type SimAccount, type SimEnvelope, type SimUser, userIdsByEmail } from '../state';
@@ -154,7 +155,12 @@ function listEnvelopes(c: Ctx, sim: SimContext) {
   const count = Math.min(Number.isNaN(askedCount) || askedCount < 0 ? 100 : askedCount, 1000);
   const inFolder = folders.size > 0 ? folderFilter(sim, account, caller, folders) : undefined;
 
-  const matches = account.envelopes.filter((e) => {
+  // One sender's envelopes come from the owner index, not a scan of the account (the filter below still applies).
+  const candidates =
+    userId && envelopeIds.size === 0 && transactionIds.size === 0
+      ? envelopesOwnedBy(account, userId)
+      : account.envelopes;
+  const matches = candidates.filter((e) => {
     if (envelopeIds.size > 0) return envelopeIds.has(e.envelopeId.toLowerCase());
     if (transactionIds.size > 0)
       return e.transactionId !== undefined && transactionIds.has(e.transactionId.toLowerCase());
