@@ -110,8 +110,14 @@ const NO_HEADERS: ReadonlySet<string> = new Set();
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
+/** The upstream client as built: the calls, and a view of each DocuSign account's budget (tests, metrics). */
+export interface PacedUpstreamClient extends UpstreamClient {
+  /** Calls of `budgetKey` (a DocuSign account id) in flight and queued for a slot; undefined before its first call. */
+  budgetState(budgetKey: string): ReturnType<AccountBudgets['snapshot']>;
+}
+
 /** Builds the one client through which every DocuSign call goes. */
-export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
+export function createUpstreamClient(deps: UpstreamClientDeps): PacedUpstreamClient {
   const config: UpstreamConfig = {
     ...DEFAULT_UPSTREAM_CONFIG,
     ...deps.config,
@@ -299,7 +305,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
     }
   }
 
-  return { send, request, json };
+  return { send, request, json, budgetState: (key) => budgets.snapshot(key) };
 }
 
 const textDecoder = new TextDecoder();
