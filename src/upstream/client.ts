@@ -1,6 +1,11 @@
 import { ApiError } from '../http/errors';
 import type { Logger } from '../http/logger';
-import { type AccountBudgetConfig, AccountBudgets, DEFAULT_ACCOUNT_BUDGET } from './account-budget';
+import {
+  type AccountBudgetConfig,
+  AccountBudgets,
+  type BudgetLimits,
+  DEFAULT_ACCOUNT_BUDGET,
+} from './account-budget';
 import {
   rateLimitedError,
   retryAfterSecondsFromHeaders,
@@ -53,6 +58,8 @@ export interface UpstreamRequest {
   integratedAccountId: string;
   /** The DocuSign account whose quota this call spends; defaults to the integrated account. */
   budgetKey?: string;
+  /** The connection's own pacing of that account, in place of the configured one (its DocuSign limits were raised). */
+  pacing?: Partial<BudgetLimits> | undefined;
   url: string | URL;
   method: string;
   headers?: HeaderInput;
@@ -162,6 +169,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): PacedUpstreamCli
         budgetKey,
         Math.min(config.maxRetryAfterMs, Math.max(0, deadlineAt - now())),
         req.signal,
+        req.pacing,
       );
       let handedOver = false;
       try {
