@@ -52,9 +52,7 @@ export const IntegratedAccountSchema = z
     last_refreshed_at: z.string().nullable(),
     last_error: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
-    pacing: ConnectionPacingSchema.nullable().openapi({
-      description: "This connection's own pacing of its DocuSign accounts' calls; null: the gateway's.",
-    }),
+    pacing: z.union([ConnectionPacingSchema, z.null()]),
     events: ConnectionEventsSchema,
     created_at: z.string(),
     updated_at: z.string(),

@@ -21,7 +21,7 @@ export const ConnectionPacingSchema = z
   })
   .openapi('ConnectionPacing', {
     description:
-      "This connection's pacing of each DocuSign account it covers, in place of the gateway's (DOCUSIGN_REQUESTS_PER_SECOND, DOCUSIGN_BURST, DOCUSIGN_MAX_IN_FLIGHT) for accounts whose DocuSign API limits were raised; a field left out keeps the gateway's value. Connections that cover the same DocuSign account share its pacing: give them the same setting.",
+      "This connection's pacing of each DocuSign account it covers, in place of the gateway's (DOCUSIGN_REQUESTS_PER_SECOND, DOCUSIGN_BURST, DOCUSIGN_MAX_IN_FLIGHT) for accounts whose DocuSign API limits were raised; a field left out keeps the gateway's value; null (on a connection, or in a PATCH) means the gateway's. Connections that cover the same DocuSign account share its pacing: give them the same setting.",
   });
 
 /** What is stored for a requested pacing: null for none (or an empty object), else only the fields given. */

@@ -45,9 +45,7 @@ const UpdateSchema = z
     account_id: z.string().min(1).optional(),
     all_accounts: z.literal(true).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
-    pacing: ConnectionPacingSchema.nullable()
-      .optional()
-      .openapi({ description: "The connection's own pacing; null: back to the gateway's." }),
+    pacing: z.union([ConnectionPacingSchema, z.null()]).optional(),
   })
   .refine((body) => !(body.account_id && body.all_accounts), { message: ONE_OR_ALL, path: ['all_accounts'] })
   .openapi('UpdateIntegratedAccount');
