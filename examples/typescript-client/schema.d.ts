@@ -1416,7 +1416,15 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
-            pacing?: components["schemas"]["ConnectionPacing"] | null;
+            /** @description The connection's own pacing (see ConnectionPacing); null: back to the gateway's. */
+            pacing?: {
+                /** @description Sustained calls per second to each DocuSign account (gateway default: 10). */
+                requests_per_second?: number;
+                /** @description Calls that may start at once before the sustained rate applies (gateway default: 20). */
+                burst?: number;
+                /** @description Calls to each DocuSign account in flight at once (gateway default: 8). */
+                max_in_flight?: number;
+            } | null;
         };
         Deleted: {
             id: string;

@@ -7,22 +7,30 @@ import type { IntegratedAccountRow } from './integrated-accounts';
 const limit = (max: number, description: string) =>
   z.number().int().min(1).max(max).optional().openapi({ description });
 
-export const ConnectionPacingSchema = z
-  .object({
-    requests_per_second: limit(
-      1_000,
-      'Sustained calls per second to each DocuSign account (gateway default: 10).',
-    ),
-    burst: limit(
-      10_000,
-      'Calls that may start at once before the sustained rate applies (gateway default: 20).',
-    ),
-    max_in_flight: limit(1_000, 'Calls to each DocuSign account in flight at once (gateway default: 8).'),
-  })
-  .openapi('ConnectionPacing', {
-    description:
-      "This connection's pacing of each DocuSign account it covers, in place of the gateway's (DOCUSIGN_REQUESTS_PER_SECOND, DOCUSIGN_BURST, DOCUSIGN_MAX_IN_FLIGHT) for accounts whose DocuSign API limits were raised; a field left out keeps the gateway's value; null (on a connection, or in a PATCH) means the gateway's. Connections that cover the same DocuSign account share its pacing: give them the same setting.",
-  });
+const pacingFields = {
+  requests_per_second: limit(
+    1_000,
+    'Sustained calls per second to each DocuSign account (gateway default: 10).',
+  ),
+  burst: limit(
+    10_000,
+    'Calls that may start at once before the sustained rate applies (gateway default: 20).',
+  ),
+  max_in_flight: limit(1_000, 'Calls to each DocuSign account in flight at once (gateway default: 8).'),
+};
+
+/**
+ * The pacing of a PATCH, where null goes back to the gateway's. Its own object rather than the named schema made
+ * nullable: the OpenAPI generator would mark the shared component nullable, and a union would hide which field is wrong.
+ */
+export const ConnectionPacingChangeSchema = z.object(pacingFields).nullable().openapi({
+  description: "The connection's own pacing (see ConnectionPacing); null: back to the gateway's.",
+});
+
+export const ConnectionPacingSchema = z.object(pacingFields).openapi('ConnectionPacing', {
+  description:
+    "This connection's pacing of each DocuSign account it covers, in place of the gateway's (DOCUSIGN_REQUESTS_PER_SECOND, DOCUSIGN_BURST, DOCUSIGN_MAX_IN_FLIGHT) for accounts whose DocuSign API limits were raised; a field left out keeps the gateway's value; null (on a connection, or in a PATCH) means the gateway's. Connections that cover the same DocuSign account share its pacing: give them the same setting.",
+});
 
 /** What is stored for a requested pacing: null for none (or an empty object), else only the fields given. */
 export function storedPacing(pacing: z.infer<typeof ConnectionPacingSchema> | null): ConnectionPacing | null {

@@ -13,7 +13,7 @@ import {
   presentIntegratedAccount,
 } from '../connections/integrated-accounts';
 import { connectWithJwt } from '../connections/jwt-grant';
-import { ConnectionPacingSchema, storedPacing } from '../connections/pacing';
+import { ConnectionPacingChangeSchema, ConnectionPacingSchema, storedPacing } from '../connections/pacing';
 import { type CursorKey, LIMIT_DEFAULT } from '../http/cursor';
 import { errorResponses, type Router } from '../http/openapi';
 import { LinkTokenSchema } from './connect/link-tokens';
@@ -45,7 +45,7 @@ const UpdateSchema = z
     account_id: z.string().min(1).optional(),
     all_accounts: z.literal(true).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
-    pacing: z.union([ConnectionPacingSchema, z.null()]).optional(),
+    pacing: ConnectionPacingChangeSchema.optional(),
   })
   .refine((body) => !(body.account_id && body.all_accounts), { message: ONE_OR_ALL, path: ['all_accounts'] })
   .openapi('UpdateIntegratedAccount');
