@@ -21,7 +21,24 @@ const booleanish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'auto'], { error: 'must be true, false or auto' })
   .transform((value) => (value === 'auto' ? 'auto' : ['true', '1', 'yes'].includes(value)));
 
-const positiveInt = z.coerce.number({ error: 'must be a number' }).int().positive('must be positive');
+const positiveInt = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .positive('must be positive');
+
+/** How fast the gateway sends one DocuSign account's calls; read by the Node entry and the Workers entry alike. */
+const PacingEnvSchema = z.object({
+  DOCUSIGN_REQUESTS_PER_SECOND: positiveInt.default(10),
+  DOCUSIGN_BURST: positiveInt.default(20),
+  DOCUSIGN_MAX_IN_FLIGHT: positiveInt.default(8),
+});
+
+/** Per-DocuSign-account pacing: token bucket (sustained rate, burst) and requests in flight. */
+export interface DocusignPacing {
+  refillPerSecond: number;
+  bucketCapacity: number;
+  maxConcurrent: number;
+}
 
 /** Who the hosted connect page says is asking for access. */
 export interface ApplicationBranding {
@@ -50,9 +67,7 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt.default(10 * 1024 * 1024),
   RATE_LIMIT_REQUESTS: positiveInt.default(500),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(10),
-  DOCUSIGN_REQUESTS_PER_SECOND: positiveInt.default(10),
-  DOCUSIGN_BURST: positiveInt.default(20),
-  DOCUSIGN_MAX_IN_FLIGHT: positiveInt.default(8),
+  ...PacingEnvSchema.shape,
   APP_NAME: z.string().trim().min(1).max(80).optional(),
   APP_LOGO_URL: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
   WEBHOOKS_ALLOW_PRIVATE_URLS: z
@@ -74,7 +89,7 @@ export type Env = z.infer<typeof EnvSchema>;
 /** Validated runtime configuration. Secrets are filled in by the entry point (generated locally or required). */
 export interface Config {
   /** How fast the gateway sends one DocuSign account's calls (raise it for accounts whose limits were raised). */
-  docusignPacing: { refillPerSecond: number; bucketCapacity: number; maxConcurrent: number };
+  docusignPacing: DocusignPacing;
   /** Shown on the hosted connect page as the application asking for access. */
   application: ApplicationBranding;
   port: number;
@@ -118,20 +133,7 @@ export class ConfigError extends Error {
 
 /** Parses environment variables into a Config, or throws ConfigError with one line per problem. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  // Empty strings mean "unset", as in most .env tooling.
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
-      const received = name in cleaned && !isSecretName(name) ? ` (got "${cleaned[name]}")` : '';
-      return `Invalid ${name}: ${issue.message}${received}`;
-    });
-    throw new ConfigError(lines);
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, env);
   const hasCredentials = Boolean(e.DOCUSIGN_CLIENT_ID && e.DOCUSIGN_CLIENT_SECRET);
   return {
     port: e.PORT,
@@ -151,11 +153,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     rateLimit: { requests: e.RATE_LIMIT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
-    docusignPacing: {
-      refillPerSecond: e.DOCUSIGN_REQUESTS_PER_SECOND,
-      bucketCapacity: e.DOCUSIGN_BURST,
-      maxConcurrent: e.DOCUSIGN_MAX_IN_FLIGHT,
-    },
+    docusignPacing: pacingFrom(e),
     application: { name: e.APP_NAME ?? 'An application', logoUrl: e.APP_LOGO_URL },
     webhooks: {
       allowPrivateUrls: e.WEBHOOKS_ALLOW_PRIVATE_URLS,
@@ -166,6 +164,42 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     eventsPollIntervalSeconds: e.EVENTS_POLL_INTERVAL_SECONDS,
     eventsConnectRegistration: e.EVENTS_CONNECT_REGISTRATION,
   };
+}
+
+/**
+ * Only the DocuSign pacing variables, for entry points that do not read the whole Config (the Workers entry); throws
+ * ConfigError like `loadConfig`.
+ */
+export function loadDocusignPacing(env: object): DocusignPacing {
+  return pacingFrom(parseEnv(PacingEnvSchema, env));
+}
+
+function pacingFrom(e: z.infer<typeof PacingEnvSchema>): DocusignPacing {
+  return {
+    refillPerSecond: e.DOCUSIGN_REQUESTS_PER_SECOND,
+    bucketCapacity: e.DOCUSIGN_BURST,
+    maxConcurrent: e.DOCUSIGN_MAX_IN_FLIGHT,
+  };
+}
+
+/** Validates the string variables of `env` against `schema`, or throws ConfigError with one line per bad variable. */
+function parseEnv<S extends z.ZodType>(schema: S, env: object): z.infer<S> {
+  // Empty strings mean "unset", as in most .env tooling; bindings that are not strings (Workers) are not variables.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+    ),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const received = name in cleaned && !isSecretName(name) ? ` (got "${cleaned[name]}")` : '';
+      return `Invalid ${name}: ${issue.message}${received}`;
+    });
+    throw new ConfigError(lines);
+  }
+  return parsed.data;
 }
 
 function isSecretName(name: string): boolean {

@@ -10,6 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { createApp, type GatewayApp } from './app';
+import { ConfigError, loadDocusignPacing } from './config';
 import { type DocusignAppConfig, docusignConfigFrom } from './connections/docusign-app';
 import { createRefreshScheduler } from './credentials/refresh-scheduler';
 import type { Database } from './db/client';
@@ -27,6 +28,10 @@ export interface WorkerEnv {
   LOG_LEVEL?: LogLevel;
   RATE_LIMIT_REQUESTS?: string;
   RATE_LIMIT_WINDOW_SECONDS?: string;
+  /** Pacing of each DocuSign account's calls (defaults 10, 20, 8); raise them for accounts with raised limits. */
+  DOCUSIGN_REQUESTS_PER_SECOND?: string;
+  DOCUSIGN_BURST?: string;
+  DOCUSIGN_MAX_IN_FLIGHT?: string;
   /** `true`: webhook subscriptions may use http and private/loopback addresses (development, tests). */
   WEBHOOKS_ALLOW_PRIVATE_URLS?: string;
   /** `false`: never register the gateway's DocuSign Connect configuration on read_write connections. */
@@ -92,6 +97,7 @@ function buildApp(env: WorkerEnv, origin: string): GatewayApp {
     logger: createJsonLogger(env.LOG_LEVEL ?? 'info'),
     secrets: { encryptionKeys: env.ENCRYPTION_KEYS!, signingSecret: env.SIGNING_SECRET! },
     docusign: docusignConfig(env),
+    upstream: { budget: loadDocusignPacing(env) },
     config: {
       publicUrl: env.PUBLIC_URL ?? origin,
       bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
@@ -121,10 +127,11 @@ async function withRequestDatabase<T>(
 }
 
 function missingResponse(missing: string[]): Response {
-  return Response.json(
-    { error: { code: 'internal', message: `Worker is missing ${missing.join(', ')}`, status: 500 } },
-    { status: 500 },
-  );
+  return internalResponse(`Worker is missing ${missing.join(', ')}`);
+}
+
+function internalResponse(message: string): Response {
+  return Response.json({ error: { code: 'internal', message, status: 500 } }, { status: 500 });
 }
 
 let isolateJobs:
@@ -135,7 +142,14 @@ export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const missing = missingSettings(env);
     if (missing.length > 0) return missingResponse(missing);
-    isolateApp ??= buildApp(env, new URL(request.url).origin);
+    try {
+      isolateApp ??= buildApp(env, new URL(request.url).origin);
+    } catch (error) {
+      // A bad variable is the operator's to fix: say which one, as `npm start` does at start.
+      if (error instanceof ConfigError)
+        return internalResponse(`Worker configuration is invalid: ${error.lines.join('; ')}`);
+      throw error;
+    }
     const app = isolateApp;
     // The response body may still be read after this returns; streamed bodies do not touch the database.
     return withRequestDatabase(env, ctx, async () => app.fetch(request, env, ctx));

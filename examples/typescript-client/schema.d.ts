@@ -124,7 +124,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change permission, account scope or metadata
+         * Change permission, account scope, metadata or pacing
          * @description A permission never claims more than DocuSign granted: raising `read` to `read_write` on a connection whose grant lacks the write scopes is a 409 `conflict` pointing to `POST /integrated-accounts/{id}/reauthorize` (`?permission=read_write` for a JWT connection; a code-grant connection gets a link where its user grants it), which asks DocuSign for a new grant. Lowering it always works.
          */
         patch: operations["updateIntegratedAccount"];
@@ -1302,6 +1302,7 @@ export interface components {
          *       "last_refreshed_at": "2026-11-23T12:00:00.000Z",
          *       "last_error": null,
          *       "metadata": {},
+         *       "pacing": null,
          *       "events": {
          *         "mode": "connect",
          *         "reason": null,
@@ -1337,6 +1338,7 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            pacing: components["schemas"]["ConnectionPacing"] | null;
             events: components["schemas"]["ConnectionEvents"];
             created_at: string;
             updated_at: string;
@@ -1353,6 +1355,15 @@ export interface components {
             base_uri: string;
             is_default: boolean;
             organization_id: string | null;
+        };
+        /** @description This connection's pacing of each DocuSign account it covers, in place of the gateway's (DOCUSIGN_REQUESTS_PER_SECOND, DOCUSIGN_BURST, DOCUSIGN_MAX_IN_FLIGHT) for accounts whose DocuSign API limits were raised; a field left out keeps the gateway's value; null (on a connection, or in a PATCH) means the gateway's. Connections that cover the same DocuSign account share its pacing: give them the same setting. */
+        ConnectionPacing: {
+            /** @description Sustained calls per second to each DocuSign account (gateway default: 10). */
+            requests_per_second?: number;
+            /** @description Calls that may start at once before the sustained rate applies (gateway default: 20). */
+            burst?: number;
+            /** @description Calls to each DocuSign account in flight at once (gateway default: 8). */
+            max_in_flight?: number;
         };
         ConnectionEvents: {
             /**
@@ -1389,6 +1400,7 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            pacing?: components["schemas"]["ConnectionPacing"];
         };
         IntegratedAccountList: {
             result: components["schemas"]["IntegratedAccount"][];
@@ -1404,6 +1416,15 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description The connection's own pacing (see ConnectionPacing); null: back to the gateway's. */
+            pacing?: {
+                /** @description Sustained calls per second to each DocuSign account (gateway default: 10). */
+                requests_per_second?: number;
+                /** @description Calls that may start at once before the sustained rate applies (gateway default: 20). */
+                burst?: number;
+                /** @description Calls to each DocuSign account in flight at once (gateway default: 8). */
+                max_in_flight?: number;
+            } | null;
         };
         Deleted: {
             id: string;

@@ -4,6 +4,7 @@
  * and removed when the connection is deleted. Where it cannot be registered (read-only, Connect not on the plan,
  * a non-https PUBLIC_URL for DocuSign), the connection says so in `events` and envelope status polling covers.
  */
+
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import {
@@ -16,6 +17,7 @@ import type { Logger } from '../http/logger';
 import type { UpstreamClient } from '../upstream/client';
 import type { AccountCache } from './account-cache';
 import { coveredAccounts, type IntegratedAccountRow } from './integrated-accounts';
+import { upstreamBudget } from './pacing';
 
 export interface ConnectRegistrationDeps {
   db: Database;
@@ -93,7 +95,7 @@ async function register(
 ): Promise<string> {
   const base = `${esignatureBase({ baseUri: account.base_uri, accountId: account.id })}/connect`;
   const url = connectUrlOf(deps.publicUrl, row.id);
-  const call = { integratedAccountId: row.id, budgetKey: account.id };
+  const call = { integratedAccountId: row.id, ...upstreamBudget(row, account) };
   const json = { accept: 'application/json', 'content-type': 'application/json' };
   const existing = await deps.upstream.json<ConnectConfigResults>({
     ...call,
@@ -136,7 +138,7 @@ async function unregister(
   try {
     const res = await deps.upstream.request({
       integratedAccountId: row.id,
-      budgetKey: account.id,
+      ...upstreamBudget(row, account),
       method: 'DELETE',
       url: `${base}/connect/${encodeURIComponent(registered.connect_id)}`,
     });

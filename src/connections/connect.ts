@@ -3,7 +3,7 @@ import { sealedAad } from '../credentials/aad';
 import { sealTokenSet } from '../credentials/token-manager';
 import type { Vault } from '../credentials/vault';
 import type { Database } from '../db/client';
-import { type DiscoveredAccount, integratedAccounts } from '../db/schema/index';
+import { type ConnectionPacing, type DiscoveredAccount, integratedAccounts } from '../db/schema/index';
 import { type AccountScope, esignatureBase, selectAccounts, usableAccounts } from '../docusign/accounts';
 import { DocusignAccountError, DocusignOAuthError } from '../docusign/errors';
 import type { DocusignHosts } from '../docusign/hosts';
@@ -14,6 +14,7 @@ import { type ConnectRegistrationDeps, syncConnectRegistration } from './connect
 import { recordConnectionEvent } from './connection-events';
 import type { Permission } from './docusign-app';
 import { coveredAccounts, type IntegratedAccountRow } from './integrated-accounts';
+import { upstreamBudget } from './pacing';
 
 export interface ConnectDeps extends ConnectRegistrationDeps {
   db: Database;
@@ -40,6 +41,8 @@ export interface ConnectionDraft {
   clientSecret?: string;
   docusignUserId?: string | null;
   metadata?: Record<string, unknown>;
+  /** The connection's own pacing (null: the gateway's); left out, a re-authorization keeps the stored one. */
+  pacing?: ConnectionPacing | null;
 }
 
 /**
@@ -78,6 +81,7 @@ export async function establishConnection(
       ? await deps.vault.seal(draft.clientSecret, sealedAad(draft.id, 'client_secret'))
       : null,
     metadata: draft.metadata ?? {},
+    ...(draft.pacing === undefined ? {} : { pacing: draft.pacing }),
     updatedAt: new Date(deps.now()),
   };
 
@@ -130,7 +134,7 @@ export async function establishConnection(
     try {
       const res = await deps.upstream.request({
         integratedAccountId: draft.id,
-        budgetKey: account.id,
+        ...upstreamBudget(row!, account),
         method: 'GET',
         url: esignatureBase({ baseUri: account.base_uri, accountId: account.id }),
       });

@@ -1,6 +1,6 @@
-/** What the integrated-accounts API changes on a connection: permission, scope, metadata; deletion. */
+/** What the integrated-accounts API changes on a connection: permission, scope, metadata, pacing; deletion. */
 import { and, eq } from 'drizzle-orm';
-import { integratedAccounts } from '../db/schema/index';
+import { type ConnectionPacing, integratedAccounts } from '../db/schema/index';
 import { ApiError } from '../http/errors';
 import { removeConnectRegistration, syncConnectRegistration } from './connect-registration';
 import { recordConnectionEvent } from './connection-events';
@@ -15,6 +15,8 @@ export interface IntegratedAccountChanges {
   accountId?: string;
   allAccounts?: true;
   metadata?: Record<string, unknown>;
+  /** null: back to the gateway's pacing. */
+  pacing?: ConnectionPacing | null;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function updateIntegratedAccount(
       ...(changes.accountId ? { scopeAccountId: changes.accountId, allAccounts: false } : {}),
       ...(changes.allAccounts ? { scopeAccountId: null, allAccounts: true } : {}),
       ...(changes.metadata ? { metadata: changes.metadata } : {}),
+      ...(changes.pacing === undefined ? {} : { pacing: changes.pacing }),
       updatedAt: new Date(ctx.now()),
     })
     .where(and(eq(integratedAccounts.id, row.id), eq(integratedAccounts.environmentId, environmentId)))

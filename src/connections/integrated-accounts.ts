@@ -4,6 +4,7 @@ import type { Database } from '../db/client';
 import { type DiscoveredAccount, integratedAccounts } from '../db/schema/index';
 import { type CursorKey, DEFAULT_CURSOR_TTL_MS, decodeCursor, encodeCursor } from '../http/cursor';
 import { ApiError } from '../http/errors';
+import { ConnectionPacingSchema } from './pacing';
 
 export type IntegratedAccountRow = typeof integratedAccounts.$inferSelect;
 
@@ -51,6 +52,7 @@ export const IntegratedAccountSchema = z
     last_refreshed_at: z.string().nullable(),
     last_error: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
+    pacing: z.union([ConnectionPacingSchema, z.null()]),
     events: ConnectionEventsSchema,
     created_at: z.string(),
     updated_at: z.string(),
@@ -79,6 +81,7 @@ export const IntegratedAccountSchema = z
       last_refreshed_at: '2026-11-23T12:00:00.000Z',
       last_error: null,
       metadata: {},
+      pacing: null,
       events: {
         mode: 'connect',
         reason: null,
@@ -108,6 +111,7 @@ export function presentIntegratedAccount(row: IntegratedAccountRow): IntegratedA
     last_refreshed_at: row.lastRefreshedAt?.toISOString() ?? null,
     last_error: row.lastError,
     metadata: row.metadata,
+    pacing: row.pacing ?? null,
     events: {
       mode: row.eventsMode === 'connect' ? 'connect' : 'polling',
       reason: row.eventsReason,

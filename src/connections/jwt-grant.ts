@@ -1,5 +1,6 @@
 /** The JWT grant (server to server): connect a DocuSign user with an integration key's RSA key. */
 import { sealedAad } from '../credentials/aad';
+import type { ConnectionPacing } from '../db/schema/index';
 import { DocusignOAuthError } from '../docusign/errors';
 import { importRsaPrivateKey } from '../docusign/jwt';
 import { ApiError } from '../http/errors';
@@ -18,6 +19,8 @@ export interface JwtConnectionInput {
   scope: 'all' | 'default' | { accountId: string };
   docusignEnvironment: string | undefined;
   metadata: Record<string, unknown>;
+  /** Set on a new connection; left out on a re-authorization (the stored pacing stays). */
+  pacing?: ConnectionPacing | null;
 }
 
 /** Signs an assertion, turns `consent_required` into a 400 carrying the consent URL, then connects. */
@@ -73,6 +76,7 @@ export async function connectWithJwt(
       privateKeyPem: input.privateKeyPem,
       docusignUserId: input.userId,
       metadata: input.metadata,
+      pacing: input.pacing,
     },
     tokens,
   );

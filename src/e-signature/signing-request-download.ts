@@ -3,7 +3,9 @@
  * from the mapping's `download` method; it goes through `upstream.send()`, which hands a large body over as a
  * stream (pulled only as fast as the caller reads), so a 50 MB PDF never sits whole in the gateway's memory.
  */
+
 import { selectDocusignAccount } from '../connections/account-selection';
+import { upstreamBudget } from '../connections/pacing';
 import { ApiError } from '../http/errors';
 import { mappedRequestUrl } from '../mapping/request-url';
 import {
@@ -52,7 +54,7 @@ export async function downloadSigningRequestDocument(
   const req = method.buildRequest(params, requestContext(caller.row, account));
   const res = await deps.upstream.send({
     integratedAccountId: caller.row.id,
-    budgetKey: account.id,
+    ...upstreamBudget(caller.row, account),
     url: mappedRequestUrl(req, { baseUri: account.base_uri, adminBase: caller.row.adminBase }),
     method: req.method,
     headers: { accept: '*/*' },

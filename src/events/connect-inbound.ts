@@ -4,8 +4,10 @@
  * without the envelope's data (only ids, or a configuration without `includeData` recipients) is completed by
  * reading the envelope from DocuSign through the upstream client.
  */
+
 import { z } from 'zod';
 import { coveredAccounts, type IntegratedAccountRow } from '../connections/integrated-accounts';
+import { upstreamBudget } from '../connections/pacing';
 import type { DiscoveredAccount } from '../db/schema/index';
 import { esignatureBase } from '../docusign/accounts';
 import { ApiError } from '../http/errors';
@@ -37,7 +39,7 @@ async function fetchEnvelope(
   const base = esignatureBase({ baseUri: account.base_uri, accountId: account.id });
   return ctx.upstream.json<Record<string, unknown>>({
     integratedAccountId: row.id,
-    budgetKey: account.id,
+    ...upstreamBudget(row, account),
     method: 'GET',
     url: `${base}/envelopes/${encodeURIComponent(envelopeId)}?include=recipients,documents`,
     headers: { accept: 'application/json' },

@@ -5,8 +5,10 @@
  * taken with one conditional upsert); the checkpoint is in the database, so it survives restarts. The upstream
  * client paces the calls within the account's rate budget.
  */
+
 import { and, eq } from 'drizzle-orm';
 import { coveredAccounts, type IntegratedAccountRow } from '../connections/integrated-accounts';
+import { upstreamBudget } from '../connections/pacing';
 import { type DiscoveredAccount, envelopePollState, integratedAccounts } from '../db/schema/index';
 import { esignatureBase } from '../docusign/accounts';
 import type { Logger } from '../http/logger';
@@ -103,7 +105,7 @@ export function createEnvelopePoller(options: EnvelopePollerOptions) {
         });
         const body = await options.upstream.json<EnvelopeList>({
           integratedAccountId: row.id,
-          budgetKey: account.id,
+          ...upstreamBudget(row, account),
           method: 'GET',
           url: `${esignatureBase({ baseUri: account.base_uri, accountId: account.id })}/envelopes?${query}`,
           headers: { accept: 'application/json' },

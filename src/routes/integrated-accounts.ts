@@ -13,6 +13,7 @@ import {
   presentIntegratedAccount,
 } from '../connections/integrated-accounts';
 import { connectWithJwt } from '../connections/jwt-grant';
+import { ConnectionPacingChangeSchema, ConnectionPacingSchema, storedPacing } from '../connections/pacing';
 import { type CursorKey, LIMIT_DEFAULT } from '../http/cursor';
 import { errorResponses, type Router } from '../http/openapi';
 import { LinkTokenSchema } from './connect/link-tokens';
@@ -33,6 +34,7 @@ export const JwtConnectionSchema = z
       .optional()
       .openapi({ description: '`demo` (default), `production` or `sandbox`.' }),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    pacing: ConnectionPacingSchema.optional(),
   })
   .refine((body) => !(body.account_id && body.all_accounts), { message: ONE_OR_ALL, path: ['all_accounts'] })
   .openapi('CreateJwtConnection');
@@ -43,6 +45,7 @@ const UpdateSchema = z
     account_id: z.string().min(1).optional(),
     all_accounts: z.literal(true).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    pacing: ConnectionPacingChangeSchema.optional(),
   })
   .refine((body) => !(body.account_id && body.all_accounts), { message: ONE_OR_ALL, path: ['all_accounts'] })
   .openapi('UpdateIntegratedAccount');
@@ -105,7 +108,7 @@ const routes = {
     path: '/integrated-accounts/{id}',
     operationId: 'updateIntegratedAccount',
     tags: ['Connections'],
-    summary: 'Change permission, account scope or metadata',
+    summary: 'Change permission, account scope, metadata or pacing',
     description:
       'A permission never claims more than DocuSign granted: raising `read` to `read_write` on a connection whose grant lacks the write scopes is a 409 `conflict` pointing to `POST /integrated-accounts/{id}/reauthorize` (`?permission=read_write` for a JWT connection; a code-grant connection gets a link where its user grants it), which asks DocuSign for a new grant. Lowering it always works.',
     request: { params: IdParams, body: { content: json(UpdateSchema), required: true } },
@@ -171,6 +174,7 @@ export function registerIntegratedAccounts(
       scope: body.all_accounts ? 'all' : body.account_id ? { accountId: body.account_id } : 'default',
       docusignEnvironment: body.docusign_environment,
       metadata: body.metadata ?? {},
+      pacing: storedPacing(body.pacing ?? null),
     });
     return c.json(presentIntegratedAccount(row), 201);
   });
@@ -196,6 +200,7 @@ export function registerIntegratedAccounts(
       accountId: body.account_id,
       allAccounts: body.all_accounts,
       metadata: body.metadata,
+      pacing: body.pacing === undefined ? undefined : storedPacing(body.pacing),
     });
     return c.json(presentIntegratedAccount(updated), 200);
   });

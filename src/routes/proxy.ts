@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { selectDocusignAccount } from '../connections/account-selection';
 import type { ConnectionsContext } from '../connections/context';
+import { upstreamBudget } from '../connections/pacing';
 import { assertPermission, isReadMethod } from '../connections/permissions';
 import { ApiError } from '../http/errors';
 import { limitStream, payloadTooLarge } from '../http/middleware/body-limit';
@@ -205,7 +206,7 @@ export function registerProxy(
     try {
       upstream = await ctx.upstream.send({
         integratedAccountId: row.id,
-        budgetKey: account.id,
+        ...upstreamBudget(row, account),
         url: target,
         method: c.req.method,
         headers: forwardableHeaders(c.req.raw.headers, DROP_REQUEST_HEADERS),

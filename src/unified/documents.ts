@@ -3,7 +3,9 @@
  * template. DocuSign has no metadata GET of one document, so get reads the parent's list; a download streams the
  * file as DocuSign sends it.
  */
+
 import { selectDocusignAccount } from '../connections/account-selection';
+import { upstreamBudget } from '../connections/pacing';
 import { ApiError } from '../http/errors';
 import { mappedRequestUrl } from '../mapping/request-url';
 import { upstreamErrorFromParts } from '../upstream/errors';
@@ -136,7 +138,7 @@ export async function downloadDocument(
   const request = method.buildRequest(params, requestContext(caller.row, account));
   const res = await deps.upstream.send({
     integratedAccountId: caller.row.id,
-    budgetKey: account.id,
+    ...upstreamBudget(caller.row, account),
     url: mappedRequestUrl(request, { baseUri: account.base_uri, adminBase: caller.row.adminBase }),
     method: 'GET',
     headers: { accept: 'application/pdf, application/octet-stream, */*' },

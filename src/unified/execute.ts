@@ -1,5 +1,6 @@
 import { selectDocusignAccount } from '../connections/account-selection';
 import { coveredAccounts, type IntegratedAccountRow } from '../connections/integrated-accounts';
+import { upstreamBudget } from '../connections/pacing';
 import type { DiscoveredAccount } from '../db/schema/index';
 import {
   type CursorKey,
@@ -93,7 +94,7 @@ export async function sendMapped(
   const url = mappedRequestUrl(req, { baseUri: account.base_uri, adminBase: row.adminBase });
   return deps.upstream.json<unknown>({
     integratedAccountId: row.id,
-    budgetKey: account.id,
+    ...upstreamBudget(row, account),
     url,
     method: req.method,
     headers: req.body

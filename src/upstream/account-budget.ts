@@ -14,6 +14,9 @@ export interface AccountBudgetConfig {
   burstWindowMs: number;
 }
 
+/** The limits one account's calls may carry to replace the configured ones (a connection's own pacing). */
+export type BudgetLimits = Pick<AccountBudgetConfig, 'maxConcurrent' | 'bucketCapacity' | 'refillPerSecond'>;
+
 export const DEFAULT_ACCOUNT_BUDGET: AccountBudgetConfig = {
   maxConcurrent: 8,
   bucketCapacity: 20,
@@ -26,6 +29,8 @@ export const DEFAULT_ACCOUNT_BUDGET: AccountBudgetConfig = {
 const MAX_TRACKED = 10_000;
 
 interface Budget {
+  /** The limits of the latest call for this key (the configured ones unless it carried its own). */
+  limits: BudgetLimits;
   inFlight: number;
   waiters: Array<() => void>;
   tokens: number;
@@ -45,27 +50,40 @@ export interface BudgetClock {
 /** Concurrency limit + token bucket + header-driven pacing, one set per budget key (DocuSign account). */
 export class AccountBudgets {
   private readonly budgets = new Map<string, Budget>();
+  private readonly defaultLimits: BudgetLimits;
 
   constructor(
     private readonly config: AccountBudgetConfig,
     private readonly clock: BudgetClock,
-  ) {}
+  ) {
+    this.defaultLimits = {
+      maxConcurrent: config.maxConcurrent,
+      bucketCapacity: config.bucketCapacity,
+      refillPerSecond: config.refillPerSecond,
+    };
+  }
 
   /**
    * Waits for a slot and a token for `key`; returns the function that gives the slot back.
    * Throws `rate_limited` without waiting when the wait would exceed `maxWaitMs`.
+   * `limits` replace the configured ones for this key from this call on (absent: the configured ones again).
    */
-  async acquire(key: string, maxWaitMs: number, signal?: AbortSignal): Promise<() => void> {
-    const budget = this.budgetFor(key);
+  async acquire(
+    key: string,
+    maxWaitMs: number,
+    signal?: AbortSignal,
+    limits?: Partial<BudgetLimits>,
+  ): Promise<() => void> {
+    const budget = this.budgetFor(key, this.resolve(limits));
     // Only wait (and pay for a promise) when the account is at its concurrency limit.
-    if (budget.inFlight < this.config.maxConcurrent) budget.inFlight++;
+    if (budget.inFlight < budget.limits.maxConcurrent) budget.inFlight++;
     else await this.takeSlot(budget, signal);
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       budget.inFlight--;
-      budget.waiters.shift()?.();
+      if (budget.inFlight < budget.limits.maxConcurrent) budget.waiters.shift()?.();
     };
     try {
       for (;;) {
@@ -77,7 +95,7 @@ export class AccountBudgets {
           Math.max(
             budget.notBefore - now,
             budget.paceMs > 0 ? budget.lastStartAt + budget.paceMs - now : 0,
-            budget.tokens >= 1 - 1e-6 ? 0 : ((1 - budget.tokens) * 1000) / this.config.refillPerSecond,
+            budget.tokens >= 1 - 1e-6 ? 0 : ((1 - budget.tokens) * 1000) / budget.limits.refillPerSecond,
           ),
         );
         if (wait <= 0) {
@@ -131,14 +149,16 @@ export class AccountBudgets {
     return b && { inFlight: b.inFlight, queued: b.waiters.length, paceMs: b.paceMs, notBefore: b.notBefore };
   }
 
-  private budgetFor(key: string): Budget {
+  private budgetFor(key: string, limits: BudgetLimits): Budget {
     let budget = this.budgets.get(key);
-    if (!budget) {
+    if (budget) this.applyLimits(budget, limits);
+    else {
       if (this.budgets.size >= MAX_TRACKED) this.evictIdle();
       budget = {
+        limits,
         inFlight: 0,
         waiters: [],
-        tokens: this.config.bucketCapacity,
+        tokens: limits.bucketCapacity,
         refilledAt: this.clock.now(),
         lastStartAt: Number.NEGATIVE_INFINITY,
         notBefore: 0,
@@ -147,6 +167,31 @@ export class AccountBudgets {
       this.budgets.set(key, budget);
     }
     return budget;
+  }
+
+  /** The configured limits with a call's own in their place (the same object when it carries none). */
+  private resolve(limits: Partial<BudgetLimits> | undefined): BudgetLimits {
+    if (!limits) return this.defaultLimits;
+    const d = this.defaultLimits;
+    return {
+      maxConcurrent: limits.maxConcurrent ?? d.maxConcurrent,
+      bucketCapacity: limits.bucketCapacity ?? d.bucketCapacity,
+      refillPerSecond: limits.refillPerSecond ?? d.refillPerSecond,
+    };
+  }
+
+  /** Switches `budget` to `next`; a raised concurrency lets waiters in at once. */
+  private applyLimits(budget: Budget, next: BudgetLimits): void {
+    const current = budget.limits;
+    if (
+      next.maxConcurrent === current.maxConcurrent &&
+      next.bucketCapacity === current.bucketCapacity &&
+      next.refillPerSecond === current.refillPerSecond
+    ) {
+      return;
+    }
+    budget.limits = next;
+    while (budget.inFlight < next.maxConcurrent && budget.waiters.length > 0) budget.waiters.shift()!();
   }
 
   private async takeSlot(budget: Budget, signal?: AbortSignal): Promise<void> {
@@ -170,8 +215,8 @@ export class AccountBudgets {
   private refill(budget: Budget, now: number): void {
     const elapsed = Math.max(0, now - budget.refilledAt);
     budget.tokens = Math.min(
-      this.config.bucketCapacity,
-      budget.tokens + (elapsed * this.config.refillPerSecond) / 1000,
+      budget.limits.bucketCapacity,
+      budget.tokens + (elapsed * budget.limits.refillPerSecond) / 1000,
     );
     budget.refilledAt = now;
   }

@@ -1,6 +1,11 @@
 import { ApiError } from '../http/errors';
 import type { Logger } from '../http/logger';
-import { type AccountBudgetConfig, AccountBudgets, DEFAULT_ACCOUNT_BUDGET } from './account-budget';
+import {
+  type AccountBudgetConfig,
+  AccountBudgets,
+  type BudgetLimits,
+  DEFAULT_ACCOUNT_BUDGET,
+} from './account-budget';
 import {
   rateLimitedError,
   retryAfterSecondsFromHeaders,
@@ -54,6 +59,8 @@ export interface UpstreamRequest {
   integratedAccountId: string;
   /** The DocuSign account whose quota this call spends; defaults to the integrated account. */
   budgetKey?: string;
+  /** The connection's own pacing of that account, in place of the configured one (its DocuSign limits were raised). */
+  pacing?: Partial<BudgetLimits> | undefined;
   url: string | URL;
   method: string;
   headers?: HeaderInput;
@@ -123,8 +130,14 @@ const NO_HEADERS: ReadonlySet<string> = new Set();
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
+/** The upstream client as built: the calls, and a view of each DocuSign account's budget (tests, metrics). */
+export interface PacedUpstreamClient extends UpstreamClient {
+  /** Calls of `budgetKey` (a DocuSign account id) in flight and queued for a slot; undefined before its first call. */
+  budgetState(budgetKey: string): ReturnType<AccountBudgets['snapshot']>;
+}
+
 /** Builds the one client through which every DocuSign call goes. */
-export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
+export function createUpstreamClient(deps: UpstreamClientDeps): PacedUpstreamClient {
   const config: UpstreamConfig = {
     ...DEFAULT_UPSTREAM_CONFIG,
     ...deps.config,
@@ -169,6 +182,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
         budgetKey,
         Math.min(config.maxRetryAfterMs, Math.max(0, deadlineAt - now())),
         req.signal,
+        req.pacing,
       );
       let handedOver = false;
       try {
@@ -319,7 +333,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): UpstreamClient {
     }
   }
 
-  return { send, request, json };
+  return { send, request, json, budgetState: (key) => budgets.snapshot(key) };
 }
 
 const textDecoder = new TextDecoder();

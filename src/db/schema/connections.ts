@@ -17,6 +17,16 @@ export interface RegisteredConnectConfiguration {
   connect_id: string;
 }
 
+/**
+ * A connection's own pacing of its DocuSign accounts' calls (their DocuSign limits were raised); a field left out
+ * keeps the gateway's setting (DOCUSIGN_REQUESTS_PER_SECOND, DOCUSIGN_BURST, DOCUSIGN_MAX_IN_FLIGHT).
+ */
+export interface ConnectionPacing {
+  requests_per_second?: number;
+  burst?: number;
+  max_in_flight?: number;
+}
+
 /** A connection of one environment to DocuSign. Credentials are vault-sealed, never plaintext. */
 export const integratedAccounts = pgTable(
   'integrated_accounts',
@@ -57,6 +67,8 @@ export const integratedAccounts = pgTable(
     refreshRetryAt: timestamp('refresh_retry_at', { withTimezone: true }),
     lastError: text('last_error'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    /** Null: the gateway's pacing. */
+    pacing: jsonb('pacing').$type<ConnectionPacing>(),
     /** How DocuSign changes reach the gateway: `connect` (configuration registered) or `polling`, and why. */
     eventsMode: text('events_mode').notNull().default('polling'),
     eventsReason: text('events_reason'),

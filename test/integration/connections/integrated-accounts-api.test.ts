@@ -10,7 +10,7 @@ import {
   rejectingEsignature,
   simulatorDocusignConfig,
 } from '../../helpers/docusign-connect';
-import { json } from '../../helpers/http';
+import { type IntegratedAccount, json } from '../../helpers/http';
 import { jwtConnectBody } from '../../helpers/jwt-connect';
 import { testKeyPair } from '../../helpers/keys';
 
@@ -300,6 +300,57 @@ describe('GET/PATCH/DELETE /integrated-accounts/{id}', () => {
     // Lowering and raising again within the grant is a plain change.
     expect((await patch({ permission: 'read' })).status).toBe(200);
     expect((await patch({ permission: 'read_write' })).status).toBe(200);
+  });
+
+  it("sets a connection's own pacing on create and PATCH, keeps it across re-authorization, clears it with null", async () => {
+    const created = await json<IntegratedAccount>(
+      await post('/integrated-accounts', jwtBody({ pacing: { max_in_flight: 24 } })),
+    );
+    expect(created.pacing).toEqual({ max_in_flight: 24 });
+    expect((await json<IntegratedAccount>(await post('/integrated-accounts', jwtBody()))).pacing).toBeNull();
+    const patch = (body: unknown) =>
+      t.request(`/integrated-accounts/${created.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    const raised = await patch({ pacing: { requests_per_second: 40, burst: 80, max_in_flight: 16 } });
+    expect(raised.status).toBe(200);
+    expect((await json<IntegratedAccount>(raised)).pacing).toEqual({
+      requests_per_second: 40,
+      burst: 80,
+      max_in_flight: 16,
+    });
+    // A PATCH without pacing, and a fresh grant, leave it as it is.
+    expect((await json<IntegratedAccount>(await patch({ metadata: { team: 'ops' } }))).pacing).toMatchObject({
+      max_in_flight: 16,
+    });
+    const reauthorized = await t.request(`/integrated-accounts/${created.id}/reauthorize`, {
+      method: 'POST',
+    });
+    expect((await json<IntegratedAccount>(reauthorized)).pacing).toMatchObject({ max_in_flight: 16 });
+
+    for (const pacing of [
+      { max_in_flight: 0 },
+      { burst: 2.5 },
+      { requests_per_second: '40' },
+      { max_in_flight: 1001 },
+    ]) {
+      const error = await expectInvalid(await patch({ pacing }), /pacing/);
+      expect(JSON.stringify(error.details)).toContain(Object.keys(pacing)[0]);
+    }
+    expect(
+      (await json<IntegratedAccount>(await t.request(`/integrated-accounts/${created.id}`))).pacing,
+    ).toMatchObject({
+      max_in_flight: 16,
+    });
+
+    expect((await json<IntegratedAccount>(await patch({ pacing: null }))).pacing).toBeNull();
+    expect((await json<IntegratedAccount>(await patch({ pacing: { burst: 40 } }))).pacing).toEqual({
+      burst: 40,
+    });
+    expect((await json<IntegratedAccount>(await patch({ pacing: {} }))).pacing).toBeNull();
   });
 
   it('re-authorizes a JWT connection with a fresh grant', async () => {

@@ -66,6 +66,7 @@ async function reachableDatabase() {
 }
 
 let mf: Miniflare;
+let workerScript: string;
 let database: Awaited<ReturnType<typeof reachableDatabase>>;
 let simulator: { url: string; close(): Promise<void> };
 let apiKey: string;
@@ -85,9 +86,10 @@ beforeAll(async () => {
   database = await reachableDatabase();
   await ensureEnvironment(database.db, 'env_worker', 'worker');
   ({ key: apiKey } = await createApiKey(database.db, { environmentId: 'env_worker', name: 'worker' }));
+  workerScript = await bundleWorker();
   mf = new Miniflare({
     modules: true,
-    script: await bundleWorker(),
+    script: workerScript,
     compatibilityDate: wranglerCompatibilityDate(),
     compatibilityFlags: ['nodejs_compat'],
     bindings: {
@@ -208,4 +210,30 @@ describe('src/worker.ts under workerd (miniflare)', () => {
       data: { integrated_account: { id: connection.id, status: 'active' } },
     });
   }, 60_000);
+
+  it('answers 500 naming a bad DocuSign pacing variable instead of serving with it', async () => {
+    const misconfigured = new Miniflare({
+      modules: true,
+      script: workerScript,
+      compatibilityDate: wranglerCompatibilityDate(),
+      compatibilityFlags: ['nodejs_compat'],
+      bindings: {
+        DATABASE_URL: database.url,
+        ENCRYPTION_KEYS: TEST_SECRETS.encryptionKeys,
+        SIGNING_SECRET: TEST_SECRETS.signingSecret,
+        DOCUSIGN_MAX_IN_FLIGHT: '0',
+        DOCUSIGN_REQUESTS_PER_SECOND: 'fast',
+      },
+    });
+    try {
+      const res = await misconfigured.dispatchFetch('http://gateway.worker.test/health');
+      expect(res.status).toBe(500);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('internal');
+      expect(error.message).toContain('Invalid DOCUSIGN_MAX_IN_FLIGHT: must be positive (got "0")');
+      expect(error.message).toContain('Invalid DOCUSIGN_REQUESTS_PER_SECOND: must be a number (got "fast")');
+    } finally {
+      await misconfigured.dispose();
+    }
+  });
 });

@@ -29,6 +29,47 @@ describe('AccountBudgets', () => {
     expect(b.snapshot('acct-a')?.inFlight).toBe(2);
   });
 
+  it("takes a call's own limits for its key: a raised concurrency lets waiters in at once, a lowered one holds new calls", async () => {
+    const { b } = budgets({ maxConcurrent: 1 });
+    const first = await b.acquire('k', 1_000);
+    let second = false;
+    const pending = b.acquire('k', 1_000).then((release) => {
+      second = true;
+      return release;
+    });
+    await Promise.resolve();
+    expect(second).toBe(false);
+    // A call carrying a limit of 3 takes a slot itself and lets the queued call in.
+    const third = await b.acquire('k', 1_000, undefined, { maxConcurrent: 3 });
+    await pending;
+    expect(second).toBe(true);
+    expect(b.snapshot('k')).toMatchObject({ inFlight: 3, queued: 0 });
+    // Back to the configured limit (1): releasing one of three in flight lets nobody in.
+    let fourth = false;
+    const late = b.acquire('k', 1_000).then((release) => {
+      fourth = true;
+      return release;
+    });
+    first();
+    third();
+    await Promise.resolve();
+    expect(fourth).toBe(false);
+    (await pending)();
+    await late;
+    expect(fourth).toBe(true);
+    // Another key keeps the configured limits.
+    await b.acquire('other', 1_000, undefined, { maxConcurrent: 5 });
+    expect(b.snapshot('k')?.inFlight).toBe(1);
+  });
+
+  it("sizes a new key's bucket from the call's own burst", async () => {
+    const { b, clock } = budgets({ bucketCapacity: 2, refillPerSecond: 1, maxConcurrent: 100 });
+    for (let i = 0; i < 5; i++) (await b.acquire('raised', 10_000, undefined, { bucketCapacity: 5 }))();
+    expect(clock.sleeps).toEqual([]);
+    (await b.acquire('raised', 10_000, undefined, { bucketCapacity: 5, refillPerSecond: 4 }))();
+    expect(clock.sleeps).toEqual([250]);
+  });
+
   it('a waiter whose signal aborts leaves the queue', async () => {
     const { b } = budgets({ maxConcurrent: 1 });
     await b.acquire('k', 1_000);

@@ -1,0 +1,1 @@
+ALTER TABLE "integrated_accounts" ADD COLUMN "pacing" jsonb;
