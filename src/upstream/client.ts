@@ -112,8 +112,8 @@ export interface UpstreamClient {
 export interface UpstreamClientDeps {
   fetch: typeof fetch;
   /**
-   * Node: `fetch` that keeps a large successful body as a Node stream (`keepNodeBody`), used for requests that set
-   * `nodeBody` and send no stream.
+   * Node: `fetch` that keeps a successful body as a Node stream (`keepNodeBody`), used for every request that sends
+   * no stream: the client reads it as bytes, or hands it over (as a Node stream to requests that set `nodeBody`).
    */
   fetchKeepingNodeBody?: typeof fetch;
   tokens: TokenSource;
@@ -168,7 +168,7 @@ export function createUpstreamClient(deps: UpstreamClientDeps): PacedUpstreamCli
     const deadlineAt = startedAt + config.deadlineMs;
     const attemptTimeout = req.timeoutMs ?? config.attemptTimeoutMs;
     const baseHeaders = forwardableHeaders(req.headers, DROPPED_REQUEST_HEADERS);
-    const fetchFn = (req.nodeBody && replayable && deps.fetchKeepingNodeBody) || deps.fetch;
+    const fetchFn = (replayable && deps.fetchKeepingNodeBody) || deps.fetch;
 
     let attempt = 0;
     let refreshed = false;
@@ -287,12 +287,19 @@ export function createUpstreamClient(deps: UpstreamClientDeps): PacedUpstreamCli
 
         if (res.status >= 500) throw await upstreamErrorFromResponse(res, { redact: sentTokens, now: now() });
 
-        const nodeBody = nodeBodyOf(res);
-        if (nodeBody) {
+        const kept = nodeBodyOf(res);
+        if (kept) {
+          const answer = { status: res.status, statusText: res.statusText, headers: res.headers };
+          if (
+            readUpTo === Number.POSITIVE_INFINITY ||
+            (kept.length !== undefined && kept.length <= readUpTo)
+          ) {
+            return { ...answer, body: await readAll(kept) };
+          }
           handedOver = true;
           // A Node stream closes once read to the end, failed or destroyed: the slot comes back then.
-          nodeBody.stream.once('close', release);
-          return { status: res.status, statusText: res.statusText, headers: res.headers, body: nodeBody };
+          kept.stream.once('close', release);
+          return { ...answer, body: req.nodeBody ? kept : kept.toWeb() };
         }
         const head = await readHead(res, readUpTo);
         const small = head.rest === undefined;
@@ -439,6 +446,7 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ]);
 
 /** Connection-level failures (reset, refused, socket closed, "fetch failed") as opposed to programming errors. */
@@ -503,6 +511,22 @@ function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Pro
   });
 }
 
+/** The whole of a kept Node body; a connection lost while reading is reported like one lost before the headers. */
+async function readAll(body: NodeStreamBody): Promise<Uint8Array> {
+  try {
+    return await body.bytes();
+  } catch (err) {
+    throw lostWhileReading(err);
+  }
+}
+
+/** A connection lost while reading a body, reported like one lost before the headers; other errors as they are. */
+function lostWhileReading(err: unknown): unknown {
+  if (!isConnectionError(err)) return err;
+  const reason = networkReason(err);
+  return upstreamUnavailableError(`DocuSign is unavailable: ${reason}`, { reason });
+}
+
 type BodyHead =
   | { bytes: Uint8Array | null; chunks?: undefined; rest?: undefined }
   | { bytes?: undefined; chunks: Uint8Array[]; rest: ReadableStreamDefaultReader<Uint8Array> };
@@ -524,9 +548,7 @@ async function readHead(res: Response, limit: number): Promise<BodyHead> {
     try {
       chunk = await reader.read();
     } catch (err) {
-      if (!isConnectionError(err)) throw err;
-      const reason = networkReason(err);
-      throw upstreamUnavailableError(`DocuSign is unavailable: ${reason}`, { reason });
+      throw lostWhileReading(err);
     }
     if (chunk.done) return { bytes: concat(chunks, size) };
     chunks.push(chunk.value);

@@ -1,9 +1,11 @@
 /**
- * DocuSign's body kept as a Node.js stream. On Node, a large download written from undici's Node stream straight
- * to the caller's socket costs a fraction of the CPU per megabyte of the same bytes through two web streams
- * (undici's fetch body, then the server's reader loop): `npm run bench -- proxy-stream`. Only a caller that can
- * write to a Node socket asks for it (`UpstreamRequest.nodeBody`); Workers and `app.request` never see one.
- * The types are structural so this module, shared with the Workers build, needs no Node types.
+ * DocuSign's body kept as a Node.js stream. On Node, the upstream client sends through undici's `request` API
+ * rather than its `fetch` (far less work per call), and a body read there is read as bytes; a large download is
+ * written from undici's Node stream straight to the caller's socket, a fraction of the CPU per megabyte of the
+ * same bytes through two web streams (undici's fetch body, then the server's reader loop): `npm run bench --
+ * proxy-stream`. Only a caller that can write to a Node socket gets one (`UpstreamRequest.nodeBody`); Workers and
+ * `app.request` never see one. The types are structural so this module, shared with the Workers build, needs no
+ * Node types.
  */
 
 /** The part of a Node `Readable` the upstream client uses (the Node writer takes it as the Readable it is). */
@@ -14,7 +16,15 @@ export interface NodeReadable {
 
 /** A body handed over as a Node stream; `instanceof` tells it from bytes and web streams. */
 export class NodeStreamBody {
-  constructor(readonly stream: NodeReadable) {}
+  constructor(
+    readonly stream: NodeReadable,
+    /** The declared `content-length`, when there is one. */
+    readonly length: number | undefined,
+    /** Reads the whole body. */
+    readonly bytes: () => Promise<Uint8Array>,
+    /** The body as a web stream, for a caller that cannot take a Node one. */
+    readonly toWeb: () => ReadableStream<Uint8Array>,
+  ) {}
 }
 
 // A transport that kept a body as a Node stream answers a head-only Response and leaves the stream here.
@@ -39,7 +49,7 @@ export type NodeBodyWriter = (
 
 /** Node only: where large DocuSign bodies come from and go to as Node streams. */
 export interface NodeBodyPassage {
-  /** `fetch` that keeps a large successful body as a Node stream (`keepNodeBody`). */
+  /** `fetch` that keeps a successful body as a Node stream (`keepNodeBody`). */
   fetch: typeof fetch;
   /** The writer for this request's socket, from the server's per-request env; none without a Node socket. */
   writerFor(env: unknown): NodeBodyWriter | undefined;

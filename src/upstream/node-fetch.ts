@@ -1,7 +1,6 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Agent, fetch as undiciFetch, request as undiciRequest } from 'undici';
 import { nodeSocketWriter } from '../http/node-socket-writer';
-import { SMALL_BODY_BYTES } from './client';
 import { keepNodeBody, type NodeBodyPassage, NodeStreamBody } from './node-body';
 
 /** Socket settings for the Node `fetch` the upstream client uses; Workers use the platform fetch instead. */
@@ -53,9 +52,10 @@ export function createNodeFetch(options: Partial<NodeFetchOptions> = {}): {
     });
 
   /**
-   * undici's `request` (Node streams, no decoding: nothing asks for compression) for the plain requests the proxy
-   * sends: a 2xx whose declared length is over SMALL_BODY_BYTES keeps its body as a Node stream; any other answer
-   * becomes an ordinary Response. Inputs `request` does not take (a Request, a stream or form body) go to `fetch`.
+   * undici's `request` (Node streams, no decoding: nothing asks for compression) behind a `fetch` signature: a
+   * 2xx body is kept as a Node stream (`keepNodeBody`) for the upstream client to read as bytes, hand over as a
+   * Node stream or turn into a web stream; any other answer is an ordinary Response. Inputs `request` does not
+   * take (a Request, a stream or form body, Headers) go to `fetch`.
    */
   const fetchKeepingNodeBody = async (
     input: Parameters<typeof fetch>[0],
@@ -63,36 +63,52 @@ export function createNodeFetch(options: Partial<NodeFetchOptions> = {}): {
   ): Promise<Response> => {
     const body = init.body ?? null;
     const plainBody = body === null || typeof body === 'string' || body instanceof Uint8Array;
-    if (
-      typeof input !== 'string' ||
-      !plainBody ||
-      init.headers instanceof Headers ||
-      Array.isArray(init.headers)
-    ) {
+    const plainHeaders =
+      init.headers === undefined || (!(init.headers instanceof Headers) && !Array.isArray(init.headers));
+    if (typeof input !== 'string' || !plainBody || !plainHeaders) {
       return boundFetch(input, init) as unknown as Promise<Response>;
+    }
+    const sent: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
+    // What fetch would send with a string body and no type of its own.
+    if (
+      typeof body === 'string' &&
+      !Object.keys(sent).some((name) => name.toLowerCase() === 'content-type')
+    ) {
+      sent['content-type'] = 'text/plain;charset=UTF-8';
     }
     const res = await undiciRequest(input, {
       dispatcher: agent,
       method: (init.method ?? 'GET') as 'GET',
-      headers: init.headers as Record<string, string> | undefined,
+      headers: sent,
       body,
       signal: init.signal ?? undefined,
     });
+    // Whoever reads the body sees its errors; a body destroyed unread (a cancel, a caller who left) emits one that
+    // nobody reads, which must not take the process down.
+    res.body.on('error', ignoreError);
     const headers = new Headers();
     for (const [name, value] of Object.entries(res.headers)) {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else if (value !== undefined) headers.set(name, value);
     }
     const head = { status: res.statusCode, statusText: res.statusText ?? '', headers };
-    const declared = Number(headers.get('content-length') ?? Number.NaN);
-    if (res.statusCode >= 200 && res.statusCode < 300 && declared > SMALL_BODY_BYTES) {
-      return keepNodeBody(new Response(null, head), new NodeStreamBody(res.body));
-    }
     if (NULL_BODY_STATUSES.has(res.statusCode)) {
       res.body.resume();
       return new Response(null, head);
     }
-    return new Response(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, head);
+    const stream = res.body;
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      const declared = headers.get('content-length');
+      const length = declared !== null && /^\d+$/.test(declared) ? Number(declared) : undefined;
+      const kept = new NodeStreamBody(
+        stream,
+        length,
+        async () => new Uint8Array(await stream.arrayBuffer()),
+        () => webStreamOf(stream),
+      );
+      return keepNodeBody(new Response(null, head), kept);
+    }
+    return new Response(webStreamOf(stream), head);
   };
 
   // undici's own Request/Response types are structurally the platform's; the cast only bridges the declarations.
@@ -101,4 +117,30 @@ export function createNodeFetch(options: Partial<NodeFetchOptions> = {}): {
     nodeBodies: { fetch: fetchKeepingNodeBody, writerFor: nodeSocketWriter },
     close: () => agent.close(),
   };
+}
+
+/**
+ * A Node stream as a web stream, pulled through its async iterator; a cancel destroys the stream, which frees the
+ * socket. (Node 20's `Readable.toWeb` throws "Controller is already closed" from a data event after a cancel, and
+ * `ReadableStream.from` does not destroy a stream cancelled before its first read.)
+ */
+function webStreamOf(stream: Readable): ReadableStream<Uint8Array> {
+  const chunks = stream[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value as Uint8Array);
+      },
+      cancel() {
+        stream.destroy();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function ignoreError(): void {
+  // See the listener's comment.
 }

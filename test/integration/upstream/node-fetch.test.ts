@@ -2,19 +2,28 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/http/errors';
-import { createUpstreamClient } from '../../../src/upstream/client';
+import { createUpstreamClient, SMALL_BODY_BYTES } from '../../../src/upstream/client';
+import { NodeStreamBody } from '../../../src/upstream/node-body';
 import { createNodeFetch } from '../../../src/upstream/node-fetch';
 import { countingTokens } from '../../helpers/fake-upstream';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-describe('upstream client over a real socket (undici Agent)', () => {
+// Node runs the client on undici's request API (`fetchKeepingNodeBody`); fetch stays the fallback and the Workers way.
+describe.each([
+  ['fetch', false],
+  ['request, Node bodies', true],
+] as const)('upstream client over a real socket (undici Agent, %s)', (_name, nodeBodies) => {
   let server: Server;
   let origin: string;
   let handler: Handler = (_req, res) => res.end('{}');
   let connections = 0;
   let requests: Array<{ method: string; auth: string | undefined }> = [];
-  const nodeFetch = createNodeFetch({ headersTimeoutMs: 2_000, connectTimeoutMs: 2_000 });
+  const nodeFetch = createNodeFetch({
+    headersTimeoutMs: 2_000,
+    connectTimeoutMs: 2_000,
+    bodyTimeoutMs: 1_000,
+  });
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -35,6 +44,7 @@ describe('upstream client over a real socket (undici Agent)', () => {
   function client() {
     return createUpstreamClient({
       fetch: nodeFetch.fetch,
+      fetchKeepingNodeBody: nodeBodies ? nodeFetch.nodeBodies.fetch : undefined,
       tokens: countingTokens(),
       sleep: async () => {},
       config: { baseDelayMs: 1 },
@@ -114,5 +124,99 @@ describe('upstream client over a real socket (undici Agent)', () => {
     let total = 0;
     for await (const chunk of res.body!) total += chunk.byteLength;
     expect(total).toBe(64 * 16 * 1024);
+  });
+
+  it.each([
+    ['small', 100],
+    ['large', 512 * 1024],
+  ])(
+    'refreshes once after a 401 whose %s body it throws away, and the process carries on',
+    async (_s, size) => {
+      let n = 0;
+      handler = (_req, res) => {
+        n++;
+        if (n === 1) {
+          res.writeHead(401, { 'content-type': 'application/json' });
+          return res.end(JSON.stringify({ errorCode: 'AUTH', message: 'x'.repeat(size) }));
+        }
+        res.end('{"ok":true}');
+      };
+      requests = [];
+      expect(await client().json({ integratedAccountId: 'ia', url: `${origin}/r`, method: 'GET' })).toEqual({
+        ok: true,
+      });
+      expect(requests.map((r) => r.auth)).toEqual(['Bearer tok-1', 'Bearer tok-2']);
+      // A discarded body must not fail later from an event nobody listens to (that would end the process).
+      await new Promise((r) => setTimeout(r, 50));
+    },
+  );
+
+  it("keeps DocuSign's error body of a 4xx in the error's details", async () => {
+    handler = (_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"errorCode":"INVALID_REQUEST_PARAMETER","message":"bad count"}');
+    };
+    const err = await client()
+      .json({ integratedAccountId: 'ia', url: `${origin}/bad`, method: 'GET' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(JSON.stringify((err as ApiError).details)).toContain('INVALID_REQUEST_PARAMETER');
+  });
+
+  it('reports a body cut off, or gone silent, while it is read as upstream_unavailable', async () => {
+    handler = (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"users":[');
+      // Cut: the socket closes; silent: nothing more is sent (the agent's body timeout is 1 s here).
+      if (req.url === '/cut') setTimeout(() => req.socket.destroy(), 10);
+    };
+    for (const path of ['/cut', '/silent']) {
+      const err = await client()
+        .json({ integratedAccountId: 'ia', url: `${origin}${path}`, method: 'GET' })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).code).toBe('upstream_unavailable');
+    }
+  });
+
+  it('sends a string body with the type fetch would give it', async () => {
+    let seen: string | undefined;
+    handler = (req, res) => {
+      seen = req.headers['content-type'];
+      res.end('{}');
+    };
+    await client().json({ integratedAccountId: 'ia', url: `${origin}/t`, method: 'POST', body: 'x' });
+    expect(seen).toBe('text/plain;charset=UTF-8');
+  });
+
+  it('send(): a small body as bytes; a large one as a Node stream only when asked and only on Node', async () => {
+    const size = SMALL_BODY_BYTES * 4;
+    handler = (req, res) => {
+      const length = req.url === '/small' ? 100 : size;
+      res.writeHead(200, { 'content-length': String(length) });
+      res.end(Buffer.alloc(length, 3));
+    };
+    const small = await client().send({ integratedAccountId: 'ia', url: `${origin}/small`, method: 'GET' });
+    expect(small.body).toBeInstanceOf(Uint8Array);
+    expect((small.body as Uint8Array).byteLength).toBe(100);
+
+    const large = await client().send({
+      integratedAccountId: 'ia',
+      url: `${origin}/large`,
+      method: 'GET',
+      nodeBody: true,
+    });
+    let total = 0;
+    if (nodeBodies) {
+      expect(large.body).toBeInstanceOf(NodeStreamBody);
+      for await (const chunk of (large.body as NodeStreamBody).stream as unknown as AsyncIterable<Buffer>)
+        total += chunk.byteLength;
+    } else {
+      expect(large.body).toBeInstanceOf(ReadableStream);
+      for await (const chunk of large.body as ReadableStream<Uint8Array>) total += chunk.byteLength;
+    }
+    expect(total).toBe(size);
+    const web = await client().request({ integratedAccountId: 'ia', url: `${origin}/large`, method: 'GET' });
+    expect((await web.arrayBuffer()).byteLength).toBe(size);
   });
 });
