@@ -14,6 +14,8 @@ export interface PgliteSnapshots {
   initdb: string;
   /** The same database with every migration in drizzle/ applied. */
   migrated: string;
+  /** A PGlite data directory as initdb leaves it, copied under spawned gateways' DATA_DIR (gatewayDataDir). */
+  initdbDir: string;
 }
 
 declare module 'vitest' {
@@ -22,11 +24,12 @@ declare module 'vitest' {
   }
 }
 
-async function writeDump(client: PGlite, file: string) {
+async function writeDump(client: PGlite, file: string): Promise<Blob> {
   // Only once ready: dumpDataDir takes the query lock that PGlite's own start-up still needs.
   await client.waitReady;
   const dump = await client.dumpDataDir('none');
   await writeFile(file, Buffer.from(await dump.arrayBuffer()));
+  return dump;
 }
 
 /**
@@ -39,12 +42,19 @@ export async function setup(project: TestProject) {
     return;
   }
   const dir = await mkdtemp(join(tmpdir(), 'gw-test-pglite-'));
-  const snapshots: PgliteSnapshots = { initdb: join(dir, 'initdb.tar'), migrated: join(dir, 'migrated.tar') };
+  const snapshots: PgliteSnapshots = {
+    initdb: join(dir, 'initdb.tar'),
+    migrated: join(dir, 'migrated.tar'),
+    initdbDir: join(dir, 'initdb-dir'),
+  };
   const client = new PGlite();
   try {
-    await writeDump(client, snapshots.initdb);
+    const initdb = await writeDump(client, snapshots.initdb);
     await migrate(drizzle(client, { schema }) as unknown as Database);
     await writeDump(client, snapshots.migrated);
+    const onDisk = new PGlite(snapshots.initdbDir, { loadDataDir: initdb });
+    await onDisk.waitReady;
+    await onDisk.close();
   } finally {
     await client.close();
   }
