@@ -28,6 +28,8 @@ if (extraCas && extraCas !== join(sandboxTlsDir, 'ca-bundle.pem')) {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Builds the PGlite snapshots (initdb + migrations once per run) that createTestDatabase() starts from.
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',

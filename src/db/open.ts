@@ -8,8 +8,14 @@ import type { Database, DatabaseHandle } from './client';
 import { acquirePgliteLock } from './pglite-lock';
 import * as schema from './schema';
 
-/** Options for opening the database on Node: a PostgreSQL URL, or an embedded PGlite directory (or memory). */
-export type OpenDatabaseOptions = { url: string; maxConnections?: number } | { pgliteDir: string | 'memory' };
+/**
+ * Options for opening the database on Node: a PostgreSQL URL, an embedded PGlite directory (or memory), or an
+ * in-memory PGlite started from a `dumpDataDir` tarball instead of initdb (the test suite's per-run snapshot).
+ */
+export type OpenDatabaseOptions =
+  | { url: string; maxConnections?: number }
+  | { pgliteDir: string | 'memory' }
+  | { pgliteSnapshot: Blob };
 
 /** Opens PostgreSQL through postgres.js when a URL is given, else embedded PGlite. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -18,8 +24,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const db = drizzlePostgres(sql, { schema }) as unknown as Database;
     return { db, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
   }
-  if (options.pgliteDir === 'memory') {
-    const client = new PGlite();
+  if ('pgliteSnapshot' in options || options.pgliteDir === 'memory') {
+    const client = new PGlite('pgliteSnapshot' in options ? { loadDataDir: options.pgliteSnapshot } : {});
     const db = drizzlePglite(client, { schema }) as unknown as Database;
     return { db, kind: 'pglite', close: () => client.close() };
   }

@@ -1,5 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { cp, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+
+/**
+ * A new DATA_DIR for a spawned gateway or the keys CLI. On a PGlite run its `pglite` directory starts as a copy of
+ * the one the global setup made with initdb, so the process skips initdb (seconds) and still runs every migration
+ * itself. The first start on an empty directory stays covered by test/integration/foundation/server.test.ts.
+ */
+export async function gatewayDataDir(prefix: string): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const prepared = inject('pgliteSnapshots');
+  if (prepared) await cp(prepared.initdbDir, join(dataDir, 'pglite'), { recursive: true });
+  return dataDir;
+}
 
 /** Finds a free TCP port on loopback. */
 export async function freePort(): Promise<number> {

@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureEnvironment } from '../../../src/api-keys/api-keys';
@@ -13,7 +11,7 @@ import { type EventDraft, recordEvents } from '../../../src/events/record-events
 import { createSubscription } from '../../../src/webhooks/subscriptions';
 import { TEST_SECRETS } from '../../helpers/create-test-app';
 import { createTestDatabase, usingRealPostgres } from '../../helpers/database';
-import { freePort, spawnGateway } from '../../helpers/spawn-gateway';
+import { freePort, gatewayDataDir, spawnGateway } from '../../helpers/spawn-gateway';
 import { startSubscriber, waitUntil } from '../../helpers/webhook-subscriber';
 
 const EVENTS = 500;
@@ -76,7 +74,7 @@ describe('delivery survives a crash (SIGKILL mid-delivery)', () => {
       env.DATABASE_URL = database.url!;
       await seed(database.db, subscriber.url);
     } else {
-      const dataDir = await mkdtemp(join(tmpdir(), 'gw-crash-'));
+      const dataDir = await gatewayDataDir('gw-crash-');
       cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
       env.DATA_DIR = dataDir;
       const seeded = await openDatabase({ pgliteDir: `${dataDir}/pglite` });

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config';
+import { gatewayDataDir } from '../../helpers/spawn-gateway';
 
 const run = promisify(execFile);
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
@@ -63,7 +63,7 @@ describe('configuration errors', () => {
 
 describe('npm run keys', () => {
   it('creates, lists and revokes keys in the embedded database', { timeout: 180_000 }, async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'gw-keys-'));
+    const dataDir = await gatewayDataDir('gw-keys-');
     dirs.push(dataDir);
     const env = { DATA_DIR: dataDir };
     const created = await runScript('scripts/keys.ts', ['create', '--name', 'ci'], env);

@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deriveManagementToken } from '../../../src/api-keys/management-token';
 import { json } from '../../helpers/http';
 import { parseRawResponse, rawHttp } from '../../helpers/raw-http';
-import { freePort, spawnGateway } from '../../helpers/spawn-gateway';
+import { freePort, gatewayDataDir, spawnGateway } from '../../helpers/spawn-gateway';
 
 // Issue 11, finding 1: the key CLI against a running gateway on the embedded database.
 const run = promisify(execFile);
@@ -41,7 +40,7 @@ describe('npm run keys while npm start runs on the embedded database', () => {
   it('creates, lists and revokes through the running gateway, at once; a second process cannot open the database', {
     timeout: 300_000,
   }, async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'gw-keys-running-'));
+    const dataDir = await gatewayDataDir('gw-keys-running-');
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const port = await freePort();
     const env = { DATA_DIR: dataDir, SANDBOX: 'false', DOCUSIGN_CLIENT_ID: '', DOCUSIGN_CLIENT_SECRET: '' };
