@@ -87,7 +87,21 @@ beforeAll(async () => {
   await ensureEnvironment(database.db, 'env_worker', 'worker');
   ({ key: apiKey } = await createApiKey(database.db, { environmentId: 'env_worker', name: 'worker' }));
   workerScript = await bundleWorker();
-  mf = new Miniflare({
+  mf = workerWith({
+    PUBLIC_URL: 'http://gateway.worker.test',
+    SANDBOX_ORIGIN: simulator.url,
+    SANDBOX_CLIENT_ID: sim.defaults.clientId,
+    SANDBOX_CLIENT_SECRET: sim.defaults.clientSecret,
+    RATE_LIMIT_REQUESTS: String(RATE_LIMIT),
+    RATE_LIMIT_WINDOW_SECONDS: '600',
+    LOG_LEVEL: 'silent',
+    WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
+  });
+}, 120_000);
+
+/** The bundled Worker under workerd with the database and secrets bound, plus `bindings`. */
+function workerWith(bindings: Record<string, string>): Miniflare {
+  return new Miniflare({
     modules: true,
     script: workerScript,
     compatibilityDate: wranglerCompatibilityDate(),
@@ -96,17 +110,10 @@ beforeAll(async () => {
       DATABASE_URL: database.url,
       ENCRYPTION_KEYS: TEST_SECRETS.encryptionKeys,
       SIGNING_SECRET: TEST_SECRETS.signingSecret,
-      PUBLIC_URL: 'http://gateway.worker.test',
-      SANDBOX_ORIGIN: simulator.url,
-      SANDBOX_CLIENT_ID: sim.defaults.clientId,
-      SANDBOX_CLIENT_SECRET: sim.defaults.clientSecret,
-      RATE_LIMIT_REQUESTS: String(RATE_LIMIT),
-      RATE_LIMIT_WINDOW_SECONDS: '600',
-      LOG_LEVEL: 'silent',
-      WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
+      ...bindings,
     },
   });
-}, 120_000);
+}
 
 afterAll(async () => {
   await mf?.dispose();
@@ -212,19 +219,7 @@ describe('src/worker.ts under workerd (miniflare)', () => {
   }, 60_000);
 
   it('answers 500 naming a bad DocuSign pacing variable instead of serving with it', async () => {
-    const misconfigured = new Miniflare({
-      modules: true,
-      script: workerScript,
-      compatibilityDate: wranglerCompatibilityDate(),
-      compatibilityFlags: ['nodejs_compat'],
-      bindings: {
-        DATABASE_URL: database.url,
-        ENCRYPTION_KEYS: TEST_SECRETS.encryptionKeys,
-        SIGNING_SECRET: TEST_SECRETS.signingSecret,
-        DOCUSIGN_MAX_IN_FLIGHT: '0',
-        DOCUSIGN_REQUESTS_PER_SECOND: 'fast',
-      },
-    });
+    const misconfigured = workerWith({ DOCUSIGN_MAX_IN_FLIGHT: '0', DOCUSIGN_REQUESTS_PER_SECOND: 'fast' });
     try {
       const res = await misconfigured.dispatchFetch('http://gateway.worker.test/health');
       expect(res.status).toBe(500);
