@@ -16,7 +16,8 @@ import { replayableBody } from '../upstream/replayable-body';
 const ApiParam = z.enum(['esignature', 'admin']);
 
 // Request headers that describe the hop to the gateway, or carry the caller's credentials, never go upstream.
-// `accept-encoding` goes too: fetch negotiates and decodes compression itself.
+// `accept-encoding` goes too: the transport handles compression itself (fetch negotiates and decodes it; Node's
+// request transport asks for none and decodes what comes anyway).
 const DROP_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'authorization',
   'cookie',
@@ -225,7 +226,7 @@ export function registerProxy(
       throw payloadTooLarge(limits.maxBodyBytes);
     }
     if (upstream.body instanceof NodeStreamBody) {
-      // Node's bytes are DocuSign's as they came (nothing asked for compression), so its length still holds.
+      // The Node transport drops the length of a body it decoded, so what is left describes these bytes.
       const headers = Object.assign(
         forwardableHeaders(upstream.headers, DROP_RESPONSE_HEADERS),
         takeResponseHeaders(c),

@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, fetch as undiciFetch, request as undiciRequest } from 'undici';
 import { nodeSocketWriter } from '../http/node-socket-writer';
 import { keepNodeBody, type NodeBodyPassage, NodeStreamBody } from './node-body';
@@ -23,6 +24,14 @@ export const DEFAULT_NODE_FETCH_OPTIONS: NodeFetchOptions = {
   bodyTimeoutMs: 60_000,
   keepAliveTimeoutMs: 30_000,
   connectionsPerOrigin: 128,
+};
+
+/** Decoders of the encodings undici's fetch decodes. */
+const DECODERS: Record<string, (() => Transform) | undefined> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
 };
 
 /** Statuses whose Response may not have a body. */
@@ -52,7 +61,7 @@ export function createNodeFetch(options: Partial<NodeFetchOptions> = {}): {
     });
 
   /**
-   * undici's `request` (Node streams, no decoding: nothing asks for compression) behind a `fetch` signature: a
+   * undici's `request` (Node streams; nothing asks for compression) behind a `fetch` signature: a
    * 2xx body is kept as a Node stream (`keepNodeBody`) for the upstream client to read as bytes, hand over as a
    * Node stream or turn into a web stream; any other answer is an ordinary Response. Inputs `request` does not
    * take (a Request, a stream or form body, Headers) go to `fetch`.
@@ -96,14 +105,23 @@ export function createNodeFetch(options: Partial<NodeFetchOptions> = {}): {
       res.body.resume();
       return new Response(null, head);
     }
-    const stream = res.body;
+    let stream: Readable = res.body;
+    const decoder = DECODERS[headers.get('content-encoding')?.trim().toLowerCase() ?? ''];
+    if (decoder) {
+      // Nothing asked for compression, but a server (or a CDN before it) may compress anyway: decoded here as fetch
+      // would, and the headers that described the encoded bytes go.
+      stream = pipeline(res.body, decoder(), ignoreError);
+      stream.on('error', ignoreError);
+      headers.delete('content-encoding');
+      headers.delete('content-length');
+    }
     if (res.statusCode >= 200 && res.statusCode < 300) {
       const declared = headers.get('content-length');
       const length = declared !== null && /^\d+$/.test(declared) ? Number(declared) : undefined;
       const kept = new NodeStreamBody(
         stream,
         length,
-        async () => new Uint8Array(await stream.arrayBuffer()),
+        () => readAll(stream),
         () => webStreamOf(stream),
       );
       return keepNodeBody(new Response(null, head), kept);
@@ -139,6 +157,13 @@ function webStreamOf(stream: Readable): ReadableStream<Uint8Array> {
     },
     { highWaterMark: 0 },
   );
+}
+
+/** The whole of a Node stream. */
+async function readAll(stream: Readable): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 function ignoreError(): void {

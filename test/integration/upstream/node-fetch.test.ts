@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/http/errors';
 import { createUpstreamClient, SMALL_BODY_BYTES } from '../../../src/upstream/client';
@@ -176,6 +177,34 @@ describe.each([
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiError);
       expect((err as ApiError).code).toBe('upstream_unavailable');
+    }
+  });
+
+  it('decodes a body compressed without being asked, and drops the headers that described the encoded bytes', async () => {
+    const document = Buffer.alloc(SMALL_BODY_BYTES * 3, 'a');
+    handler = (req, res) => {
+      const body = gzipSync(req.url === '/doc' ? document : Buffer.from('{"ok":true}'));
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(body.byteLength) });
+      res.end(body);
+    };
+    expect(await client().json({ integratedAccountId: 'ia', url: `${origin}/j`, method: 'GET' })).toEqual({
+      ok: true,
+    });
+    const doc = await client().request({ integratedAccountId: 'ia', url: `${origin}/doc`, method: 'GET' });
+    expect(Buffer.from(await doc.arrayBuffer()).equals(document)).toBe(true);
+    if (nodeBodies) {
+      const sent = await client().send({
+        integratedAccountId: 'ia',
+        url: `${origin}/doc`,
+        method: 'GET',
+        nodeBody: true,
+      });
+      expect(sent.headers.has('content-encoding')).toBe(false);
+      expect(sent.headers.has('content-length')).toBe(false);
+      const chunks: Buffer[] = [];
+      for await (const chunk of (sent.body as NodeStreamBody).stream as unknown as AsyncIterable<Buffer>)
+        chunks.push(chunk);
+      expect(Buffer.concat(chunks).equals(document)).toBe(true);
     }
   });
 
