@@ -33,20 +33,24 @@ async function main(): Promise<void> {
     (names, file) =>
       logger.warn('generated local secrets; set them in the environment for production', { names, file }),
   );
+  // The sandbox starts while the database opens: a restart waits for the slower of the two, not both.
+  const sandboxStarting = config.sandbox
+    ? startSandbox({
+        port: config.sandboxPort,
+        host: config.host,
+        publicUrl: config.publicUrl,
+        dataDir: config.dataDir,
+      })
+    : Promise.resolve(null);
+  // Awaited below; if the database fails first, that is the error reported.
+  sandboxStarting.catch(() => undefined);
   const database = await openConfiguredDatabase(config);
   const applied = await migrate(database.db);
   logger.info('database ready', { kind: database.kind, migrations_applied: applied });
   const firstKey = await bootstrapEmptyDatabase(database.db);
 
   const docusign = docusignConfigFrom(config);
-  const sandbox = config.sandbox
-    ? await startSandbox({
-        port: config.sandboxPort,
-        host: config.host,
-        publicUrl: config.publicUrl,
-        dataDir: config.dataDir,
-      })
-    : null;
+  const sandbox = await sandboxStarting;
   if (sandbox) {
     docusign.environments.sandbox = sandbox.environment;
     docusign.defaultEnvironment = 'sandbox';

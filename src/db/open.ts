@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Database, DatabaseHandle } from './client';
+import { initializePgliteDir } from './pglite-init';
 import { acquirePgliteLock } from './pglite-lock';
 import * as schema from './schema';
 
@@ -35,6 +36,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let client: PGlite;
   try {
     await mkdir(options.pgliteDir, { recursive: true });
+    await initializePgliteDir(options.pgliteDir);
     client = new PGlite(options.pgliteDir);
     await client.waitReady;
   } catch (error) {
