@@ -16,6 +16,7 @@ import { createDocusignSimulator } from '../../src/sandbox/docusign';
 import { setEnvelopeOwner } from '../../src/sandbox/docusign/envelope-owner-index';
 import { createNodeFetch } from '../../src/upstream/node-fetch';
 import { type BareConnectOptions, startBareConnectInbound } from './bare-connect-inbound';
+import { startBarePipeProxy } from './bare-pipe-proxy';
 import { startBareSigningRequests } from './bare-signing-requests';
 import { createBenchGateway } from './bench-gateway';
 import { frozenGets } from './frozen-upstream';
@@ -336,13 +337,15 @@ async function main(): Promise<void> {
         ? await startGateway(options as unknown as GatewayOptions)
         : role === 'bare-proxy'
           ? await startBareProxy(options as unknown as SimInfo)
-          : role === 'bare-unified'
-            ? await startBareUnified(options as unknown as SimInfo)
-            : role === 'bare-signing-requests'
-              ? await startBareSigningRequests(options as unknown as SimInfo, listen)
-              : role === 'bare-connect-inbound'
-                ? await startBareConnectInbound(options as unknown as BareConnectOptions, listen)
-                : null;
+          : role === 'bare-pipe-proxy'
+            ? await startBarePipeProxy(options as unknown as SimInfo)
+            : role === 'bare-unified'
+              ? await startBareUnified(options as unknown as SimInfo)
+              : role === 'bare-signing-requests'
+                ? await startBareSigningRequests(options as unknown as SimInfo, listen)
+                : role === 'bare-connect-inbound'
+                  ? await startBareConnectInbound(options as unknown as BareConnectOptions, listen)
+                  : null;
   if (!started) throw new Error(`unknown role ${role}`);
 
   let timer: NodeJS.Timeout | undefined;
