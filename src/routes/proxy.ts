@@ -9,7 +9,7 @@ import { ErrorSchema, errorResponses, type Router } from '../http/openapi';
 import { takeResponseHeaders } from '../http/response-headers';
 import type { UpstreamResponse } from '../upstream/client';
 import { forwardableHeaders } from '../upstream/headers';
-import { type NodeBodyPassage, NodeStreamBody } from '../upstream/node-body';
+import { type NodeBodyPassage, NodeStreamBody, respondWithNodeBody } from '../upstream/node-body';
 import { type ProxyApi, resolveProxyTarget } from '../upstream/proxy-target';
 import { replayableBody } from '../upstream/replayable-body';
 
@@ -227,16 +227,10 @@ export function registerProxy(
     }
     if (upstream.body instanceof NodeStreamBody) {
       // The Node transport drops the length of a body it decoded, so what is left describes these bytes.
-      const headers = Object.assign(
-        forwardableHeaders(upstream.headers, DROP_RESPONSE_HEADERS),
-        takeResponseHeaders(c),
-      );
-      c.set('sentStatus', upstream.status);
+      const headers = forwardableHeaders(upstream.headers, DROP_RESPONSE_HEADERS);
       // A Node body is only asked for when there is a writer.
-      return writeNodeBody!(
-        { status: upstream.status, statusText: upstream.statusText, headers },
-        upstream.body,
-      );
+      const head = { status: upstream.status, statusText: upstream.statusText, headers };
+      return respondWithNodeBody(c, writeNodeBody!, head, upstream.body);
     }
     return passThrough({ ...upstream, body: upstream.body }, takeResponseHeaders(c));
   });

@@ -1,3 +1,7 @@
+import type { Context } from 'hono';
+import type { GatewayEnv } from '../http/context';
+import { takeResponseHeaders } from '../http/response-headers';
+
 /**
  * DocuSign's body kept as a Node.js stream. On Node, the upstream client sends through undici's `request` API
  * rather than its `fetch` (far less work per call), and a body read there is read as bytes; a large download is
@@ -53,4 +57,18 @@ export interface NodeBodyPassage {
   fetch: typeof fetch;
   /** The writer for this request's socket, from the server's per-request env; none without a Node socket. */
   writerFor(env: unknown): NodeBodyWriter | undefined;
+}
+
+/**
+ * Answers with a Node stream body through `write`: the gateway's pending headers join `head`'s, and the access log
+ * is told the status (the Response returned is only a placeholder).
+ */
+export function respondWithNodeBody(
+  c: Context<GatewayEnv>,
+  write: NodeBodyWriter,
+  head: { status: number; statusText: string; headers: Record<string, string> },
+  body: NodeStreamBody,
+): Response {
+  c.set('sentStatus', head.status);
+  return write({ ...head, headers: { ...head.headers, ...takeResponseHeaders(c) } }, body);
 }

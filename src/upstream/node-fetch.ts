@@ -1,8 +1,8 @@
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, fetch as undiciFetch, request as undiciRequest } from 'undici';
-import { nodeSocketWriter } from '../http/node-socket-writer';
 import { keepNodeBody, type NodeBodyPassage, NodeStreamBody } from './node-body';
+import { nodeSocketWriter } from './node-socket-writer';
 
 /** Socket settings for the Node `fetch` the upstream client uses; Workers use the platform fetch instead. */
 export interface NodeFetchOptions {

@@ -24,7 +24,7 @@ import {
 import type { GatewayEnv } from '../../../http/context';
 import { errorResponses, type Router } from '../../../http/openapi';
 import { takeResponseHeaders } from '../../../http/response-headers';
-import { type NodeBodyPassage, NodeStreamBody } from '../../../upstream/node-body';
+import { type NodeBodyPassage, NodeStreamBody, respondWithNodeBody } from '../../../upstream/node-body';
 import type { UnifiedRouteDeps } from '../deps';
 import {
   CommonQuery,
@@ -405,10 +405,9 @@ export function registerSigningRequests(
         { nodeBody: writeNodeBody !== undefined },
       );
       if (file.body instanceof NodeStreamBody) {
-        c.set('sentStatus', 200);
-        const headers = { ...file.headers, ...takeResponseHeaders(c) };
         // A Node body is only asked for when there is a writer.
-        return writeNodeBody!({ status: 200, statusText: 'OK', headers }, file.body);
+        const head = { status: 200, statusText: 'OK', headers: file.headers };
+        return respondWithNodeBody(c, writeNodeBody!, head, file.body);
       }
       return new Response(file.body, {
         status: 200,

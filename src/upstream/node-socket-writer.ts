@@ -2,7 +2,7 @@ import { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import type { NodeBodyWriter } from '../upstream/node-body';
+import type { NodeBodyWriter } from './node-body';
 
 /**
  * The writer of a request served by @hono/node-server (whose env carries the Node response as `outgoing`): the
