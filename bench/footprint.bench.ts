@@ -2,7 +2,8 @@
  * Footprint of `npm start` (issue 16): time to healthy and idle RSS of the gateway as `node scripts/start.mjs` runs
  * it (the bundle, built beforehand so no start pays for a build), on the embedded database with the built-in sandbox.
  * - first start on an empty DATA_DIR (initdb, migrations, sandbox seed), then restarts on the same directory;
- * - baseline: a Node process that only opens the same PGlite directory and idles (what the database alone costs);
+ * - baseline: a Node process that only opens the same PGlite directory, with the same settings, and idles (what the
+ *   database alone costs);
  * - with `BENCH_DATABASE_URL`: the gateway on PostgreSQL without the sandbox.
  * RSS is read from /proc after the process has idled for IDLE_MS. Targets: restart to healthy <= 2 s (median),
  * RSS above the idle PGlite <= 100 MB, first start no larger than a restart (5% slack for GC timing), PostgreSQL
@@ -14,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pgliteOptions } from '../src/db/pglite-options';
 import { machineLine } from './harness/load';
 
 const IDLE_MS = 5_000;
@@ -75,11 +77,14 @@ async function startGateway(env: Record<string, string>): Promise<{ ms: number; 
   }
 }
 
-/** A process that opens the PGlite directory the gateway uses, runs one query and idles: its RSS. */
+/**
+ * A process that opens the PGlite directory the gateway uses, with the gateway's server settings, runs one query
+ * and idles: its RSS.
+ */
 async function idlePglite(dataDir: string): Promise<number> {
   const script = `
     const { PGlite } = await import('@electric-sql/pglite');
-    const db = new PGlite(${JSON.stringify(join(dataDir, 'pglite'))});
+    const db = new PGlite(${JSON.stringify(join(dataDir, 'pglite'))}, ${JSON.stringify(pgliteOptions())});
     await db.query('select count(*) from api_keys');
     process.send('ready');
     process.on('message', async () => { await db.close(); process.exit(0); });

@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import type { Database, DatabaseHandle } from './client';
 import { initializePgliteDir } from './pglite-init';
 import { acquirePgliteLock } from './pglite-lock';
+import { pgliteOptions } from './pglite-options';
 import * as schema from './schema';
 
 /**
@@ -26,7 +27,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return { db, kind: 'postgres', close: () => sql.end({ timeout: 5 }) };
   }
   if ('pgliteSnapshot' in options || options.pgliteDir === 'memory') {
-    const client = new PGlite('pgliteSnapshot' in options ? { loadDataDir: options.pgliteSnapshot } : {});
+    const client = new PGlite(
+      pgliteOptions('pgliteSnapshot' in options ? { loadDataDir: options.pgliteSnapshot } : {}),
+    );
     const db = drizzlePglite(client, { schema }) as unknown as Database;
     return { db, kind: 'pglite', close: () => client.close() };
   }
@@ -37,7 +40,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   try {
     await mkdir(options.pgliteDir, { recursive: true });
     await initializePgliteDir(options.pgliteDir);
-    client = new PGlite(options.pgliteDir);
+    client = new PGlite(options.pgliteDir, pgliteOptions());
     await client.waitReady;
   } catch (error) {
     await lock.release();

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { pgliteOptions } from './pglite-options';
 
 /**
  * Creates the PGlite cluster of an empty directory in a short-lived child process. initdb grows PGlite's
@@ -14,7 +15,7 @@ export async function initializePgliteDir(dir: string): Promise<void> {
   const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
   const script = `
     const { PGlite } = await import(${JSON.stringify(pglite)});
-    const db = new PGlite(${JSON.stringify(dir)});
+    const db = new PGlite(${JSON.stringify(dir)}, ${JSON.stringify(pgliteOptions())});
     await db.waitReady;
     await db.close();`;
   await new Promise<void>((resolve, reject) => {

@@ -57,11 +57,15 @@ export function validateMapping(file: string, data: unknown): MappingFile {
 /**
  * Builds a MappingSet from already-parsed files (e.g. YAML bundled into a Worker). `file` is the path relative to
  * the mappings root (`docusign/user-directory/users.yaml`); when it has that shape, model and resource must match it.
+ * `validated` marks data that is already `validateMapping`'s output (the bundle's copies, written by
+ * scripts/bundle-mappings.ts): it is not validated twice.
  */
-export function mappingsFromObjects(entries: Iterable<{ file: string; data: unknown }>): MappingSet {
+export function mappingsFromObjects(
+  entries: Iterable<{ file: string; data: unknown; validated?: boolean }>,
+): MappingSet {
   const set = new Map<string, LoadedMapping>();
-  for (const { file, data } of entries) {
-    const def = validateMapping(file, data);
+  for (const { file, data, validated } of entries) {
+    const def = validated ? (data as MappingFile) : validateMapping(file, data);
     const m = /(?:^|\/)([a-z-]+)\/([a-z0-9-]+)\.ya?ml$/.exec(file);
     if (m && (m[1] !== def.model || m[2] !== def.resource)) {
       throw new MappingError(

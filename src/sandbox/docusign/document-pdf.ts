@@ -3,10 +3,13 @@
  * was not a PDF) with the fields of recipients who signed stamped on it; `combined` as every document's pages
  * followed by the certificate of completion. Unsigned documents skip pdf-lib entirely (the common, cheap case).
  */
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 import { iso } from './esignature-views';
 import { renderPdf } from './pdf';
 import type { SimDocument, SimEnvelope, SimRecipient, SimTab, SimTemplate } from './state';
+
+/** pdf-lib, loaded on the first PDF that needs it: evaluating it at start slowed every gateway restart. */
+const pdfLib = () => import('pdf-lib');
 
 /** Lines of the certificate of completion page. */
 export function certificateLines(e: SimEnvelope): string[] {
@@ -57,7 +60,8 @@ function stampText(r: SimRecipient, tab: SimTab): string | undefined {
 /** WinAnsi (what the standard fonts encode) has no characters beyond Latin-1: replace them. */
 const winAnsi = (text: string): string => text.replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
 
-function draw(page: PDFPage, font: PDFFont, text: string, x: number, yFromTop: number): void {
+async function draw(page: PDFPage, font: PDFFont, text: string, x: number, yFromTop: number): Promise<void> {
+  const { rgb } = await pdfLib();
   const { width, height } = page.getSize();
   const size = 10;
   page.drawText(winAnsi(text), {
@@ -77,6 +81,7 @@ function baseBytes(e: SimEnvelope, d: SimDocument): Uint8Array {
 /** Loads a PDF, or undefined when pdf-lib cannot read it (a client may upload a damaged file). */
 async function load(bytes: Uint8Array): Promise<PDFDocument | undefined> {
   try {
+    const { PDFDocument } = await pdfLib();
     const pdf = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
     // pdf-lib loads some damaged files lazily and fails on first use: a file without readable pages is unreadable.
     return pdf.getPageCount() > 0 ? pdf : undefined;
@@ -97,9 +102,9 @@ async function stamp(pdf: PDFDocument, e: SimEnvelope, d: SimDocument): Promise<
       if (tab.documentId !== d.documentId) continue;
       const text = stampText(r, tab);
       if (!text) continue;
-      font ??= await pdf.embedFont(StandardFonts.Helvetica);
+      font ??= await pdf.embedFont((await pdfLib()).StandardFonts.Helvetica);
       const page = pages[Math.min(Math.max(1, Number(tab.pageNumber) || 1), pages.length) - 1]!;
-      draw(page, font, text, Number(tab.xPosition) || 0, Number(tab.yPosition) || 0);
+      await draw(page, font, text, Number(tab.xPosition) || 0, Number(tab.yPosition) || 0);
       drawn = true;
     }
   }
@@ -134,7 +139,7 @@ export function templateDocumentPdf(t: SimTemplate, d: SimDocument): Uint8Array 
  * A large streamed document is represented by one page naming it (its bulk is padding, not pages).
  */
 export async function combinedPdf(e: SimEnvelope, withCertificate: boolean): Promise<Uint8Array> {
-  const out = await PDFDocument.create();
+  const out = await (await pdfLib()).PDFDocument.create();
   out.setTitle(e.emailSubject || 'Combined documents');
   const append = async (bytes: Uint8Array) => {
     const src = await load(bytes);

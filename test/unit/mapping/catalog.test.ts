@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_MAPPINGS } from '../../../src/mapping/bundled-mappings';
 import { createMappingCatalog } from '../../../src/mapping/catalog';
-import { mappingsFromObjects } from '../../../src/mapping/definitions';
+import { mappingsFromObjects, validateMapping } from '../../../src/mapping/definitions';
 import { createFunctionRegistry } from '../../../src/mapping/functions';
-import { parseMappingYaml } from '../../../src/mapping/load';
+import { mappingTextHash, parseMappingYaml } from '../../../src/mapping/load';
 import { MAPPINGS_DIR, repoMappings } from '../../helpers/mappings';
 
 describe('bundled mappings (the Workers path)', () => {
@@ -15,6 +15,9 @@ describe('bundled mappings (the Workers path)', () => {
     for (const entry of BUNDLED_MAPPINGS) {
       const text = readFileSync(join(MAPPINGS_DIR, entry.file), 'utf8');
       expect(entry.data, entry.file).toEqual(parseMappingYaml(entry.file, text));
+      // The Node loader takes `data` in place of parsing and validating only while the file's text has this hash.
+      expect(entry.sha256, entry.file).toBe(mappingTextHash(text));
+      expect(validateMapping(entry.file, entry.data), entry.file).toEqual(entry.data);
     }
   });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,15 @@ describe('loadMappings', () => {
     expect(loadMappings(MAPPINGS_DIR).get('user-directory/users')?.file).toBe(
       'docusign/user-directory/users.yaml',
     );
+  });
+
+  it('parses a committed file edited in place instead of taking its bundled copy (an override on restart)', () => {
+    const text = readFileSync(join(MAPPINGS_DIR, 'docusign/user-directory/users.yaml'), 'utf8');
+    const edited = text.replace('  id: userId\n', '  id: userName\n');
+    expect(edited).not.toBe(text);
+    const fields = loadMappings(dirWith(edited)).get('user-directory/users')?.def.fields;
+    expect(fields?.id).toBe('userName');
+    expect(repoMappings().get('user-directory/users')?.def.fields.id).toBe('userId');
   });
 
   it('loads a minimal valid file', () => {
