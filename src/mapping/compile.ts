@@ -314,23 +314,34 @@ export function compileField(spec: FieldSpec, c: Compiler, where: string): Value
   };
 }
 
-/** A stable sort of objects by one field: numbers (or numeric strings) numerically, missing values last. */
+type SortRank = number | string | null;
+
+function rankOf(item: unknown, key: string): SortRank {
+  const v = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[key] : undefined;
+  if (isMissing(v)) return null;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : String(v);
+}
+
+function compareRanks(a: SortRank, b: SortRank): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A stable sort of objects by one field: numbers (or numeric strings) numerically, missing values last. A list
+ * already in order (the usual case) comes back as it is, without sorting.
+ */
 function sortByField(list: unknown[], key: string): unknown[] {
-  const rank = (item: unknown): number | string | null => {
-    const v = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[key] : undefined;
-    if (isMissing(v)) return null;
-    const n = typeof v === 'number' ? v : Number(v);
-    return Number.isFinite(n) ? n : String(v);
-  };
-  return list
-    .map((item, index) => ({ item, index, r: rank(item) }))
-    .sort((a, b) => {
-      if (a.r === null || b.r === null) return a.r === b.r ? a.index - b.index : a.r === null ? 1 : -1;
-      if (a.r < b.r) return -1;
-      if (a.r > b.r) return 1;
-      return a.index - b.index;
-    })
-    .map((x) => x.item);
+  const ranks = new Array<SortRank>(list.length);
+  let sorted = true;
+  for (let i = 0; i < list.length; i++) {
+    ranks[i] = rankOf(list[i], key);
+    if (sorted && i > 0 && compareRanks(ranks[i - 1]!, ranks[i]!) > 0) sorted = false;
+  }
+  if (sorted) return list;
+  const order = Array.from(list.keys()).sort((a, b) => compareRanks(ranks[a]!, ranks[b]!) || a - b);
+  return order.map((i) => list[i]);
 }
 
 /** Compiles a field map into `(record, ctx) => object` with every field present. */

@@ -161,12 +161,22 @@ export const TRANSFORMS: Record<TransformName, Transform> = {
   compact: (value) => (Array.isArray(value) ? value.filter((v) => !isMissing(v)) : value),
   first: (value) => (Array.isArray(value) ? value[0] : value),
   count: (value) => (Array.isArray(value) ? value.length : isMissing(value) ? 0 : null),
-  // One level: [[a, b], null, [c]] → [a, b, c] (missing parts dropped), e.g. DocuSign's per-type recipient arrays.
-  flatten: (value) =>
-    Array.isArray(value)
-      ? value.flatMap((v) => (isMissing(v) ? [] : Array.isArray(v) ? v.filter((x) => !isMissing(x)) : [v]))
-      : value,
+  flatten,
 };
+
+// One level: [[a, b], null, [c]] → [a, b, c] (missing parts dropped), e.g. DocuSign's per-type recipient arrays.
+// A loop into one array: a list page flattens a dozen mostly empty arrays per record.
+function flatten(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  const out: unknown[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const part: unknown = value[i];
+    if (Array.isArray(part)) {
+      for (let j = 0; j < part.length; j++) if (!isMissing(part[j])) out.push(part[j]);
+    } else if (!isMissing(part)) out.push(part);
+  }
+  return out;
+}
 
 /** The coercion behind each `type`. */
 export const TYPE_COERCIONS: Record<FieldType, Transform> = {

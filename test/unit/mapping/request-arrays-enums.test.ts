@@ -270,6 +270,41 @@ describe('response shaping and business errors', () => {
     expect(m.mapRecord({ id: 'e' }, {}).people).toEqual([]);
   });
 
+  it('sorts stably with missing values last, and leaves a list already in order as it is', () => {
+    const m = compile({
+      version: 1,
+      model: 'e-signature',
+      resource: 'things',
+      fields: {
+        id: 'id',
+        people: {
+          list: [
+            {
+              path: 'signers',
+              array: { id: 'recipientId', order: { path: 'routingOrder', type: 'integer' } },
+            },
+          ],
+          transform: 'flatten',
+          sort_by: 'order',
+        },
+      },
+      methods: { get: { api: 'esignature', request: { method: 'GET', path: '/x/{id}' } } },
+    });
+    const ids = (orders: string[]) =>
+      (
+        m.mapRecord(
+          {
+            id: 'e',
+            signers: orders.map((routingOrder, i) => ({ recipientId: String(i + 1), routingOrder })),
+          },
+          {},
+        ).people as Array<{ id: string }>
+      ).map((p) => p.id);
+    expect(ids(['', '2', '1', '1', 'x'])).toEqual(['3', '4', '2', '1', '5']);
+    expect(ids(['1', '1', '2', ''])).toEqual(['1', '2', '3', '4']);
+    expect(ids(['2', '1'])).toEqual(['2', '1']);
+  });
+
   it('turns listed DocuSign codes into 404, 409 and 400 with DocuSign’s error in details', () => {
     const method = {
       notFoundCodes: new Set(['GONE']),
