@@ -37,8 +37,10 @@ if (stale) {
   // esbuild comes with tsx, a dependency, so it is there on every install.
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [entry],
-    outfile: bundle,
+    // The embedded database is created and migrated in a child process (src/db/pglite-init.ts) from its own entry.
+    entryPoints: { server: entry, 'pglite-init-child': join(root, 'src', 'db', 'pglite-init-child.ts') },
+    outdir: dirname(bundle),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

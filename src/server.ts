@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   // Awaited below; if the database fails first, that is the error reported.
   sandboxStarting.catch(() => undefined);
   const database = await openConfiguredDatabase(config);
-  const applied = await migrate(database.db);
+  const applied = (database.migrationsAppliedOnCreate ?? 0) + (await migrate(database.db));
   logger.info('database ready', { kind: database.kind, migrations_applied: applied });
   const firstKey = await bootstrapEmptyDatabase(database.db);
 

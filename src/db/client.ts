@@ -8,5 +8,7 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DatabaseHandle {
   db: Database;
   kind: 'pglite' | 'postgres';
+  /** Migrations applied while creating a new embedded database directory (the rest are `migrate`'s to apply). */
+  migrationsAppliedOnCreate?: number;
   close(): Promise<void>;
 }

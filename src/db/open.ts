@@ -37,9 +37,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   await mkdir(dirname(options.pgliteDir), { recursive: true });
   const lock = await acquirePgliteLock(options.pgliteDir);
   let client: PGlite;
+  let migrationsAppliedOnCreate: number;
   try {
     await mkdir(options.pgliteDir, { recursive: true });
-    await initializePgliteDir(options.pgliteDir);
+    migrationsAppliedOnCreate = await initializePgliteDir(options.pgliteDir);
     client = new PGlite(options.pgliteDir, pgliteOptions());
     await client.waitReady;
   } catch (error) {
@@ -50,6 +51,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return {
     db,
     kind: 'pglite',
+    migrationsAppliedOnCreate,
     close: async () => {
       try {
         await client.close();

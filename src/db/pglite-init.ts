@@ -1,26 +1,28 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { pgliteOptions } from './pglite-options';
+import { fileURLToPath } from 'node:url';
+
+// The child's own module beside this one: TypeScript under tsx (tests, `npm run dev`), the bundled
+// dist/pglite-init-child.mjs when `npm start` runs dist/server.mjs.
+const runningFromSource = import.meta.url.endsWith('.ts');
+const childArgs = runningFromSource
+  ? ['--import', 'tsx', fileURLToPath(new URL('./pglite-init-child.ts', import.meta.url))]
+  : [fileURLToPath(new URL('./pglite-init-child.mjs', import.meta.url))];
 
 /**
- * Creates the PGlite cluster of an empty directory in a short-lived child process. initdb grows PGlite's
- * WebAssembly memory by several hundred MB, and WebAssembly memory never shrinks: run in the gateway's own process,
- * a first start would idle at twice the RSS of a restart (`npm run bench -- footprint`).
+ * Creates the PGlite cluster of an empty directory and applies the migrations, in a short-lived child process:
+ * initdb and the migrations grow PGlite's WebAssembly memory by a few hundred MB, and WebAssembly memory never
+ * shrinks, so in the gateway's own process a first start would idle well above a restart
+ * (`npm run bench -- footprint`). Returns how many migrations the child applied (0 for an existing cluster).
  */
-export async function initializePgliteDir(dir: string): Promise<void> {
-  if (existsSync(join(dir, 'PG_VERSION'))) return;
-  const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
-  const script = `
-    const { PGlite } = await import(${JSON.stringify(pglite)});
-    const db = new PGlite(${JSON.stringify(dir)}, ${JSON.stringify(pgliteOptions())});
-    await db.waitReady;
-    await db.close();`;
+export async function initializePgliteDir(dir: string): Promise<number> {
+  if (existsSync(join(dir, 'PG_VERSION'))) return 0;
+  let output = '';
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'ignore', 'inherit'],
+    const child = spawn(process.execPath, [...childArgs, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      output += text;
     });
     child.once('error', reject);
     child.once('exit', (code, signal) =>
@@ -29,4 +31,6 @@ export async function initializePgliteDir(dir: string): Promise<void> {
         : reject(new Error(`Creating the embedded database in ${dir} failed (${signal ?? `exit ${code}`})`)),
     );
   });
+  const applied = (JSON.parse(output) as { migrationsApplied?: unknown }).migrationsApplied;
+  return typeof applied === 'number' ? applied : 0;
 }

@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../../src/db/migrate';
 import { openDatabase } from '../../../src/db/open';
 import { initializePgliteDir } from '../../../src/db/pglite-init';
 
@@ -10,21 +11,41 @@ const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 describe('embedded database directory', () => {
-  it('creates the cluster of an empty directory in a child process, once, and opens it', async () => {
+  it('creates and migrates the cluster of an empty directory in a child process, once, and opens it', async () => {
     const root = await mkdtemp(join(tmpdir(), 'gw-pglite-init-'));
     dirs.push(root);
     const dir = join(root, 'pglite');
-    await initializePgliteDir(dir);
+    const journal = JSON.parse(await readFile('drizzle/meta/_journal.json', 'utf8')) as {
+      entries: unknown[];
+    };
+    expect(await initializePgliteDir(dir)).toBe(journal.entries.length);
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
     const created = statSync(join(dir, 'PG_VERSION')).mtimeMs;
-    await initializePgliteDir(dir);
+    expect(await initializePgliteDir(dir)).toBe(0);
     expect(statSync(join(dir, 'PG_VERSION')).mtimeMs).toBe(created);
     const handle = await openDatabase({ pgliteDir: dir });
     try {
+      expect(handle.migrationsAppliedOnCreate).toBe(0);
+      // Already migrated by the child: nothing left for the gateway's own migrate.
+      expect(await migrate(handle.db)).toBe(0);
       const client = (
         handle.db as unknown as { $client: { query(sql: string): Promise<{ rows: unknown[] }> } }
       ).$client;
-      expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+      expect((await client.query('select count(*)::int as n from api_keys')).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('reports the migrations it applied when the gateway opens a new directory', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'gw-pglite-init-'));
+    dirs.push(root);
+    const handle = await openDatabase({ pgliteDir: join(root, 'pglite') });
+    try {
+      const journal = JSON.parse(await readFile('drizzle/meta/_journal.json', 'utf8')) as {
+        entries: unknown[];
+      };
+      expect(handle.migrationsAppliedOnCreate).toBe(journal.entries.length);
     } finally {
       await handle.close();
     }
