@@ -9,7 +9,7 @@ import { mappingTextHash, parseMappingYaml } from '../../../src/mapping/load';
 import { MAPPINGS_DIR, repoMappings } from '../../helpers/mappings';
 
 describe('bundled mappings (the Workers path)', () => {
-  it('match the YAML files (run `npx tsx scripts/bundle-mappings.ts` after editing a mapping)', () => {
+  it('match the YAML files (run `npm run bundle:mappings` after editing a mapping)', () => {
     const files = [...repoMappings().values()].map((l) => l.file).sort();
     expect(BUNDLED_MAPPINGS.map((e) => e.file)).toEqual(files);
     for (const entry of BUNDLED_MAPPINGS) {
