@@ -230,30 +230,28 @@ describe('named enums', () => {
 });
 
 describe('response shaping and business errors', () => {
-  it('flattens per-type arrays and sorts them by a unified field', () => {
-    const m = compile({
+  // `people`: the recipients of each listed per-type array, flattened and sorted by routing order.
+  const peopleMapping = (paths: string[]) =>
+    compile({
       version: 1,
       model: 'e-signature',
       resource: 'things',
       fields: {
         id: 'id',
         people: {
-          list: [
-            {
-              path: 'signers',
-              array: { id: 'recipientId', order: { path: 'routingOrder', type: 'integer' } },
-            },
-            {
-              path: 'copies',
-              array: { id: 'recipientId', order: { path: 'routingOrder', type: 'integer' } },
-            },
-          ],
+          list: paths.map((path) => ({
+            path,
+            array: { id: 'recipientId', order: { path: 'routingOrder', type: 'integer' } },
+          })),
           transform: 'flatten',
           sort_by: 'order',
         },
       },
       methods: { get: { api: 'esignature', request: { method: 'GET', path: '/x/{id}' } } },
     });
+
+  it('flattens per-type arrays and sorts them by a unified field', () => {
+    const m = peopleMapping(['signers', 'copies']);
     const record = {
       id: 'e',
       signers: [
@@ -271,25 +269,7 @@ describe('response shaping and business errors', () => {
   });
 
   it('sorts stably with missing values last, and leaves a list already in order as it is', () => {
-    const m = compile({
-      version: 1,
-      model: 'e-signature',
-      resource: 'things',
-      fields: {
-        id: 'id',
-        people: {
-          list: [
-            {
-              path: 'signers',
-              array: { id: 'recipientId', order: { path: 'routingOrder', type: 'integer' } },
-            },
-          ],
-          transform: 'flatten',
-          sort_by: 'order',
-        },
-      },
-      methods: { get: { api: 'esignature', request: { method: 'GET', path: '/x/{id}' } } },
-    });
+    const m = peopleMapping(['signers']);
     const ids = (orders: string[]) =>
       (
         m.mapRecord(
