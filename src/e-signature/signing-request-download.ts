@@ -15,6 +15,7 @@ import {
   type UnifiedCaller,
   type UnifiedDeps,
 } from '../unified/execute';
+import { bodyWasDecoded } from '../upstream/content-coding';
 import { upstreamErrorFromParts } from '../upstream/errors';
 import { NodeStreamBody } from '../upstream/node-body';
 
@@ -70,14 +71,13 @@ export async function downloadSigningRequestDocument(
     throw new ApiError('upstream_error', `DocuSign answered ${res.status} to a document download`);
   }
   const headers: Record<string, string> = {};
-  // fetch has already decoded a compressed body, so DocuSign's length no longer describes the bytes we pass on;
-  // a Node body is passed on as it came, encoding included.
-  const encoding = res.headers.get('content-encoding');
-  const asCame = res.body instanceof NodeStreamBody;
+  // A body the transport decoded no longer has DocuSign's length; one in another coding passes on as it came.
+  const decoded = bodyWasDecoded(res.headers);
   for (const name of FILE_HEADERS) {
     const value = res.headers.get(name);
-    if (value !== null && !(encoding && !asCame && name === 'content-length')) headers[name] = value;
+    if (value !== null && !(decoded && name === 'content-length')) headers[name] = value;
   }
-  if (encoding && asCame) headers['content-encoding'] = encoding;
+  const encoding = res.headers.get('content-encoding');
+  if (encoding !== null && !decoded) headers['content-encoding'] = encoding;
   return { body: res.body, headers };
 }

@@ -8,6 +8,7 @@ import { limitStream, payloadTooLarge } from '../http/middleware/body-limit';
 import { ErrorSchema, errorResponses, type Router } from '../http/openapi';
 import { takeResponseHeaders } from '../http/response-headers';
 import type { UpstreamResponse } from '../upstream/client';
+import { bodyWasDecoded } from '../upstream/content-coding';
 import { forwardableHeaders } from '../upstream/headers';
 import { type NodeBodyPassage, NodeStreamBody, respondWithNodeBody } from '../upstream/node-body';
 import { type ProxyApi, resolveProxyTarget } from '../upstream/proxy-target';
@@ -37,7 +38,8 @@ const DROP_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   'www-authenticate',
   'authentication-info',
 ]);
-// fetch has already decoded a compressed body, so its encoding and length no longer describe what we send.
+// The transport has already decoded a compressed body (`bodyWasDecoded`), so its encoding and length no longer
+// describe what we send.
 const DROP_DECODED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   ...DROP_RESPONSE_HEADERS,
   'content-encoding',
@@ -238,7 +240,7 @@ export function registerProxy(
 
 /** DocuSign's response as ours: same status and body (large ones still streaming), headers without hop-by-hop and auth ones. */
 function passThrough(res: UpstreamResponse, gatewayHeaders: Record<string, string>): Response {
-  const drop = res.headers.has('content-encoding') ? DROP_DECODED_RESPONSE_HEADERS : DROP_RESPONSE_HEADERS;
+  const drop = bodyWasDecoded(res.headers) ? DROP_DECODED_RESPONSE_HEADERS : DROP_RESPONSE_HEADERS;
   return new Response(res.body, {
     status: res.status,
     statusText: res.statusText,

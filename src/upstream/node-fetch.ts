@@ -1,6 +1,7 @@
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, fetch as undiciFetch, request as undiciRequest } from 'undici';
+import type { DecodedCoding } from './content-coding';
 import { keepNodeBody, type NodeBodyPassage, NodeStreamBody } from './node-body';
 import { nodeSocketWriter } from './node-socket-writer';
 
@@ -26,8 +27,8 @@ export const DEFAULT_NODE_FETCH_OPTIONS: NodeFetchOptions = {
   connectionsPerOrigin: 128,
 };
 
-/** Decoders of the encodings undici's fetch decodes. */
-const DECODERS: Record<string, (() => Transform) | undefined> = {
+/** Decoders of the codings undici's fetch decodes. */
+const DECODERS: Record<DecodedCoding, () => Transform> & Record<string, (() => Transform) | undefined> = {
   gzip: createGunzip,
   'x-gzip': createGunzip,
   deflate: createInflate,

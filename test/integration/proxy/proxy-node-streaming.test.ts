@@ -32,6 +32,9 @@ let docusignOrigin: string;
 let nodeFetch: ReturnType<typeof createNodeFetch>;
 const downloads: Download[] = [];
 
+/** Not real zstd: only its encoding label matters, and that nothing decodes it. */
+const ZSTD_BODY = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4, 5, 6, 7, 8]);
+
 /** The byte at `offset` of the document: its 64 KiB chunk number. */
 const byteAt = (offset: number) => Math.floor(offset / CHUNK) & 0xff;
 
@@ -68,6 +71,16 @@ beforeAll(async () => {
     if (name === 'cut') {
       res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': String(10 * 1024 * 1024) });
       return serveDocument(res, 0, 10 * 1024 * 1024, 1024 * 1024);
+    }
+    if (name === 'zstd' || name === 'zstdgone') {
+      // A coding neither transport decodes: the bytes, encoding and length must reach the caller as sent.
+      return res
+        .writeHead(name === 'zstd' ? 200 : 404, {
+          'content-type': name === 'zstd' ? 'application/pdf' : 'application/json',
+          'content-encoding': 'zstd',
+          'content-length': String(ZSTD_BODY.byteLength),
+        })
+        .end(ZSTD_BODY);
     }
     if (name !== 'big' && name !== 'combined') return res.writeHead(404).end();
     if (range) {
@@ -172,6 +185,19 @@ describe('/proxy large downloads on a Node server', () => {
     const users = await get(`/proxy/esignature/users?integrated_account_id=${ia}`);
     expect(users.statusCode).toBe(200);
     expect(((await users.body.json()) as { users: unknown[] }).users.length).toBeGreaterThan(0);
+  });
+
+  it('passes a body in a coding it does not decode as it came, with its encoding and length (2xx and 4xx)', async () => {
+    for (const [name, status] of [
+      ['zstd', 200],
+      ['zstdgone', 404],
+    ] as const) {
+      const res = await get(documentPath(name));
+      expect(res.statusCode, name).toBe(status);
+      expect(res.headers['content-encoding'], name).toBe('zstd');
+      expect(res.headers['content-length'], name).toBe(String(ZSTD_BODY.byteLength));
+      expect(Buffer.from(await res.body.arrayBuffer()), name).toEqual(ZSTD_BODY);
+    }
   });
 
   it("answers DocuSign's 206 for a range, and logs 206", async () => {
