@@ -31,6 +31,8 @@ export async function initializePgliteDir(dir: string): Promise<number> {
         : reject(new Error(`Creating the embedded database in ${dir} failed (${signal ?? `exit ${code}`})`)),
     );
   });
-  const applied = (JSON.parse(output) as { migrationsApplied?: unknown }).migrationsApplied;
+  // The child's answer is its last line (anything PGlite itself might print comes before it).
+  const answer = output.trim().split('\n').at(-1) ?? '';
+  const applied = (JSON.parse(answer) as { migrationsApplied?: unknown }).migrationsApplied;
   return typeof applied === 'number' ? applied : 0;
 }

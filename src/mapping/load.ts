@@ -50,8 +50,8 @@ const bundledByFile = new Map(BUNDLED_MAPPINGS.map((entry) => [entry.file, entry
 /**
  * Loads and validates every `*.yaml` under `dir` (the `mappings/` root). A broken file throws a MappingError
  * naming the file (relative to `dir`), the path inside it and the reason. A file whose text is the one bundled at
- * build time takes the bundle's parsed and validated copy: parsing and validating every file was a sixth of a restart. An edited file is
- * parsed, so an override still takes effect on restart.
+ * build time takes the bundle's parsed and validated copy (parsing and validating every file was a sixth of a
+ * restart); an edited file is parsed, so the edit takes effect on restart.
  */
 export function loadMappings(dir: string): MappingSet {
   const entries = yamlFiles(dir).map((full) => {
