@@ -296,6 +296,18 @@ describe('utilization sync job', () => {
     const row = await getIntegratedAccount(t.db, t.environmentId, id);
     return { id, row, target: coveredAccounts(row)[0]! };
   };
+  type Fresh = Awaited<ReturnType<typeof fresh>>;
+
+  /** Checks that the job reports a stop with `expected` (reason, progress) for `f`'s account; returns its state. */
+  const expectStopped = async (
+    jobs: ReturnType<typeof runner>,
+    f: Fresh,
+    expected: { reason: string } & Record<string, unknown>,
+  ) => {
+    const state = await readSyncState(t.db, f.id, f.target.id);
+    expect(jobs.status(f.target.id, state)).toMatchObject({ status: 'stopped', ...expected });
+    return state!;
+  };
 
   it('runs once across processes: one syncs, the other finds it busy, and the history is fetched once', async () => {
     const { id, row, target } = await fresh();
@@ -383,7 +395,8 @@ describe('utilization sync job', () => {
   });
 
   it('stops at its page bound when DocuSign never ends its paging, says so, and keeps only distinct users', async () => {
-    const { id, row, target } = await fresh();
+    const f = await fresh();
+    const { id, row, target } = f;
     const upstream = t.app.services.upstream;
     // A spec-legal but endless users list: a non-numeric totalSetSize, a nextUri on every page, the same page again.
     const endless: UpstreamClient = {
@@ -398,12 +411,7 @@ describe('utilization sync job', () => {
     };
     const jobs = runner('process-f', { upstream: endless, limits: { maxPages: 40 } });
     expect(await jobs.run(row, target)).toBe('stopped');
-    const state = await readSyncState(t.db, id, target.id);
-    expect(jobs.status(target.id, state)).toMatchObject({
-      status: 'stopped',
-      reason: 'page_limit',
-      progress: { pages_read: 40 },
-    });
+    await expectStopped(jobs, f, { reason: 'page_limit', progress: { pages_read: 40 } });
     const users = await listedUserIds(t.db, id, target.id);
     expect(users.length).toBeLessThanOrEqual(account.members.length);
     expect(new Set(users).size).toBe(users.length);
@@ -418,12 +426,8 @@ describe('utilization sync job', () => {
     const timed = await fresh();
     const slow = runner('process-i', { limits: { callsPerHour: 12, maxRunMs: 30 * 60_000 } });
     expect(await slow.run(timed.row, timed.target)).toBe('stopped');
-    const timedState = await readSyncState(t.db, timed.id, timed.target.id);
-    expect(slow.status(timed.target.id, timedState)).toMatchObject({
-      status: 'stopped',
-      reason: 'time_limit',
-    });
-    expect(timedState!.jobPages).toBeLessThan(account.members.length);
+    const timedState = await expectStopped(slow, timed, { reason: 'time_limit' });
+    expect(timedState.jobPages).toBeLessThan(account.members.length);
 
     // A heap that grows 10 MB per call against a 50 MB bound.
     const heavy = await fresh();
@@ -436,12 +440,8 @@ describe('utilization sync job', () => {
       },
     });
     expect(await growing.run(heavy.row, heavy.target)).toBe('stopped');
-    const heavyState = await readSyncState(t.db, heavy.id, heavy.target.id);
-    expect(growing.status(heavy.target.id, heavyState)).toMatchObject({
-      status: 'stopped',
-      reason: 'memory_limit',
-    });
-    expect(heavyState!.jobPages).toBeLessThan(account.members.length);
+    const heavyState = await expectStopped(growing, heavy, { reason: 'memory_limit' });
+    expect(heavyState.jobPages).toBeLessThan(account.members.length);
     const res = await t.request(`/unified/user-directory/utilization?integrated_account_id=${heavy.id}`);
     expect((await json(res)).sync_status[0]).toMatchObject({ status: 'stopped', reason: 'memory_limit' });
   });

@@ -8,55 +8,53 @@ function budgets(overrides: Partial<typeof DEFAULT_ACCOUNT_BUDGET> = {}) {
   return { clock, b: new AccountBudgets({ ...DEFAULT_ACCOUNT_BUDGET, ...overrides }, clock) };
 }
 
+/** Asks for a slot without waiting: whether it has been granted yet, and the release once it is. */
+function acquireLater(b: AccountBudgets, key: string) {
+  let granted = false;
+  const release = b.acquire(key, 1_000).then((r) => {
+    granted = true;
+    return r;
+  });
+  return { granted: () => granted, release };
+}
+
 describe('AccountBudgets', () => {
   it('limits concurrency per key and hands the slot to the next waiter on release', async () => {
     const { b } = budgets({ maxConcurrent: 2 });
     const r1 = await b.acquire('acct-a', 1_000);
     await b.acquire('acct-a', 1_000);
-    let third = false;
-    const pending = b.acquire('acct-a', 1_000).then((release) => {
-      third = true;
-      return release;
-    });
+    const third = acquireLater(b, 'acct-a');
     await Promise.resolve();
-    expect(third).toBe(false);
+    expect(third.granted()).toBe(false);
     expect(b.snapshot('acct-a')?.queued).toBe(1);
     // Another account is not affected by acct-a's full slots.
     await b.acquire('acct-b', 1_000);
     r1();
-    await pending;
-    expect(third).toBe(true);
+    await third.release;
+    expect(third.granted()).toBe(true);
     expect(b.snapshot('acct-a')?.inFlight).toBe(2);
   });
 
   it("takes a call's own limits for its key: a raised concurrency lets waiters in at once, a lowered one holds new calls", async () => {
     const { b } = budgets({ maxConcurrent: 1 });
     const first = await b.acquire('k', 1_000);
-    let second = false;
-    const pending = b.acquire('k', 1_000).then((release) => {
-      second = true;
-      return release;
-    });
+    const second = acquireLater(b, 'k');
     await Promise.resolve();
-    expect(second).toBe(false);
+    expect(second.granted()).toBe(false);
     // A call carrying a limit of 3 takes a slot itself and lets the queued call in.
     const third = await b.acquire('k', 1_000, undefined, { maxConcurrent: 3 });
-    await pending;
-    expect(second).toBe(true);
+    await second.release;
+    expect(second.granted()).toBe(true);
     expect(b.snapshot('k')).toMatchObject({ inFlight: 3, queued: 0 });
     // Back to the configured limit (1): releasing one of three in flight lets nobody in.
-    let fourth = false;
-    const late = b.acquire('k', 1_000).then((release) => {
-      fourth = true;
-      return release;
-    });
+    const fourth = acquireLater(b, 'k');
     first();
     third();
     await Promise.resolve();
-    expect(fourth).toBe(false);
-    (await pending)();
-    await late;
-    expect(fourth).toBe(true);
+    expect(fourth.granted()).toBe(false);
+    (await second.release)();
+    await fourth.release;
+    expect(fourth.granted()).toBe(true);
     // Another key keeps the configured limits.
     await b.acquire('other', 1_000, undefined, { maxConcurrent: 5 });
     expect(b.snapshot('k')?.inFlight).toBe(1);
