@@ -20,8 +20,9 @@ import { machineLine } from './harness/load';
 
 const IDLE_MS = 5_000;
 const RESTARTS = 5;
-// Idle RSS varies by 10% or more from one start to the next (when GCs and malloc trims fall): medians on both sides.
-const FIRST_STARTS = 3;
+// Idle RSS varies by 10% or more from one start to the next (how large V8 left its young generation, when malloc
+// trims fall): medians of as many starts on both sides.
+const FIRST_STARTS = 5;
 const root = new URL('..', import.meta.url).pathname;
 
 async function freePort(): Promise<number> {

@@ -1,5 +1,5 @@
 import { createServer, type OutgoingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
 import { pipeline } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { SimInfo } from './protocol';
@@ -26,6 +26,31 @@ export async function startBarePipeProxy(o: SimInfo) {
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await agent.close();
+    },
+  };
+}
+
+/**
+ * The floor under every proxy hop: a TCP relay that copies bytes between two sockets without parsing HTTP at all.
+ * What it loses against the direct download is what one more process reading and writing every byte costs here.
+ */
+export async function startBareTcpRelay(o: SimInfo) {
+  const upstream = new URL(o.origin);
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const relay = connect(Number(upstream.port), upstream.hostname);
+    for (const s of [client, relay]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    }
+    pipeline(client, relay, client, () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    info: { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

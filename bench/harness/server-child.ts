@@ -16,7 +16,7 @@ import { createDocusignSimulator } from '../../src/sandbox/docusign';
 import { setEnvelopeOwner } from '../../src/sandbox/docusign/envelope-owner-index';
 import { createNodeFetch } from '../../src/upstream/node-fetch';
 import { type BareConnectOptions, startBareConnectInbound } from './bare-connect-inbound';
-import { startBarePipeProxy } from './bare-pipe-proxy';
+import { startBarePipeProxy, startBareTcpRelay } from './bare-pipe-proxy';
 import { startBareSigningRequests } from './bare-signing-requests';
 import { createBenchGateway } from './bench-gateway';
 import { frozenGets } from './frozen-upstream';
@@ -329,23 +329,21 @@ interface Started {
   handle?: (m: ChildRequest) => boolean;
 }
 
+/** Each role this child can play, started from its JSON options. */
+const roles: Record<string, (o: unknown) => Promise<Started>> = {
+  sim: (o) => startSim(o as SimOptions),
+  gateway: (o) => startGateway(o as GatewayOptions),
+  'bare-proxy': (o) => startBareProxy(o as SimInfo),
+  'bare-pipe-proxy': (o) => startBarePipeProxy(o as SimInfo),
+  'bare-tcp-relay': (o) => startBareTcpRelay(o as SimInfo),
+  'bare-unified': (o) => startBareUnified(o as SimInfo),
+  'bare-signing-requests': (o) => startBareSigningRequests(o as SimInfo, listen),
+  'bare-connect-inbound': (o) => startBareConnectInbound(o as BareConnectOptions, listen),
+};
+
 async function main(): Promise<void> {
-  const started: Started | null =
-    role === 'sim'
-      ? await startSim(options as unknown as SimOptions)
-      : role === 'gateway'
-        ? await startGateway(options as unknown as GatewayOptions)
-        : role === 'bare-proxy'
-          ? await startBareProxy(options as unknown as SimInfo)
-          : role === 'bare-pipe-proxy'
-            ? await startBarePipeProxy(options as unknown as SimInfo)
-            : role === 'bare-unified'
-              ? await startBareUnified(options as unknown as SimInfo)
-              : role === 'bare-signing-requests'
-                ? await startBareSigningRequests(options as unknown as SimInfo, listen)
-                : role === 'bare-connect-inbound'
-                  ? await startBareConnectInbound(options as unknown as BareConnectOptions, listen)
-                  : null;
+  const start = role === undefined ? undefined : roles[role];
+  const started: Started | null = start ? await start(options) : null;
   if (!started) throw new Error(`unknown role ${role}`);
 
   let timer: NodeJS.Timeout | undefined;
