@@ -1,6 +1,7 @@
 /**
- * Footprint of `npm start` (issue 16): time to healthy and idle RSS of the gateway as `node scripts/start.mjs` runs
- * it (the bundle, built beforehand so no start pays for a build), on the embedded database with the built-in sandbox.
+ * Footprint of `npm start` (issue 16): time to healthy and idle RSS of the gateway as `npm start` runs it (its Node
+ * flags, `scripts/start.mjs`, the bundle built beforehand so no start pays for a build), on the embedded database
+ * with the built-in sandbox.
  * - first starts, each on an empty DATA_DIR (initdb, migrations, sandbox seed), then restarts on the first one;
  * - baseline: a Node process that only opens the same PGlite directory, with the same settings, and idles (what the
  *   database alone costs);
@@ -15,6 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startNodeFlags } from '../scripts/start-flags';
 import { pgliteOptions } from '../src/db/pglite-options';
 import { machineLine } from './harness/load';
 
@@ -52,7 +54,7 @@ function stop(child: ChildProcess): Promise<void> {
 async function startGateway(env: Record<string, string>): Promise<{ ms: number; rss: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [join(root, 'scripts/start.mjs')], {
+  const child = spawn(process.execPath, [...startNodeFlags(), join(root, 'scripts/start.mjs')], {
     cwd: root,
     env: {
       ...process.env,

@@ -2,6 +2,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
+import { startNodeFlags } from '../../scripts/start-flags';
 import type {
   ChildMessage,
   ChildRequest,
@@ -58,7 +59,8 @@ function ask(
 }
 
 /**
- * Forks one server child with `--expose-gc` and waits until it listens. `BENCH_CPU_PROF=gateway,sim` writes a V8 CPU
+ * Forks one server child with `--expose-gc` (the gateway also with the Node flags of `npm start`) and waits until it
+ * listens. `BENCH_CPU_PROF=gateway,sim` writes a V8 CPU
  * profile of those roles into `.bench-profiles/` when they stop (open it in Chrome DevTools);
  * `BENCH_CPU_PROF_INTERVAL` sets the sampling interval in µs (default 1000).
  */
@@ -71,7 +73,7 @@ export async function startChild<Info>(role: string, options: unknown): Promise<
       ]
     : [];
   const child = fork(CHILD, [role, JSON.stringify(options)], {
-    execArgv: ['--expose-gc', ...profile, '--import', 'tsx'],
+    execArgv: ['--expose-gc', ...(role === 'gateway' ? startNodeFlags() : []), ...profile, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   live.add(child);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { startNodeFlags } from '../../scripts/start-flags';
 
 /**
  * A new DATA_DIR for a spawned gateway or the keys CLI. On a PGlite run its `pglite` directory starts as a copy of
@@ -30,11 +31,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs what `npm start` runs (scripts/start.mjs: the bundled gateway) as a child process and collects its output. */
+/**
+ * Runs what `npm start` runs (its Node flags and scripts/start.mjs: the bundled gateway) as a child process and
+ * collects its output.
+ */
 export function spawnGateway(env: Record<string, string>) {
   // Node itself, not npm: a signal (SIGKILL above all) must reach the gateway process, not a parent that would leave
   // it running and holding the embedded database. start.mjs runs the gateway in its own process.
-  const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
+  const child: ChildProcess = spawn(process.execPath, [...startNodeFlags(), 'scripts/start.mjs'], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
