@@ -60,9 +60,8 @@ function ask(
 
 /**
  * Forks one server child with `--expose-gc` (the gateway also with the Node flags of `npm start`) and waits until it
- * listens. `BENCH_CPU_PROF=gateway,sim` writes a V8 CPU
- * profile of those roles into `.bench-profiles/` when they stop (open it in Chrome DevTools);
- * `BENCH_CPU_PROF_INTERVAL` sets the sampling interval in µs (default 1000).
+ * listens. `BENCH_CPU_PROF=gateway,sim` writes a V8 CPU profile of those roles into `.bench-profiles/` when they stop
+ * (open it in Chrome DevTools); `BENCH_CPU_PROF_INTERVAL` sets the sampling interval in µs (default 1000).
  */
 export async function startChild<Info>(role: string, options: unknown): Promise<Child<Info>> {
   const profile = (process.env.BENCH_CPU_PROF ?? '').split(',').includes(role)
