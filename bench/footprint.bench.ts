@@ -7,8 +7,8 @@
  *   database alone costs);
  * - with `BENCH_DATABASE_URL`: the gateway on PostgreSQL without the sandbox.
  * RSS is read from /proc after the process has idled for IDLE_MS. Targets: restart to healthy <= 2 s (median),
- * RSS above the idle PGlite <= 100 MB, first start no larger than a restart (medians, 5% slack for GC timing), PostgreSQL
- * without the sandbox <= 150 MB. Run: `npm run bench -- footprint`.
+ * RSS above the idle PGlite <= 100 MB, first start no larger than a restart (medians, 5% slack for GC timing),
+ * PostgreSQL without the sandbox <= 150 MB. Run: `npm run bench -- footprint`.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -8,6 +8,12 @@ import { openDatabase } from '../../src/db/open';
 /** True when the suite runs against a real PostgreSQL server (CI's second pass). */
 export const usingRealPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
+/** How many migrations drizzle-kit has generated (entries of drizzle/meta/_journal.json). */
+export async function migrationCount(): Promise<number> {
+  const journal = JSON.parse(await readFile('drizzle/meta/_journal.json', 'utf8')) as { entries: unknown[] };
+  return journal.entries.length;
+}
+
 const snapshots = new Map<string, Promise<Blob>>();
 
 /** A tarball test/global-setup.ts wrote this run, read once per test process. */

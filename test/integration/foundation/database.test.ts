@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app';
 import { migrate } from '../../../src/db/migrate';
 import { rowsOf } from '../../../src/db/rows';
 import { createMemoryLogger, TEST_SECRETS } from '../../helpers/create-test-app';
-import { createTestDatabase, usingRealPostgres } from '../../helpers/database';
+import { createTestDatabase, migrationCount, usingRealPostgres } from '../../helpers/database';
 
 describe(`migrations on ${usingRealPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
   it('creates the foundation tables on a fresh database and is idempotent on a second run', async () => {
@@ -13,10 +12,7 @@ describe(`migrations on ${usingRealPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
     const database = await createTestDatabase({ migrate: false });
     try {
       expect(database.kind).toBe(usingRealPostgres ? 'postgres' : 'pglite');
-      const journal = JSON.parse(await readFile('drizzle/meta/_journal.json', 'utf8')) as {
-        entries: unknown[];
-      };
-      expect(await migrate(database.db)).toBe(journal.entries.length);
+      expect(await migrate(database.db)).toBe(await migrationCount());
       const tables = rowsOf<{ table_name: string }>(
         await database.db.execute(
           sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,

@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/db/migrate';
 import { openDatabase } from '../../../src/db/open';
 import { initializePgliteDir } from '../../../src/db/pglite-init';
+import { migrationCount } from '../../helpers/database';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -15,10 +16,7 @@ describe('embedded database directory', () => {
     const root = await mkdtemp(join(tmpdir(), 'gw-pglite-init-'));
     dirs.push(root);
     const dir = join(root, 'pglite');
-    const journal = JSON.parse(await readFile('drizzle/meta/_journal.json', 'utf8')) as {
-      entries: unknown[];
-    };
-    expect(await initializePgliteDir(dir)).toBe(journal.entries.length);
+    expect(await initializePgliteDir(dir)).toBe(await migrationCount());
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
     const created = statSync(join(dir, 'PG_VERSION')).mtimeMs;
     expect(await initializePgliteDir(dir)).toBe(0);
@@ -42,10 +40,7 @@ describe('embedded database directory', () => {
     dirs.push(root);
     const handle = await openDatabase({ pgliteDir: join(root, 'pglite') });
     try {
-      const journal = JSON.parse(await readFile('drizzle/meta/_journal.json', 'utf8')) as {
-        entries: unknown[];
-      };
-      expect(handle.migrationsAppliedOnCreate).toBe(journal.entries.length);
+      expect(handle.migrationsAppliedOnCreate).toBe(await migrationCount());
     } finally {
       await handle.close();
     }
