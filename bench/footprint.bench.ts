@@ -2,7 +2,9 @@
  * Footprint of `npm start` (issue 16): time to healthy and idle RSS of the gateway as `npm start` runs it (its Node
  * flags, `scripts/start.mjs`, the bundle built beforehand so no start pays for a build), on the embedded database
  * with the built-in sandbox.
- * - first starts, each on an empty DATA_DIR (initdb, migrations, sandbox seed), then restarts on the first one;
+ * - first starts, each on an empty DATA_DIR (initdb, migrations, sandbox seed), taking turns with restarts on the
+ *   first one (the machine's memory behaviour drifts over minutes: an idle PGlite measured 165 MB in one run and
+ *   188 MB in another, so both sides sample the same minutes);
  * - baseline: a Node process that only opens the same PGlite directory, with the same settings, and idles (what the
  *   database alone costs);
  * - with `BENCH_DATABASE_URL`: the gateway on PostgreSQL without the sandbox.
@@ -21,10 +23,9 @@ import { pgliteOptions } from '../src/db/pglite-options';
 import { machineLine } from './harness/load';
 
 const IDLE_MS = 5_000;
-const RESTARTS = 5;
-// Idle RSS varies by 10% or more from one start to the next (how large V8 left its young generation, when malloc
-// trims fall): medians of as many starts on both sides.
-const FIRST_STARTS = 5;
+// Idle RSS varies by 10% or more from one start to the next (where glibc's per-thread malloc arenas and V8's pages
+// fall): medians of as many starts on both sides.
+const STARTS = 7;
 const root = new URL('..', import.meta.url).pathname;
 
 async function freePort(): Promise<number> {
@@ -118,22 +119,22 @@ const verdict = (pass: boolean, line: string) => {
 };
 try {
   const firsts: { ms: number; rss: number }[] = [];
-  for (let i = 0; i < FIRST_STARTS; i++) {
+  const restarts: { ms: number; rss: number }[] = [];
+  for (let i = 0; i < STARTS; i++) {
     dataDirs.push(await mkdtemp(join(tmpdir(), 'gw-footprint-')));
     firsts.push(await startGateway({ DATA_DIR: dataDirs[i]! }));
+    restarts.push(await startGateway({ DATA_DIR: dataDirs[0]! }));
   }
-  const firstRss = median(firsts.map((f) => f.rss));
-  console.log(
-    `first start x${FIRST_STARTS} (each on an empty DATA_DIR): healthy after ${firsts.map((f) => f.ms.toFixed(0)).join(', ')} ms, ` +
-      `idle RSS ${firsts.map((f) => f.rss.toFixed(0)).join(', ')} MB (median ${firstRss.toFixed(0)})`,
-  );
   const dataDir = dataDirs[0]!;
-  const restarts: { ms: number; rss: number }[] = [];
-  for (let i = 0; i < RESTARTS; i++) restarts.push(await startGateway({ DATA_DIR: dataDir }));
+  const firstRss = median(firsts.map((f) => f.rss));
   const restartMs = median(restarts.map((r) => r.ms));
   const restartRss = median(restarts.map((r) => r.rss));
   console.log(
-    `restart x${RESTARTS}: healthy after ${restarts.map((r) => r.ms.toFixed(0)).join(', ')} ms (median ${restartMs.toFixed(0)}), ` +
+    `first start x${STARTS} (each on an empty DATA_DIR): healthy after ${firsts.map((f) => f.ms.toFixed(0)).join(', ')} ms, ` +
+      `idle RSS ${firsts.map((f) => f.rss.toFixed(0)).join(', ')} MB (median ${firstRss.toFixed(0)})`,
+  );
+  console.log(
+    `restart x${STARTS} (each after a first start): healthy after ${restarts.map((r) => r.ms.toFixed(0)).join(', ')} ms (median ${restartMs.toFixed(0)}), ` +
       `idle RSS ${restarts.map((r) => r.rss.toFixed(0)).join(', ')} MB (median ${restartRss.toFixed(0)})`,
   );
   const pglite = await idlePglite(dataDir);

@@ -227,7 +227,10 @@ async function throughGateway(): Promise<boolean> {
     `${speedOk(proxiedSpeeds) ? 'PASS' : 'FAIL'}: gateway /proxy >= ${TARGET_SPEED}x the direct download rate`,
   );
   console.log(
-    `${unifiedGrowthMb < TARGET_GROWTH_MB && speedOk(unifiedSpeeds) ? 'PASS' : 'FAIL'}: E-Signature download RSS growth < ${TARGET_GROWTH_MB} MB in every run and >= ${TARGET_SPEED}x direct`,
+    `${unifiedGrowthMb < TARGET_GROWTH_MB ? 'PASS' : 'FAIL'}: E-Signature download RSS growth < ${TARGET_GROWTH_MB} MB in every run`,
+  );
+  console.log(
+    `${speedOk(unifiedSpeeds) ? 'PASS' : 'FAIL'}: E-Signature download >= ${TARGET_SPEED}x the direct download rate`,
   );
   await nodeFetch.close();
   await Promise.all([bare.stop(), relay.stop()]);
