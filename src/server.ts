@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { docusignConfigFrom } from './connections/docusign-app';
 import { createRefreshScheduler } from './credentials/refresh-scheduler';
 import { migrate } from './db/migrate';
 import { embeddedDatabaseDir, openConfiguredDatabase } from './db/open';
@@ -10,19 +8,20 @@ import { recordGatewayUrl } from './db/pglite-lock';
 import { createEnvelopePoller } from './events/envelope-poller';
 import { answerClientErrors } from './http/client-error';
 import { createJsonLogger } from './http/logger';
-import { BatchingRateLimitStore } from './http/rate-limit-batching';
-import { PostgresRateLimitStore } from './http/rate-limit-postgres';
-import { loadMappings } from './mapping/load';
-import { projectPath } from './project-path';
-import { bootstrapEmptyDatabase } from './startup/bootstrap';
-import { connectSandbox } from './startup/connect-sandbox';
-import { readDocsScript } from './startup/docs-script';
+import { sandboxAccess } from './startup/connect-sandbox';
+import {
+  FIRST_START_CHILD_FLAG,
+  type FirstStart,
+  firstStartInChild,
+  firstStartWrites,
+  runFirstStartChild,
+} from './startup/first-start';
+import { createConfiguredApp, docusignConfigWith } from './startup/gateway-app';
 import { resolveLocalSecrets } from './startup/local-secrets';
 import { startSandbox } from './startup/sandbox';
 import { createNodeFetch } from './upstream/node-fetch';
 import { createUtilizationSync } from './utilization/sync';
 import { createDeliveryWorker } from './webhooks/delivery-worker';
-import { resolveHostAddresses } from './webhooks/dns-resolve';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -44,37 +43,35 @@ async function main(): Promise<void> {
     : Promise.resolve(null);
   // Awaited below; if the database fails first, that is the error reported.
   sandboxStarting.catch(() => undefined);
-  const database = await openConfiguredDatabase(config);
+  const created: { firstStart?: FirstStart | null } = {};
+  const database = await openConfiguredDatabase(config, {
+    // A just-created embedded database gets its first key and sandbox connection from a child process.
+    onCreated: async (dir) => {
+      const running = await sandboxStarting;
+      created.firstStart = await firstStartInChild(dir, {
+        secrets,
+        sandbox: running ? sandboxAccess(running) : null,
+      });
+    },
+  });
   const applied = (database.migrationsAppliedOnCreate ?? 0) + (await migrate(database.db));
   logger.info('database ready', { kind: database.kind, migrations_applied: applied });
-  const firstKey = await bootstrapEmptyDatabase(database.db);
 
-  const docusign = docusignConfigFrom(config);
   const sandbox = await sandboxStarting;
-  if (sandbox) {
-    docusign.environments.sandbox = sandbox.environment;
-    docusign.defaultEnvironment = 'sandbox';
-    logger.info('DocuSign sandbox running', { origin: sandbox.origin });
-  }
+  if (sandbox) logger.info('DocuSign sandbox running', { origin: sandbox.origin });
   const upstreamFetch = createNodeFetch();
-  const app = createApp({
-    // Read at start so an edited mapping file takes effect on restart and a broken one stops the start.
-    mappings: loadMappings(projectPath('mappings')),
-    config: { ...config, events: { registerConnect: config.eventsConnectRegistration } },
+  const app = createConfiguredApp({
+    config,
     db: database.db,
     logger,
     secrets,
-    docusign,
-    fetch: upstreamFetch.fetch,
-    nodeBodies: upstreamFetch.nodeBodies,
-    upstream: { budget: config.docusignPacing },
-    docsScript: readDocsScript,
-    resolveHost: resolveHostAddresses,
-    rateLimitStore: config.databaseUrl
-      ? new BatchingRateLimitStore(new PostgresRateLimitStore(database.db))
-      : undefined,
+    docusign: docusignConfigWith(config, sandbox?.environment ?? null),
+    upstreamFetch,
   });
-  const sandboxConnection = sandbox && firstKey ? await connectSandbox(app, firstKey.key, sandbox) : null;
+  // PostgreSQL has no creation step: an empty one gets its first key and connection here.
+  const firstStart =
+    created.firstStart ??
+    (await firstStartWrites(database.db, sandbox ? sandboxAccess(sandbox) : null, () => app));
   const scheduler = createRefreshScheduler({
     db: database.db,
     tokens: app.services.tokens,
@@ -128,12 +125,12 @@ async function main(): Promise<void> {
       );
     }
     logger.info('gateway listening', { url: base, docs: `${base}/docs` });
-    if (firstKey) {
-      console.log(`\nDevelopment API key (shown once; keep it): ${firstKey.key}\nTry:\n`);
-      const path = sandboxConnection
-        ? `/unified/user-directory/users?integrated_account_id=${sandboxConnection}&limit=3`
+    if (firstStart) {
+      console.log(`\nDevelopment API key (shown once; keep it): ${firstStart.key}\nTry:\n`);
+      const path = firstStart.sandboxConnection
+        ? `/unified/user-directory/users?integrated_account_id=${firstStart.sandboxConnection}&limit=3`
         : '/meta';
-      console.log(`  curl -H "Authorization: Bearer ${firstKey.key}" "${base}${path}"\n`);
+      console.log(`  curl -H "Authorization: Bearer ${firstStart.key}" "${base}${path}"\n`);
     } else {
       // Keys are stored hashed, so a restart cannot show the first one again; say how to get one.
       console.log(
@@ -181,11 +178,14 @@ function localUrlOf(info: { address: string; port: number }): string {
     : `http://${info.address}:${info.port}`;
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    for (const line of error.lines) console.error(line);
-  } else {
-    console.error(`Gateway failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  process.exit(1);
-});
+const firstStartChild = process.argv.indexOf(FIRST_START_CHILD_FLAG);
+(firstStartChild >= 0 ? runFirstStartChild(process.argv[firstStartChild + 1] ?? '') : main()).catch(
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      for (const line of error.lines) console.error(line);
+    } else {
+      console.error(`Gateway failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exit(1);
+  },
+);

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -16,7 +17,11 @@ import * as schema from './schema';
  */
 export type OpenDatabaseOptions =
   | { url: string; maxConnections?: number }
-  | { pgliteDir: string | 'memory' }
+  | {
+      pgliteDir: string | 'memory';
+      /** Run once a new directory is created and migrated, before this process opens it (it holds the lock). */
+      onCreated?: (dir: string) => Promise<void>;
+    }
   | { pgliteSnapshot: Blob };
 
 /** Opens PostgreSQL through postgres.js when a URL is given, else embedded PGlite. */
@@ -40,7 +45,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let migrationsAppliedOnCreate: number;
   try {
     await mkdir(options.pgliteDir, { recursive: true });
+    const creating = !existsSync(join(options.pgliteDir, 'PG_VERSION'));
     migrationsAppliedOnCreate = await initializePgliteDir(options.pgliteDir);
+    if (creating) await options.onCreated?.(options.pgliteDir);
     client = new PGlite(options.pgliteDir, pgliteOptions());
     await client.waitReady;
   } catch (error) {
@@ -68,8 +75,13 @@ export function embeddedDatabaseDir(config: { dataDir: string }): string {
 }
 
 /** Opens the database the configuration names: `DATABASE_URL`, else the embedded one under `DATA_DIR`. */
-export function openConfiguredDatabase(config: { databaseUrl: string | undefined; dataDir: string }) {
+export function openConfiguredDatabase(
+  config: { databaseUrl: string | undefined; dataDir: string },
+  embedded: { onCreated?: (dir: string) => Promise<void> } = {},
+) {
   return openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: embeddedDatabaseDir(config) },
+    config.databaseUrl
+      ? { url: config.databaseUrl }
+      : { pgliteDir: embeddedDatabaseDir(config), onCreated: embedded.onCreated },
   );
 }

@@ -1,5 +1,19 @@
 import type { GatewayApp } from '../app';
+import type { DocusignEnvironmentConfig } from '../connections/docusign-app';
 import type { RunningSandbox } from './sandbox';
+
+/** What connecting the built-in sandbox needs from it; plain data, so a child process can be given it. */
+export interface SandboxAccess {
+  environment: DocusignEnvironmentConfig;
+  jwt: RunningSandbox['jwt'];
+  /** The sandbox accounts' Connect HMAC keys. */
+  hmacKeys: string[];
+}
+
+export function sandboxAccess(sandbox: RunningSandbox): SandboxAccess {
+  const hmacKeys = [...sandbox.sim.state.accounts.values()].flatMap((account) => account.hmacKeys);
+  return { environment: sandbox.environment, jwt: sandbox.jwt, hmacKeys };
+}
 
 /**
  * Connects the built-in sandbox through the gateway's own public API (JWT grant, all accounts, read and write),
@@ -9,7 +23,7 @@ import type { RunningSandbox } from './sandbox';
 export async function connectSandbox(
   app: GatewayApp,
   apiKey: string,
-  sandbox: RunningSandbox,
+  sandbox: SandboxAccess,
 ): Promise<string> {
   const res = await app.request('/integrated-accounts', {
     method: 'POST',
@@ -31,15 +45,13 @@ export async function connectSandbox(
       `Could not connect the built-in sandbox: ${body.error?.message ?? body.status ?? res.status}`,
     );
   }
-  for (const account of sandbox.sim.state.accounts.values()) {
-    for (const key of account.hmacKeys) {
-      const added = await app.request(`/integrated-accounts/${body.id}/connect-keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ key }),
-      });
-      if (added.status !== 201) throw new Error(`Could not add the sandbox's Connect key: ${added.status}`);
-    }
+  for (const key of sandbox.hmacKeys) {
+    const added = await app.request(`/integrated-accounts/${body.id}/connect-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ key }),
+    });
+    if (added.status !== 201) throw new Error(`Could not add the sandbox's Connect key: ${added.status}`);
   }
   return body.id;
 }

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import type { GatewayApp } from '../app';
+import { loadConfig } from '../config';
+import type { Database } from '../db/client';
+import { pgliteOptions } from '../db/pglite-options';
+import * as schema from '../db/schema';
+import { createJsonLogger } from '../http/logger';
+import { createNodeFetch } from '../upstream/node-fetch';
+import { bootstrapEmptyDatabase } from './bootstrap';
+import { connectSandbox, type SandboxAccess } from './connect-sandbox';
+import { createConfiguredApp, docusignConfigWith } from './gateway-app';
+import type { LocalSecrets } from './local-secrets';
+
+/** What a first start creates: the development API key (shown once) and the built-in sandbox's connection. */
+export interface FirstStart {
+  key: string;
+  sandboxConnection: string | null;
+}
+
+/**
+ * On an empty database: the development environment, its first API key and, with the sandbox, the sandbox
+ * connection. Null when the database already has an environment (a restart).
+ */
+export async function firstStartWrites(
+  db: Database,
+  sandbox: SandboxAccess | null,
+  app: () => GatewayApp,
+): Promise<FirstStart | null> {
+  const first = await bootstrapEmptyDatabase(db);
+  if (!first) return null;
+  const sandboxConnection = sandbox ? await connectSandbox(app(), first.key, sandbox) : null;
+  return { key: first.key, sandboxConnection };
+}
+
+/** The argument that makes the gateway's entry run as the first-start child (see `firstStartInChild`). */
+export const FIRST_START_CHILD_FLAG = '--first-start-child';
+
+// The gateway's own entry: TypeScript under tsx (tests, `npm run dev`), else the bundle this module is part of.
+const runningFromSource = import.meta.url.endsWith('.ts');
+const entryArgs = runningFromSource
+  ? ['--import', 'tsx', fileURLToPath(new URL('../server.ts', import.meta.url))]
+  : [fileURLToPath(import.meta.url)];
+
+interface ChildInput {
+  secrets: LocalSecrets;
+  sandbox: SandboxAccess | null;
+}
+
+/**
+ * `firstStartWrites` on a just-created embedded database, in a short-lived child process of the gateway's own
+ * entry, before the gateway opens the database. In the gateway's process the connection would leave behind what a
+ * restart loads only when first needed (the JWT grant's code, undici's WebAssembly HTTP parser, PGlite memory grown
+ * by the writes): a first start idled about 15 MB above a restart (`npm run bench -- footprint`). Secrets and the
+ * sandbox's private key go through a pipe, never the command line.
+ */
+export async function firstStartInChild(dir: string, input: ChildInput): Promise<FirstStart | null> {
+  const child = spawn(process.execPath, [...entryArgs, FIRST_START_CHILD_FLAG, dir], {
+    stdio: ['pipe', 'inherit', 'inherit', 'pipe'],
+  });
+  let answer = '';
+  (child.stdio[3] as Readable).setEncoding('utf8').on('data', (text: string) => {
+    answer += text;
+  });
+  child.stdin?.end(JSON.stringify(input));
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`The first start's setup in ${dir} failed (${signal ?? `exit ${code}`})`)),
+    );
+  });
+  return JSON.parse(answer) as FirstStart | null;
+}
+
+/** The child's side: reads its input from stdin, writes its answer to file descriptor 3, then exits. */
+export async function runFirstStartChild(dir: string): Promise<void> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  const input = JSON.parse(text) as ChildInput;
+  const config = loadConfig(process.env);
+  const logger = createJsonLogger(config.logLevel);
+  const client = new PGlite(dir, pgliteOptions());
+  const db = drizzle(client, { schema }) as unknown as Database;
+  const upstreamFetch = createNodeFetch();
+  const result = await firstStartWrites(db, input.sandbox, () =>
+    createConfiguredApp({
+      config,
+      db,
+      logger,
+      secrets: input.secrets,
+      docusign: docusignConfigWith(config, input.sandbox?.environment ?? null),
+      upstreamFetch,
+    }),
+  );
+  await upstreamFetch.close();
+  await client.close();
+  writeSync(3, JSON.stringify(result));
+  // The app's services may hold timers; this process has done its one job.
+  process.exit(0);
+}
