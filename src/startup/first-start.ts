@@ -54,8 +54,8 @@ interface ChildInput {
 /**
  * `firstStartWrites` on a just-created embedded database, in a short-lived child process of the gateway's own
  * entry, before the gateway opens the database. In the gateway's process the connection would leave behind what a
- * restart loads only when first needed (the JWT grant's code, undici's WebAssembly HTTP parser, PGlite memory grown
- * by the writes): a first start idled about 15 MB above a restart (`npm run bench -- footprint`). Secrets and the
+ * restart loads only when first needed (the JWT grant's code, undici's WebAssembly HTTP parser): a first start idled
+ * about 15 MB above a restart (`npm run bench -- footprint`). Secrets and the
  * sandbox's private key go through a pipe, never the command line.
  */
 export async function firstStartInChild(dir: string, input: ChildInput): Promise<FirstStart | null> {
@@ -69,7 +69,8 @@ export async function firstStartInChild(dir: string, input: ChildInput): Promise
   child.stdin?.end(JSON.stringify(input));
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code, signal) =>
+    // 'close', not 'exit': by then the answer pipe has been read to its end.
+    child.once('close', (code, signal) =>
       code === 0
         ? resolve()
         : reject(new Error(`The first start's setup in ${dir} failed (${signal ?? `exit ${code}`})`)),
@@ -81,7 +82,7 @@ export async function firstStartInChild(dir: string, input: ChildInput): Promise
 /** The child's side: reads its input from stdin, writes its answer to file descriptor 3, then exits. */
 export async function runFirstStartChild(dir: string): Promise<void> {
   let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
+  for await (const chunk of process.stdin.setEncoding('utf8')) text += chunk;
   const input = JSON.parse(text) as ChildInput;
   const config = loadConfig(process.env);
   const logger = createJsonLogger(config.logLevel);
