@@ -31,8 +31,8 @@ export async function startBarePipeProxy(o: SimInfo) {
 }
 
 /**
- * The floor under every proxy hop: a TCP relay that copies bytes between two sockets without parsing HTTP at all.
- * What it loses against the direct download is what one more process reading and writing every byte costs here.
+ * A reference for the streaming bench: a TCP relay that copies bytes between two sockets without parsing HTTP at
+ * all. Not a floor under every hop: with Node's defaults it spent more kernel time per byte than the gateway did.
  */
 export async function startBareTcpRelay(o: SimInfo) {
   const upstream = new URL(o.origin);

@@ -20,6 +20,7 @@ import { startBarePipeProxy, startBareTcpRelay } from './bare-pipe-proxy';
 import { startBareSigningRequests } from './bare-signing-requests';
 import { createBenchGateway } from './bench-gateway';
 import { frozenGets } from './frozen-upstream';
+import { liveBytes } from './live-memory';
 import type {
   ChildMessage,
   ChildRequest,
@@ -359,13 +360,7 @@ async function main(): Promise<void> {
       globalThis.gc?.();
       // RSS every 2 ms (`memoryUsage.rss()`: the full `memoryUsage()` walks the heap and would slow what it measures);
       // or, for `live`, what is still referenced, after a forced GC every 20 ms.
-      const read = m.live
-        ? () => {
-            globalThis.gc?.();
-            const usage = process.memoryUsage();
-            return usage.heapUsed + usage.arrayBuffers;
-          }
-        : () => process.memoryUsage.rss();
+      const read = m.live ? liveBytes : () => process.memoryUsage.rss();
       baseline = read();
       peak = baseline;
       sample = read;
