@@ -179,7 +179,7 @@ function localUrlOf(info: { address: string; port: number }): string {
 }
 
 const firstStartChild = process.argv.indexOf(FIRST_START_CHILD_FLAG);
-(firstStartChild >= 0 ? runFirstStartChild(process.argv[firstStartChild + 1] ?? '') : main()).catch(
+(firstStartChild >= 0 ? runFirstStartChild(process.argv[firstStartChild + 1]) : main()).catch(
   (error: unknown) => {
     if (error instanceof ConfigError) {
       for (const line of error.lines) console.error(line);

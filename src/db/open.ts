@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -45,9 +44,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let migrationsAppliedOnCreate: number;
   try {
     await mkdir(options.pgliteDir, { recursive: true });
-    const creating = !existsSync(join(options.pgliteDir, 'PG_VERSION'));
-    migrationsAppliedOnCreate = await initializePgliteDir(options.pgliteDir);
-    if (creating) await options.onCreated?.(options.pgliteDir);
+    const init = await initializePgliteDir(options.pgliteDir);
+    migrationsAppliedOnCreate = init.migrationsApplied;
+    if (init.created) await options.onCreated?.(options.pgliteDir);
     client = new PGlite(options.pgliteDir, pgliteOptions());
     await client.waitReady;
   } catch (error) {

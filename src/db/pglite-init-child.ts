@@ -1,10 +1,11 @@
 /**
  * Child process entry (see pglite-init.ts): creates the embedded database cluster in the directory given as the
- * first argument, applies the migrations and prints `{"migrationsApplied":N}` as its last line. Node only; `npm start`
- * bundles it as dist/pglite-init-child.mjs.
+ * first argument, applies the migrations and answers `{"migrationsApplied":N}`. Node only; `npm start` bundles it
+ * as dist/pglite-init-child.mjs.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
+import { writeChildAnswer } from '../process/node-child';
 import type { Database } from './client';
 import { migrate } from './migrate';
 import { pgliteOptions } from './pglite-options';
@@ -15,4 +16,4 @@ if (!dir) throw new Error('usage: pglite-init-child <directory>');
 const client = new PGlite(dir, pgliteOptions());
 const migrationsApplied = await migrate(drizzle(client, { schema }) as unknown as Database);
 await client.close();
-process.stdout.write(`\n${JSON.stringify({ migrationsApplied })}\n`);
+writeChildAnswer(JSON.stringify({ migrationsApplied }));

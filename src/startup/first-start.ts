@@ -1,7 +1,3 @@
-import { spawn } from 'node:child_process';
-import { writeSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { GatewayApp } from '../app';
@@ -10,6 +6,7 @@ import type { Database } from '../db/client';
 import { pgliteOptions } from '../db/pglite-options';
 import * as schema from '../db/schema';
 import { createJsonLogger } from '../http/logger';
+import { nodeEntryArgs, runNodeChild, writeChildAnswer } from '../process/node-child';
 import { createNodeFetch } from '../upstream/node-fetch';
 import { bootstrapEmptyDatabase } from './bootstrap';
 import { connectSandbox, type SandboxAccess } from './connect-sandbox';
@@ -40,11 +37,8 @@ export async function firstStartWrites(
 /** The argument that makes the gateway's entry run as the first-start child (see `firstStartInChild`). */
 export const FIRST_START_CHILD_FLAG = '--first-start-child';
 
-// The gateway's own entry: TypeScript under tsx (tests, `npm run dev`), else the bundle this module is part of.
-const runningFromSource = import.meta.url.endsWith('.ts');
-const entryArgs = runningFromSource
-  ? ['--import', 'tsx', fileURLToPath(new URL('../server.ts', import.meta.url))]
-  : [fileURLToPath(import.meta.url)];
+// The gateway's own entry: src/server.ts from source, else the bundle this module is part of.
+const entryArgs = nodeEntryArgs(import.meta.url, '../server.ts', import.meta.url);
 
 interface ChildInput {
   secrets: LocalSecrets;
@@ -59,28 +53,17 @@ interface ChildInput {
  * sandbox's private key go through a pipe, never the command line.
  */
 export async function firstStartInChild(dir: string, input: ChildInput): Promise<FirstStart | null> {
-  const child = spawn(process.execPath, [...entryArgs, FIRST_START_CHILD_FLAG, dir], {
-    stdio: ['pipe', 'inherit', 'inherit', 'pipe'],
-  });
-  let answer = '';
-  (child.stdio[3] as Readable).setEncoding('utf8').on('data', (text: string) => {
-    answer += text;
-  });
-  child.stdin?.end(JSON.stringify(input));
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    // 'close', not 'exit': by then the answer pipe has been read to its end.
-    child.once('close', (code, signal) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`The first start's setup in ${dir} failed (${signal ?? `exit ${code}`})`)),
-    );
-  });
+  const answer = await runNodeChild(
+    [...entryArgs, FIRST_START_CHILD_FLAG, dir],
+    `The first start's setup in ${dir}`,
+    JSON.stringify(input),
+  );
   return JSON.parse(answer) as FirstStart | null;
 }
 
-/** The child's side: reads its input from stdin, writes its answer to file descriptor 3, then exits. */
-export async function runFirstStartChild(dir: string): Promise<void> {
+/** The child's side: reads its input from stdin, answers (`writeChildAnswer`), then exits. */
+export async function runFirstStartChild(dir: string | undefined): Promise<void> {
+  if (!dir) throw new Error(`usage: ${FIRST_START_CHILD_FLAG} <embedded database directory>`);
   let text = '';
   for await (const chunk of process.stdin.setEncoding('utf8')) text += chunk;
   const input = JSON.parse(text) as ChildInput;
@@ -101,7 +84,7 @@ export async function runFirstStartChild(dir: string): Promise<void> {
   );
   await upstreamFetch.close();
   await client.close();
-  writeSync(3, JSON.stringify(result));
+  writeChildAnswer(JSON.stringify(result));
   // The app's services may hold timers; this process has done its one job.
   process.exit(0);
 }

@@ -1,9 +1,15 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/open';
-import { type FirstStart, firstStartInChild, firstStartWrites } from '../../../src/startup/first-start';
+import {
+  FIRST_START_CHILD_FLAG,
+  type FirstStart,
+  firstStartInChild,
+  firstStartWrites,
+} from '../../../src/startup/first-start';
 import { createTestGateway, TEST_SECRETS } from '../../helpers/create-test-app';
 
 const dirs: string[] = [];
@@ -47,5 +53,14 @@ describe('first start on a new embedded database', () => {
     await expect(firstStartInChild(file, { secrets: TEST_SECRETS, sandbox: null })).rejects.toThrow(
       `The first start's setup in ${file} failed`,
     );
+  });
+
+  it('refuses the child flag without a directory instead of opening some other database', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts', FIRST_START_CHILD_FLAG], {
+      encoding: 'utf8',
+      input: '{}',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`usage: ${FIRST_START_CHILD_FLAG} <embedded database directory>`);
   });
 });
