@@ -16,7 +16,10 @@ describe('embedded database directory', () => {
     const root = await mkdtemp(join(tmpdir(), 'gw-pglite-init-'));
     dirs.push(root);
     const dir = join(root, 'pglite');
-    expect(await initializePgliteDir(dir)).toEqual({ created: true, migrationsApplied: await migrationCount() });
+    expect(await initializePgliteDir(dir)).toEqual({
+      created: true,
+      migrationsApplied: await migrationCount(),
+    });
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
     const created = statSync(join(dir, 'PG_VERSION')).mtimeMs;
     expect(await initializePgliteDir(dir)).toEqual({ created: false, migrationsApplied: 0 });
