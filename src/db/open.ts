@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Database, DatabaseHandle } from './client';
+import { pgliteDatabase } from './pglite-database';
 import { initializePgliteDir } from './pglite-init';
 import { acquirePgliteLock } from './pglite-lock';
 import { pgliteOptions } from './pglite-options';
@@ -34,8 +34,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const client = new PGlite(
       pgliteOptions('pgliteSnapshot' in options ? { loadDataDir: options.pgliteSnapshot } : {}),
     );
-    const db = drizzlePglite(client, { schema }) as unknown as Database;
-    return { db, kind: 'pglite', close: () => client.close() };
+    return { db: pgliteDatabase(client), kind: 'pglite', close: () => client.close() };
   }
   // One process per directory: a second PGlite on the same files would silently overwrite the first's writes.
   await mkdir(dirname(options.pgliteDir), { recursive: true });
@@ -53,9 +52,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await lock.release();
     throw error;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
-    db,
+    db: pgliteDatabase(client),
     kind: 'pglite',
     migrationsAppliedOnCreate,
     close: async () => {

@@ -4,16 +4,14 @@
  * as dist/pglite-init-child.mjs.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
 import { writeChildAnswer } from '../process/node-child';
-import type { Database } from './client';
 import { migrate } from './migrate';
+import { pgliteDatabase } from './pglite-database';
 import { pgliteOptions } from './pglite-options';
-import * as schema from './schema';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: pglite-init-child <directory>');
 const client = new PGlite(dir, pgliteOptions());
-const migrationsApplied = await migrate(drizzle(client, { schema }) as unknown as Database);
+const migrationsApplied = await migrate(pgliteDatabase(client));
 await client.close();
 writeChildAnswer(JSON.stringify({ migrationsApplied }));

@@ -1,10 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
 import type { GatewayApp } from '../app';
 import { loadConfig } from '../config';
 import type { Database } from '../db/client';
+import { pgliteDatabase } from '../db/pglite-database';
 import { pgliteOptions } from '../db/pglite-options';
-import * as schema from '../db/schema';
 import { createJsonLogger } from '../http/logger';
 import { nodeEntryArgs, runNodeChild, writeChildAnswer } from '../process/node-child';
 import { createNodeFetch } from '../upstream/node-fetch';
@@ -70,7 +69,7 @@ export async function runFirstStartChild(dir: string | undefined): Promise<void>
   const config = loadConfig(process.env);
   const logger = createJsonLogger(config.logLevel);
   const client = new PGlite(dir, pgliteOptions());
-  const db = drizzle(client, { schema }) as unknown as Database;
+  const db = pgliteDatabase(client);
   const upstreamFetch = createNodeFetch();
   const result = await firstStartWrites(db, input.sandbox, () =>
     createConfiguredApp({
