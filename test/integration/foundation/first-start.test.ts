@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/open';
 import {
   FIRST_START_CHILD_FLAG,
@@ -11,16 +10,15 @@ import {
   firstStartWrites,
 } from '../../../src/startup/first-start';
 import { createTestGateway, TEST_SECRETS } from '../../helpers/create-test-app';
+import { temporaryDirectories } from '../../helpers/temporary-directories';
 
-const dirs: string[] = [];
-afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const temporaryDirectory = temporaryDirectories('gw-first-start-');
 
 // The sandbox connection made by the same child is covered end to end by server.test.ts (npm start on an empty
 // DATA_DIR, then its curl line).
 describe('first start on a new embedded database', () => {
   it('creates the development environment and one working API key in a child process, once', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'gw-first-start-'));
-    dirs.push(root);
+    const root = await temporaryDirectory();
     const dir = join(root, 'pglite');
     const created: FirstStart[] = [];
     const onCreated = async (d: string) => {
@@ -46,8 +44,7 @@ describe('first start on a new embedded database', () => {
   });
 
   it('says which directory it could not set up', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'gw-first-start-'));
-    dirs.push(root);
+    const root = await temporaryDirectory();
     const file = join(root, 'not-a-database');
     await writeFile(file, 'x');
     await expect(firstStartInChild(file, { secrets: TEST_SECRETS, sandbox: null })).rejects.toThrow(

@@ -1,20 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/db/migrate';
 import { openDatabase } from '../../../src/db/open';
 import { initializePgliteDir } from '../../../src/db/pglite-init';
 import { migrationCount } from '../../helpers/database';
+import { temporaryDirectories } from '../../helpers/temporary-directories';
 
-const dirs: string[] = [];
-afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const temporaryDirectory = temporaryDirectories('gw-pglite-init-');
 
 describe('embedded database directory', () => {
   it('creates and migrates the cluster of an empty directory in a child process, once, and opens it', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'gw-pglite-init-'));
-    dirs.push(root);
+    const root = await temporaryDirectory();
     const dir = join(root, 'pglite');
     expect(await initializePgliteDir(dir)).toEqual({
       created: true,
@@ -39,8 +37,7 @@ describe('embedded database directory', () => {
   });
 
   it('reports the migrations it applied when the gateway opens a new directory', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'gw-pglite-init-'));
-    dirs.push(root);
+    const root = await temporaryDirectory();
     const handle = await openDatabase({ pgliteDir: join(root, 'pglite') });
     try {
       expect(handle.migrationsAppliedOnCreate).toBe(await migrationCount());
@@ -50,8 +47,7 @@ describe('embedded database directory', () => {
   });
 
   it('says which directory it could not create', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'gw-pglite-init-'));
-    dirs.push(root);
+    const root = await temporaryDirectory();
     // A file where the directory should be: the child cannot create the cluster there.
     const file = join(root, 'not-a-dir');
     await writeFile(file, 'x');
