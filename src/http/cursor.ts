@@ -1,7 +1,7 @@
 /**
- * Opaque list cursors: base64url JSON plus an HMAC-SHA256 tag. The hashing is @noble/hashes (pure JS, so it runs on
- * Node and Workers alike): one WebCrypto call costs ~175 µs on Node 20 (a thread-pool round trip), the
- * synchronous HMAC ~12 µs, and a list page signs one cursor and hashes its filters.
+ * Opaque list cursors: base64url JSON plus an HMAC-SHA256 tag. The hashing is `node:crypto`'s synchronous Hash and
+ * Hmac (Workers have them under `nodejs_compat`): one WebCrypto call costs ~175 µs on Node 20 (a thread-pool round
+ * trip), and a list page signs one cursor and hashes its filters.
  * A cursor is bound to the environment, the integrated account, the resource and a hash of the filters, expires,
  * and carries the paging position: the upstream offset (eSignature `start_position`, Admin `start`) and, for
  * connections that sync all DocuSign accounts of a user, the index of the current account, so one cursor walks
@@ -12,9 +12,8 @@
  * it is shorter than `limit` only at the end of an account's data, and the cursor then moves to the next account.
  * Clients must rely on `next_cursor` being null, not on a short page, to detect the end.
  */
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { Buffer } from 'node:buffer';
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors';
 
 /** The HMAC-SHA256 key cursors are signed with (derived by `importCursorKey`). */
@@ -48,25 +47,13 @@ export const LIMIT_MIN = 1;
 export const LIMIT_MAX = 500;
 export const LIMIT_DEFAULT = 100;
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/** The bytes of a base64url text, or null when it has other characters (Buffer would skip them silently). */
+function fromBase64Url(text: string): Buffer | null {
+  return /^[A-Za-z0-9_-]*$/.test(text) ? Buffer.from(text, 'base64url') : null;
 }
 
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    const out = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
+function tagOf(body: string, key: CursorKey): Buffer {
+  return createHmac('sha256', key).update(body).digest();
 }
 
 /**
@@ -74,8 +61,7 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
  * cursor-specific `info`), so the same secret can sign other things without a cursor ever verifying as them.
  */
 export async function importCursorKey(secret: string | Uint8Array): Promise<CursorKey> {
-  const raw = typeof secret === 'string' ? encoder.encode(secret) : secret;
-  return hkdf(sha256, raw, new Uint8Array(0), encoder.encode('docusign-gateway/list-cursor/v1'), 32);
+  return new Uint8Array(hkdfSync('sha256', secret, new Uint8Array(0), 'docusign-gateway/list-cursor/v1', 32));
 }
 
 function canonical(value: unknown): string {
@@ -91,7 +77,7 @@ function canonical(value: unknown): string {
 
 /** A stable hash of the list filters (key order and undefined values do not matter). */
 export async function hashFilters(filters: Record<string, unknown>): Promise<string> {
-  return toBase64Url(sha256(encoder.encode(canonical(filters))).slice(0, 16));
+  return createHash('sha256').update(canonical(filters)).digest().subarray(0, 16).toString('base64url');
 }
 
 interface Wire {
@@ -117,16 +103,8 @@ export async function encodeCursor(payload: CursorPayload, key: CursorKey): Prom
     i: payload.accountIndex,
     x: payload.expiresAt,
   };
-  const body = toBase64Url(encoder.encode(JSON.stringify(wire)));
-  return `${body}.${toBase64Url(hmac(sha256, key, encoder.encode(body)))}`;
-}
-
-/** Compares two tags in time that does not depend on where they differ. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
+  const body = Buffer.from(JSON.stringify(wire)).toString('base64url');
+  return `${body}.${tagOf(body, key).toString('base64url')}`;
 }
 
 function invalid(reason: string): ApiError {
@@ -165,11 +143,13 @@ export async function decodeCursor(
   const tagBytes = fromBase64Url(tag);
   const bodyBytes = fromBase64Url(body);
   if (!tagBytes || !bodyBytes) throw invalid('malformed');
-  if (!sameBytes(tagBytes, hmac(sha256, key, encoder.encode(body))))
+  const expectedTag = tagOf(body, key);
+  // timingSafeEqual takes equal lengths only; a tag of another length is simply wrong.
+  if (tagBytes.length !== expectedTag.length || !timingSafeEqual(tagBytes, expectedTag))
     throw invalid('signature does not match');
   let wire: unknown;
   try {
-    wire = JSON.parse(decoder.decode(bodyBytes));
+    wire = JSON.parse(bodyBytes.toString('utf8'));
   } catch {
     throw invalid('malformed');
   }

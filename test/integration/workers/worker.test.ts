@@ -166,11 +166,27 @@ describe('src/worker.ts under workerd (miniflare)', () => {
     expect(page.result).toHaveLength(5);
     expect(page.next_cursor).toEqual(expect.any(String));
 
-    // Three authenticated requests so far; the limit is counted in the isolate's one app, not per request.
+    // The cursor is signed and checked with node:crypto, which the Worker has through nodejs_compat.
+    const usersPage = `/unified/user-directory/users?integrated_account_id=${connection.id}&limit=5&cursor=`;
+    const next = await authed(`${usersPage}${page.next_cursor}`);
+    const nextPage = (await next.json()) as { result: Array<{ id: string }> };
+    expect(next.status, JSON.stringify(nextPage)).toBe(200);
+    expect(nextPage.result).toHaveLength(5);
+    expect(nextPage.result.map((u) => u.id)).not.toContain(page.result[0]!.id);
+    // Another first character changes the signed text itself (a tag's last character can differ in unused bits only).
+    const tampered = await authed(
+      `${usersPage}${page.next_cursor!.replace(/^./, (c) => (c === 'e' ? 'f' : 'e'))}`,
+    );
+    expect(tampered.status).toBe(400);
+    expect(await tampered.json()).toMatchObject({
+      error: { message: 'invalid cursor: signature does not match' },
+    });
+
+    // Five authenticated requests so far; the limit is counted in the isolate's one app, not per request.
     const statuses: number[] = [];
     for (let i = 0; i < RATE_LIMIT; i++) statuses.push((await authed('/meta')).status);
-    expect(statuses.filter((status) => status === 200)).toHaveLength(RATE_LIMIT - 3);
-    expect(statuses.slice(RATE_LIMIT - 3)).toEqual([429, 429, 429]);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(RATE_LIMIT - 5);
+    expect(statuses.slice(RATE_LIMIT - 5)).toEqual([429, 429, 429, 429, 429]);
   }, 60_000);
 
   it('runs the background jobs from a Cron Trigger: a token about to expire is granted again', async () => {
