@@ -13,7 +13,8 @@
  * before it (the variants take turns, in an order that turns every round). Two references run in the same rounds,
  * with Node's default flags: a bare node:http + undici pipe, and a TCP relay that does not parse HTTP at all. Neither
  * is a floor: a hop's rate follows its process's CPU per byte, V8's collections included, and the relay spent more
- * kernel time per byte than the gateway (BENCHMARKS.md, 2026-11-29 14:00).
+ * kernel time per byte than the gateway (BENCHMARKS.md, 2026-11-29 14:00). So each download also records the CPU
+ * time of the process in the middle and of this process reading (printed, no target).
  * RSS also holds spent chunks V8 has not collected yet (Node frees a socket buffer only at a GC, and V8 starts one
  * for buffers only after ~64 MB of them), so a further pass reports what is still referenced: heap used plus array
  * buffers after forced GCs every 20 ms (`harness/live-memory.ts`). A buffered body shows up in both.
@@ -161,32 +162,57 @@ async function throughGateway(): Promise<boolean> {
   /** One way to the document: each of its rounds is paired with a direct download just before it. */
   interface Variant {
     target: Target;
+    /** The process between the simulator and this one. */
+    hop: { cpuMs(): Promise<number> };
     speeds: number[];
     ratios: number[];
+    /** CPU ms of each download: the hop's, and this process's reading it. */
+    hopCpu: number[];
+    readerCpu: number[];
     /** The gateway's peak RSS growth in each of its memory rounds. */
     growths: number[];
   }
-  const variant = (target: Target): Variant => ({ target, speeds: [], ratios: [], growths: [] });
-  const viaRelay = variant(relayed);
-  const viaBare = variant(barePiped);
-  const viaProxy = variant(proxied);
-  const viaDownload = variant(unified);
+  const variant = (target: Target, hop: Variant['hop']): Variant => ({
+    target,
+    hop,
+    speeds: [],
+    ratios: [],
+    hopCpu: [],
+    readerCpu: [],
+    growths: [],
+  });
+  const viaRelay = variant(relayed, relay);
+  const viaBare = variant(barePiped, bare);
+  const viaProxy = variant(proxied, gateway);
+  const viaDownload = variant(unified, gateway);
   const variants = [viaRelay, viaBare, viaProxy, viaDownload];
   for (const target of [direct, relayed, barePiped, proxied, unified]) await download(target);
   const directSpeeds: number[] = [];
+  const directReaderCpu: number[] = [];
+  const readerCpuSince = (since: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1000;
+  };
   const mbPerSecond = (since: number) => SIZE / 1024 / 1024 / ((performance.now() - since) / 1000);
   for (let round = 0; round < ROUNDS; round++) {
     // The order turns every round, so no variant always follows the same one (a process still freeing the last
     // download's buffers takes CPU from the next).
     for (let k = 0; k < variants.length; k++) {
       const v = variants[(round + k) % variants.length]!;
+      let cpu0 = process.cpuUsage();
       let t0 = performance.now();
       if ((await download(direct)) !== SIZE) throw new Error('direct: short body');
       const directSpeed = mbPerSecond(t0);
+      directReaderCpu.push(readerCpuSince(cpu0));
       directSpeeds.push(directSpeed);
+      // Read outside the timed download: each is a round trip to the child.
+      const hopCpu0 = await v.hop.cpuMs();
+      cpu0 = process.cpuUsage();
       t0 = performance.now();
       if ((await download(v.target)) !== SIZE) throw new Error(`${v.target.url}: short body`);
       const speed = mbPerSecond(t0);
+      v.readerCpu.push(readerCpuSince(cpu0));
+      v.hopCpu.push((await v.hop.cpuMs()) - hopCpu0);
       v.speeds.push(speed);
       // The VM's speed drifts by 2x within minutes: each download is judged against the direct one just before it.
       v.ratios.push(speed / directSpeed);
@@ -226,6 +252,12 @@ async function throughGateway(): Promise<boolean> {
   console.log(
     `gateway E-Signature download, streamed: ${rates(viaDownload)}, gateway peak RSS growth worst ` +
       `${unifiedGrowthMb.toFixed(1)} MB, median ${med(viaDownload.growths).toFixed(1)} MB`,
+  );
+  const cpu = (v: Variant) => `${med(v.hopCpu).toFixed(0)} / ${med(v.readerCpu).toFixed(0)}`;
+  console.log(
+    `CPU ms per download, median (the process in the middle / this process reading; no target): direct — / ` +
+      `${med(directReaderCpu).toFixed(0)}, TCP relay ${cpu(viaRelay)}, bare pipe ${cpu(viaBare)}, ` +
+      `gateway /proxy ${cpu(viaProxy)}, E-Signature download ${cpu(viaDownload)}`,
   );
   const speedOk = (v: Variant) => med(v.ratios) >= TARGET_SPEED;
   const ok =
