@@ -45,13 +45,14 @@ async function main(): Promise<void> {
   sandboxStarting.catch(() => undefined);
   const created: { firstStart?: FirstStart | null } = {};
   const database = await openConfiguredDatabase(config, {
-    // A just-created embedded database gets its first key and sandbox connection from a child process.
-    onCreated: async (dir) => {
-      const running = await sandboxStarting;
-      created.firstStart = await firstStartInChild(dir, {
-        secrets,
-        sandbox: running ? sandboxAccess(running) : null,
-      });
+    // A new embedded database is created, migrated and given its first key and sandbox connection by one child.
+    create: async (dir) => {
+      const result = await firstStartInChild(
+        dir,
+        sandboxStarting.then((running) => ({ secrets, sandbox: running ? sandboxAccess(running) : null })),
+      );
+      created.firstStart = result.firstStart;
+      return result.migrationsApplied;
     },
   });
   const applied = (database.migrationsAppliedOnCreate ?? 0) + (await migrate(database.db));

@@ -5,7 +5,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Database, DatabaseHandle } from './client';
 import { pgliteDatabase } from './pglite-database';
-import { initializePgliteDir } from './pglite-init';
+import { initializePgliteDir, type PgliteDirCreator } from './pglite-init';
 import { acquirePgliteLock } from './pglite-lock';
 import { pgliteOptions } from './pglite-options';
 import * as schema from './schema';
@@ -18,8 +18,11 @@ export type OpenDatabaseOptions =
   | { url: string; maxConnections?: number }
   | {
       pgliteDir: string | 'memory';
-      /** Run once a new directory is created and migrated, before this process opens it (it holds the lock). */
-      onCreated?: (dir: string) => Promise<void>;
+      /**
+       * Creates and migrates a new directory before this process opens it (it holds the lock); default: a child
+       * that does only that (`initializePgliteDir`).
+       */
+      create?: PgliteDirCreator;
     }
   | { pgliteSnapshot: Blob };
 
@@ -43,9 +46,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let migrationsAppliedOnCreate: number;
   try {
     await mkdir(options.pgliteDir, { recursive: true });
-    const init = await initializePgliteDir(options.pgliteDir);
-    migrationsAppliedOnCreate = init.migrationsApplied;
-    if (init.created) await options.onCreated?.(options.pgliteDir);
+    migrationsAppliedOnCreate = (await initializePgliteDir(options.pgliteDir, options.create))
+      .migrationsApplied;
     client = new PGlite(options.pgliteDir, pgliteOptions());
     await client.waitReady;
   } catch (error) {
@@ -74,11 +76,11 @@ export function embeddedDatabaseDir(config: { dataDir: string }): string {
 /** Opens the database the configuration names: `DATABASE_URL`, else the embedded one under `DATA_DIR`. */
 export function openConfiguredDatabase(
   config: { databaseUrl: string | undefined; dataDir: string },
-  embedded: { onCreated?: (dir: string) => Promise<void> } = {},
+  embedded: { create?: PgliteDirCreator } = {},
 ) {
   return openDatabase(
     config.databaseUrl
       ? { url: config.databaseUrl }
-      : { pgliteDir: embeddedDatabaseDir(config), onCreated: embedded.onCreated },
+      : { pgliteDir: embeddedDatabaseDir(config), create: embedded.create },
   );
 }

@@ -19,10 +19,15 @@ export function nodeEntryArgs(callerUrl: string, source: string, bundled: string
 
 /**
  * Runs `node ...args` as a short-lived child: `input` (if any) on its stdin, its stdout and stderr inherited, and
- * resolves with what it wrote to its answer descriptor (`writeChildAnswer`). A non-zero exit or a signal rejects
- * with "`failure` failed (…)".
+ * resolves with what it wrote to its answer descriptor (`writeChildAnswer`). The child starts at once; an input
+ * still being prepared is written when it is ready (the child reads it when it needs it); if preparing it fails, the
+ * child gets an empty input and that failure is the answer. A non-zero exit or a signal rejects with "`failure` failed (…)".
  */
-export async function runNodeChild(args: string[], failure: string, input?: string): Promise<string> {
+export async function runNodeChild(
+  args: string[],
+  failure: string,
+  input?: string | Promise<string>,
+): Promise<string> {
   const child = spawn(process.execPath, args, {
     stdio: [input === undefined ? 'ignore' : 'pipe', 'inherit', 'inherit', 'pipe'],
   });
@@ -30,13 +35,27 @@ export async function runNodeChild(args: string[], failure: string, input?: stri
   (child.stdio[ANSWER_FD] as Readable).setEncoding('utf8').on('data', (text: string) => {
     answer += text;
   });
-  if (input !== undefined) child.stdin?.end(input);
+  let inputFailure: { error: unknown } | null = null;
+  if (input !== undefined) {
+    // A child that exits before reading its input closes the pipe; 'close' below reports why it exited.
+    child.stdin?.on('error', () => {});
+    Promise.resolve(input).then(
+      (text) => child.stdin?.end(text),
+      (error: unknown) => {
+        // No input: the child fails when it reads it, not midway through what it does before (a half-made database).
+        inputFailure = { error };
+        child.stdin?.end();
+      },
+    );
+  }
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
     // 'close', not 'exit': by then the answer pipe has been read to its end.
-    child.once('close', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${failure} failed (${signal ?? `exit ${code}`})`)),
-    );
+    child.once('close', (code, signal) => {
+      if (inputFailure) reject(inputFailure.error);
+      else if (code === 0) resolve();
+      else reject(new Error(`${failure} failed (${signal ?? `exit ${code}`})`));
+    });
   });
   return answer;
 }

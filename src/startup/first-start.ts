@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { GatewayApp } from '../app';
 import { loadConfig } from '../config';
 import type { Database } from '../db/client';
+import { migrate } from '../db/migrate';
 import { pgliteDatabase } from '../db/pglite-database';
 import { pgliteOptions } from '../db/pglite-options';
 import { createJsonLogger } from '../http/logger';
@@ -44,34 +45,52 @@ interface ChildInput {
   sandbox: SandboxAccess | null;
 }
 
+/** What the first-start child did: the migrations it applied to the new cluster, and what `firstStartWrites` made. */
+export interface FirstStartInChild {
+  migrationsApplied: number;
+  firstStart: FirstStart | null;
+}
+
 /**
- * `firstStartWrites` on a just-created embedded database, in a short-lived child process of the gateway's own
- * entry, before the gateway opens the database. In the gateway's process the connection would leave behind what a
- * restart loads only when first needed (the JWT grant's code, undici's WebAssembly HTTP parser): a first start idled
- * about 15 MB above a restart (`npm run bench -- footprint`). Secrets and the
- * sandbox's private key go through a pipe, never the command line.
+ * A new embedded database's whole first start in one short-lived child process of the gateway's own entry, before
+ * the gateway opens the database: the cluster (initdb), the migrations, then `firstStartWrites`. initdb and the
+ * migrations grow PGlite's WebAssembly memory, which never shrinks, and in the gateway's process the sandbox
+ * connection would leave behind what a restart loads only when first needed (the JWT grant's code, undici's
+ * WebAssembly HTTP parser): a first start would idle well above a restart (`npm run bench -- footprint`). One child
+ * for all of it opens PGlite once, not twice. The child starts at once; its input (secrets and the sandbox's
+ * private key, through a pipe, never the command line) can wait for the sandbox to be up.
  */
-export async function firstStartInChild(dir: string, input: ChildInput): Promise<FirstStart | null> {
+export async function firstStartInChild(
+  dir: string,
+  input: ChildInput | Promise<ChildInput>,
+): Promise<FirstStartInChild> {
   const answer = await runNodeChild(
     [...entryArgs, FIRST_START_CHILD_FLAG, dir],
     `The first start's setup in ${dir}`,
-    JSON.stringify(input),
+    Promise.resolve(input).then((value) => JSON.stringify(value)),
   );
-  return JSON.parse(answer) as FirstStart | null;
+  return JSON.parse(answer) as FirstStartInChild;
 }
 
-/** The child's side: reads its input from stdin, answers (`writeChildAnswer`), then exits. */
+/** The child's side: creates and migrates the cluster, reads its input from stdin, answers, then exits. */
 export async function runFirstStartChild(dir: string | undefined): Promise<void> {
   if (!dir) throw new Error(`usage: ${FIRST_START_CHILD_FLAG} <embedded database directory>`);
+  const client = new PGlite(dir, pgliteOptions());
+  const db = pgliteDatabase(client);
+  const migrationsApplied = await migrate(db);
   let text = '';
   for await (const chunk of process.stdin.setEncoding('utf8')) text += chunk;
+  if (!text) {
+    await client.close();
+    throw new Error(
+      'the first start got no input; the database is ready, the next start writes its first key',
+    );
+  }
   const input = JSON.parse(text) as ChildInput;
   const config = loadConfig(process.env);
   const logger = createJsonLogger(config.logLevel);
-  const client = new PGlite(dir, pgliteOptions());
-  const db = pgliteDatabase(client);
   const upstreamFetch = createNodeFetch();
-  const result = await firstStartWrites(db, input.sandbox, () =>
+  const firstStart = await firstStartWrites(db, input.sandbox, () =>
     createConfiguredApp({
       config,
       db,
@@ -83,7 +102,7 @@ export async function runFirstStartChild(dir: string | undefined): Promise<void>
   );
   await upstreamFetch.close();
   await client.close();
-  writeChildAnswer(JSON.stringify(result));
+  writeChildAnswer(JSON.stringify({ migrationsApplied, firstStart } satisfies FirstStartInChild));
   // The app's services may hold timers; this process has done its one job.
   process.exit(0);
 }
