@@ -21,7 +21,8 @@ export function nodeEntryArgs(callerUrl: string, source: string, bundled: string
  * Runs `node ...args` as a short-lived child: `input` (if any) on its stdin, its stdout and stderr inherited, and
  * resolves with what it wrote to its answer descriptor (`writeChildAnswer`). The child starts at once; an input
  * still being prepared is written when it is ready (the child reads it when it needs it); if preparing it fails, the
- * child gets an empty input and that failure is the answer. A non-zero exit or a signal rejects with "`failure` failed (…)".
+ * child gets an empty input and that failure is the answer. A non-zero exit or a signal rejects with
+ * "`failure` failed (…)".
  */
 export async function runNodeChild(
   args: string[],
