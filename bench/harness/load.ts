@@ -143,7 +143,8 @@ export async function compareRounds(
       results[i]!.push({ ...r, cpuMsPerRequest: roundCpuMs / r.totalRequests });
       console.log(
         `round ${round} ${v.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ` +
-          `${r.requests} requests, ${r.errors} errors`,
+          `${r.requests} requests, ${r.errors} errors, server CPU ${(roundCpuMs / r.totalRequests).toFixed(2)} ms/request ` +
+          `(${((roundCpuMs / (options.warmupMs + options.durationMs)) * 100).toFixed(0)}% of a core)`,
       );
     }
   }
