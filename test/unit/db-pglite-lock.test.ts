@@ -1,22 +1,17 @@
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   acquirePgliteLock,
   DatabaseLockedError,
   readPgliteLockHolder,
   recordGatewayUrl,
 } from '../../src/db/pglite-lock';
+import { temporaryDirectories } from '../helpers/temporary-directories';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+const temporaryDirectory = temporaryDirectories('gw-lock-');
 async function databaseDir() {
-  const dir = await mkdtemp(join(tmpdir(), 'gw-lock-'));
-  dirs.push(dir);
-  return join(dir, 'pglite');
+  return join(await temporaryDirectory(), 'pglite');
 }
 const exists = (path: string) =>
   access(path).then(
