@@ -17,6 +17,7 @@ const MB = 1024 * 1024;
 
 export interface Child<Info> {
   info: Info;
+  pid: number;
   /** CPU time (user + system) the child has used so far, in ms. */
   cpuMs(): Promise<number>;
   /** Current RSS of the child in MB. */
@@ -84,6 +85,7 @@ export async function startChild<Info>(role: string, options: unknown): Promise<
   });
   return {
     info,
+    pid: child.pid!,
     cpuMs: async () => {
       const m = await ask(child, { cmd: 'cpu' }, 'cpu');
       return m.type === 'cpu' ? m.micros / 1000 : Number.NaN;

@@ -21,9 +21,11 @@ export type RequestMaker = () => { method: 'POST'; body: string; headers: Record
 
 /**
  * Sends GET `path` (or, with `request`, a fresh request each time) as fast as the server answers for `durationMs`,
- * after `warmupMs` not counted. A 2xx other than 200 also counts as success when `request` is given.
+ * after `warmupMs` not counted. A 2xx other than 200 also counts as success when `request` is given. With `pool`,
+ * its open sockets are used and it stays open; otherwise a pool of `connections` sockets is made and closed.
  */
 export async function runLoad(options: {
+  pool?: Pool;
   origin: string;
   path: string;
   headers?: Record<string, string>;
@@ -32,7 +34,7 @@ export async function runLoad(options: {
   durationMs: number;
   warmupMs: number;
 }): Promise<LoadResult> {
-  const pool = new Pool(options.origin, { connections: options.connections, pipelining: 1 });
+  const pool = options.pool ?? new Pool(options.origin, { connections: options.connections, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
   let total = 0;
@@ -62,7 +64,7 @@ export async function runLoad(options: {
   stopAt = started + options.durationMs;
   await Promise.all(workers);
   const elapsed = performance.now() - started;
-  await pool.close();
+  if (!options.pool) await pool.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   return {
@@ -115,11 +117,38 @@ export interface VariantSummary {
   cpuMsPerRequest: number;
 }
 
-/** Runs `rounds` rounds, alternating the variants' order each round, and summarises each variant. */
+/**
+ * Runs `rounds` rounds, alternating the variants' order each round, and summarises each variant. Each variant keeps
+ * its sockets open from round to round, so a round needs only a short warm-up and rounds can be short: the machine's
+ * speed drifts within seconds, and the shorter a pair of rounds, the more alike the conditions both halves meet.
+ */
 export async function compareRounds(
   variants: Variant[],
-  options: { rounds: number; connections: number; durationMs: number; warmupMs: number },
+  options: {
+    rounds: number;
+    connections: number;
+    durationMs: number;
+    warmupMs: number;
+    /** Load not counted before the first round, each variant in turn: JIT, caches and sockets warm up. */
+    firstWarmupMs?: number;
+  },
 ): Promise<VariantSummary[]> {
+  const pools = variants.map((v) => new Pool(v.origin, { connections: options.connections, pipelining: 1 }));
+  const load = (i: number, timing: { warmupMs: number; durationMs: number }) => {
+    const v = variants[i]!;
+    return runLoad({
+      ...options,
+      ...timing,
+      pool: pools[i],
+      origin: v.origin,
+      path: v.path,
+      headers: v.headers,
+      request: v.request,
+    });
+  };
+  for (let i = 0; i < variants.length && options.firstWarmupMs; i++) {
+    await load(i, { warmupMs: options.firstWarmupMs, durationMs: 0 });
+  }
   const results = variants.map(() => [] as RoundResult[]);
   const rss = variants.map(() => 0);
   const cpu = variants.map(() => ({ ms: 0, requests: 0 }));
@@ -129,13 +158,7 @@ export async function compareRounds(
     for (const i of order) {
       const v = variants[i]!;
       const cpuBefore = await v.cpuMs();
-      const r = await runLoad({
-        ...options,
-        origin: v.origin,
-        path: v.path,
-        headers: v.headers,
-        request: v.request,
-      });
+      const r = await load(i, options);
       const roundCpuMs = (await v.cpuMs()) - cpuBefore;
       cpu[i]!.ms += roundCpuMs;
       cpu[i]!.requests += r.totalRequests;
@@ -148,6 +171,7 @@ export async function compareRounds(
       );
     }
   }
+  await Promise.all(pools.map((p) => p.close()));
   return variants.map((v, i) => {
     const rs = results[i]!;
     return {

@@ -4,6 +4,7 @@
  * to end). `BENCH_UPSTREAM=static` or `=sim` runs one; `BENCH_ROUNDS` and `BENCH_DURATION_MS` shorten a smoke run.
  */
 import { type Child, startChild, startSimAndGateway } from './children';
+import { pinServersUnderTest } from './cpu-pinning';
 import {
   checkCpuCapacity,
   checkP99,
@@ -49,6 +50,9 @@ export async function gatewayVersusBare(spec: VersusSpec): Promise<boolean> {
     const headers = { authorization: `Bearer ${g.apiKey}` };
     const gatewayPath = spec.gateway.path(g);
     await spec.verify?.({ origin: g.origin, path: gatewayPath, headers }, bare.info.origin);
+    // Only where the gateway is the bottleneck: end to end, the simulator's CPU belongs in the figure.
+    const pinning = mode === 'static' ? pinServersUnderTest([gateway, bare], [sim]) : undefined;
+    if (pinning) console.log(pinning.line);
     const [a, b] = await compareRounds(
       [
         {
@@ -68,10 +72,11 @@ export async function gatewayVersusBare(spec: VersusSpec): Promise<boolean> {
         },
       ],
       {
-        rounds: Number(process.env.BENCH_ROUNDS ?? 8),
+        rounds: Number(process.env.BENCH_ROUNDS ?? 24),
         connections: spec.connections,
-        durationMs: Number(process.env.BENCH_DURATION_MS ?? 4000),
-        warmupMs: 1000,
+        durationMs: Number(process.env.BENCH_DURATION_MS ?? 1500),
+        warmupMs: 250,
+        firstWarmupMs: 3000,
       },
     );
     printComparison(a!, b!);
@@ -82,6 +87,7 @@ export async function gatewayVersusBare(spec: VersusSpec): Promise<boolean> {
     if (t.p99 !== undefined) ok = checkP99(a!, b!, t.p99, label) && ok;
     await Promise.all([bare.stop(), gateway.stop()]);
     await sim.stop();
+    pinning?.release();
   }
   return ok;
 }
