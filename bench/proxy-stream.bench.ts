@@ -9,8 +9,8 @@
  * E-Signature `download` of its signing request; in rounds of their own (the sampler takes CPU from what it
  * watches), the gateway's RSS sampled every 2 ms from a forced GC on.
  * Targets (issue 16): gateway RSS growth < 20 MB in every run, and at least 0.8x the rate of the baseline, the direct
- * download from the simulator: the median over 25 rounds of each download's rate over a direct download made just
- * before it (the variants take turns, in an order that turns every round). Two references run in the same rounds,
+ * download from the simulator: the median over 24 rounds of each download's rate over a direct download made just
+ * before it, after a pause (the variants take turns in balanced orders). Two references run in the same rounds,
  * with Node's default flags: a bare node:http + undici pipe, and a TCP relay that does not parse HTTP at all. Neither
  * is a floor: a hop's rate follows its process's CPU per byte, V8's collections included, and the relay spent more
  * kernel time per byte than the gateway (BENCHMARKS.md, 2026-11-29 14:00). So each download also records the CPU
@@ -39,7 +39,9 @@ const TARGET_GROWTH_MB = 20;
 const TARGET_SPEED = 0.8;
 const RUNS = 5;
 /** Rounds of the gateway part; each round downloads every variant once, each after its own direct download. */
-const ROUNDS = 25;
+const ROUNDS = 24;
+/** Idle time before each download, for work left over from the last one to finish (see the rounds). */
+const SETTLE_MS = 250;
 
 /** A URL to download the document from, with the headers it needs. */
 interface Target {
@@ -202,25 +204,36 @@ async function throughGateway(): Promise<boolean> {
     const used = process.cpuUsage(since);
     return (used.user + used.system) / 1000;
   };
-  const mbPerSecond = (since: number) => SIZE / 1024 / 1024 / ((performance.now() - since) / 1000);
+  /**
+   * One download timed, started on a settled machine: its rate, and the CPU this process spent reading it. `ready`
+   * runs after the pause, just before the download starts.
+   */
+  const timed = async (target: Target, ready?: () => Promise<void>) => {
+    globalThis.gc?.();
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    await ready?.();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    if ((await download(target)) !== SIZE) throw new Error(`${target.url}: short body`);
+    const mbPerSecond = SIZE / 1024 / 1024 / ((performance.now() - t0) / 1000);
+    return { mbPerSecond, readerCpu: readerCpuSince(cpu0) };
+  };
+  const orders = balancedOrders(variants.length);
   for (let round = 0; round < ROUNDS; round++) {
-    // The order turns every round, so no variant always follows the same one (a process still freeing the last
-    // download's buffers takes CPU from the next).
-    for (let k = 0; k < variants.length; k++) {
-      const v = variants[(round + k) % variants.length]!;
-      let cpu0 = process.cpuUsage();
-      let t0 = performance.now();
-      if ((await download(direct)) !== SIZE) throw new Error('direct: short body');
-      const directSpeed = mbPerSecond(t0);
-      directReaderCpu.push(readerCpuSince(cpu0));
+    // A process still freeing the last download's buffers takes CPU from the next download, whichever it is: every
+    // download starts after a collection in this process and a pause, and the rounds' orders are balanced, so every
+    // variant follows every other equally often (with orders that only turned, the E-Signature download followed
+    // the `/proxy` download three rounds in four, and `/proxy` followed the bare pipe, the dearest).
+    for (const index of orders[round % orders.length]!) {
+      const v = variants[index]!;
+      const { mbPerSecond: directSpeed, readerCpu: directCpu } = await timed(direct);
+      directReaderCpu.push(directCpu);
       directSpeeds.push(directSpeed);
       // Read outside the timed download: each is a round trip to the child.
-      const [hopCpu0, simCpu0] = [await v.hop.cpuMs(), await sim.cpuMs()];
-      cpu0 = process.cpuUsage();
-      t0 = performance.now();
-      if ((await download(v.target)) !== SIZE) throw new Error(`${v.target.url}: short body`);
-      const speed = mbPerSecond(t0);
-      const readerCpu = readerCpuSince(cpu0);
+      let [hopCpu0, simCpu0] = [0, 0];
+      const { mbPerSecond: speed, readerCpu } = await timed(v.target, async () => {
+        [hopCpu0, simCpu0] = [await v.hop.cpuMs(), await sim.cpuMs()];
+      });
       const hopCpu = (await v.hop.cpuMs()) - hopCpu0;
       const simCpu = (await sim.cpuMs()) - simCpu0;
       v.readerCpu.push(readerCpu);
@@ -302,6 +315,19 @@ async function throughGateway(): Promise<boolean> {
   await gateway.stop();
   await sim.stop();
   return ok;
+}
+
+/**
+ * Orders of `n` (even) items in which each item directly follows every other exactly once over the `n` orders: a
+ * Williams design, 0, 1, n-1, 2, n-2, … shifted by one for each order.
+ */
+function balancedOrders(n: number): number[][] {
+  const first = [0];
+  for (let low = 1, high = n - 1; first.length < n; low++, high--) {
+    first.push(low);
+    if (first.length < n) first.push(high);
+  }
+  return first.map((_, shift) => first.map((i) => (i + shift) % n));
 }
 
 /** The first and third quartile of `xs`, as "q1–q3". */
