@@ -5,8 +5,8 @@
  * Why: this machine's two vCPUs run at different speeds for tens of seconds at a time. Left to the scheduler, the
  * gateway and its baseline can sit on different vCPUs, so the two halves of a pair of rounds meet different CPUs: in
  * one run the gateway's CPU per request read 1.6–2.0 ms for five rounds in a row while the baseline's, in the
- * rounds between, read 1.0–1.2 ms. On one CPU both halves of a pair meet the same one (BENCHMARKS.md, 2026-11-29
- * 19:00). Where `taskset` or a second CPU is missing, nothing is pinned and the returned line says so. `release()`
+ * rounds between, read 1.2–1.6 ms. On one CPU both halves of a pair meet the same one (BENCHMARKS.md, 2026-11-29
+ * 18:57). Where `taskset` or a second CPU is missing, nothing is pinned and the returned line says so. `release()`
  * gives this process every CPU again (the children pinned are meant to be stopped).
  */
 import { execFileSync } from 'node:child_process';

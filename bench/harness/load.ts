@@ -113,7 +113,7 @@ export interface VariantSummary {
   median: { rps: number; p50Ms: number; p99Ms: number };
   errors: number;
   peakRssMb: number;
-  /** Server CPU time per request over all rounds (warm-up included), ms: hardly affected by other work. */
+  /** Server CPU time per request over all rounds (warm-up included), ms. */
   cpuMsPerRequest: number;
 }
 
