@@ -32,7 +32,7 @@ import { createUpstreamClient } from '../src/upstream/client';
 import { createNodeFetch } from '../src/upstream/node-fetch';
 import { startChild, startSimAndGateway } from './harness/children';
 import { liveBytes } from './harness/live-memory';
-import { machineLine } from './harness/load';
+import { machineLine, median } from './harness/load';
 
 const SIZE = 50 * 1024 * 1024;
 const TARGET_GROWTH_MB = 20;
@@ -260,39 +260,38 @@ async function throughGateway(): Promise<boolean> {
     await download(proxied);
     liveMb = Math.max(liveMb, (await tracking.stop()).growthMb);
   }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const rates = (v: Variant) =>
-    `median ${med(v.speeds).toFixed(0)} MB/s (${med(v.ratios).toFixed(2)}x direct; ` +
+    `median ${median(v.speeds).toFixed(0)} MB/s (${median(v.ratios).toFixed(2)}x direct; ` +
     `middle half of rounds ${quartiles(v.ratios)})`;
   const growthMb = Math.max(...viaProxy.growths);
   console.log(
     `direct from the simulator (baseline): ${(SIZE / 1024 / 1024).toFixed(0)} MB, ${ROUNDS} rounds of ` +
-      `${variants.length} pairs, median ${med(directSpeeds).toFixed(0)} MB/s`,
+      `${variants.length} pairs, median ${median(directSpeeds).toFixed(0)} MB/s`,
   );
   console.log(`TCP relay (node:net, bytes copied between two sockets, no HTTP): ${rates(viaRelay)}`);
   console.log(`bare pipe proxy (node:http + undici request, nothing else): ${rates(viaBare)}`);
   console.log(
     `gateway /proxy, streamed: ${rates(viaProxy)}, gateway peak RSS growth worst ${growthMb.toFixed(1)} MB, ` +
-      `median ${med(viaProxy.growths).toFixed(1)} MB; live memory growth worst ${liveMb.toFixed(1)} MB`,
+      `median ${median(viaProxy.growths).toFixed(1)} MB; live memory growth worst ${liveMb.toFixed(1)} MB`,
   );
   const unifiedGrowthMb = Math.max(...viaDownload.growths);
   console.log(
     `gateway E-Signature download, streamed: ${rates(viaDownload)}, gateway peak RSS growth worst ` +
-      `${unifiedGrowthMb.toFixed(1)} MB, median ${med(viaDownload.growths).toFixed(1)} MB`,
+      `${unifiedGrowthMb.toFixed(1)} MB, median ${median(viaDownload.growths).toFixed(1)} MB`,
   );
-  const cpu = (v: Variant) => `${med(v.hopCpu).toFixed(0)} / ${med(v.readerCpu).toFixed(0)}`;
+  const cpu = (v: Variant) => `${median(v.hopCpu).toFixed(0)} / ${median(v.readerCpu).toFixed(0)}`;
   console.log(
     `CPU ms per download, median (the process in the middle / this process reading; no target): direct — / ` +
-      `${med(directReaderCpu).toFixed(0)}, TCP relay ${cpu(viaRelay)}, bare pipe ${cpu(viaBare)}, ` +
+      `${median(directReaderCpu).toFixed(0)}, TCP relay ${cpu(viaRelay)}, bare pipe ${cpu(viaBare)}, ` +
       `gateway /proxy ${cpu(viaProxy)}, E-Signature download ${cpu(viaDownload)}`,
   );
-  const ceiling = (v: Variant) => med(v.ceilings).toFixed(2);
+  const ceiling = (v: Variant) => median(v.ceilings).toFixed(2);
   console.log(
     `highest ratio ${availableParallelism()} cores allow, median of rounds (all three processes' CPU for the ` +
       `download over the cores, against the direct download's time; no target): TCP relay ${ceiling(viaRelay)}, ` +
       `bare pipe ${ceiling(viaBare)}, gateway /proxy ${ceiling(viaProxy)}, E-Signature download ${ceiling(viaDownload)}`,
   );
-  const speedOk = (v: Variant) => med(v.ratios) >= TARGET_SPEED;
+  const speedOk = (v: Variant) => median(v.ratios) >= TARGET_SPEED;
   const ok =
     growthMb < TARGET_GROWTH_MB &&
     unifiedGrowthMb < TARGET_GROWTH_MB &&
