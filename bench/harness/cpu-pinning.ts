@@ -15,9 +15,9 @@ import { availableParallelism } from 'node:os';
 export function pinServersUnderTest(
   underTest: { pid: number }[],
   others: { pid: number }[],
-): { line: string; release(): void } {
+): { pinned: boolean; line: string; release(): void } {
   const cpus = availableParallelism();
-  const off = (why: string) => ({ line: `CPU pinning: off (${why})`, release: () => {} });
+  const off = (why: string) => ({ pinned: false, line: `CPU pinning: off (${why})`, release: () => {} });
   if (process.platform !== 'linux' || cpus < 2) return off('needs Linux and two CPUs');
   const pin = (pid: number, cpuList: string) =>
     execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' });
@@ -31,7 +31,8 @@ export function pinServersUnderTest(
     return off(`taskset failed: ${(err as Error).message}`);
   }
   return {
-    line: `CPU pinning: servers under test on CPU ${serverCpu}; load generator and upstream on CPU ${otherCpus}`,
+    pinned: true,
+    line: `CPU pinning: servers under test on CPU ${serverCpu}; this process and the upstream on CPU ${otherCpus}`,
     release: () => pin(process.pid, `0-${cpus - 1}`),
   };
 }
