@@ -295,8 +295,8 @@ async function throughGateway(): Promise<boolean> {
   report(shared);
   // On this machine the three processes of a download through a hop share two cores, and the reader is the dearest
   // of them: the shared rate follows how the scheduler splits the cores more than what the hop spends
-  // (BENCHMARKS.md, 2026-11-29 18:57). A deployed gateway has CPUs of its own, so the targets are judged with every
-  // hop on one CPU and the simulator and this process on the others, direct downloads included.
+  // (BENCHMARKS.md, 2026-11-29 18:57 and 22:17). A deployed gateway has CPUs of its own, so the targets are judged with
+  // every hop on one CPU and the simulator and this process on the others, direct downloads included.
   const pinning = pinServersUnderTest([gateway, bare, relay], [sim]);
   let judged = shared;
   if (pinning.pinned) {
