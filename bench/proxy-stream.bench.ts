@@ -34,8 +34,8 @@ import { createDocusignSimulator } from '../src/sandbox/docusign';
 import { createUpstreamClient } from '../src/upstream/client';
 import { createNodeFetch } from '../src/upstream/node-fetch';
 import { startChild, startSimAndGateway } from './harness/children';
-import { liveBytes } from './harness/live-memory';
 import { pinServersUnderTest } from './harness/cpu-pinning';
+import { liveBytes } from './harness/live-memory';
 import { machineLine, median } from './harness/load';
 
 const SIZE = 50 * 1024 * 1024;
