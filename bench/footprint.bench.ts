@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNodeFlags } from '../scripts/start-flags';
 import { pgliteOptions } from '../src/db/pglite-options';
-import { machineLine } from './harness/load';
+import { machineLine, median } from './harness/load';
 
 const IDLE_MS = 5_000;
 // Idle RSS varies by 10% or more from one start to the next (where glibc's per-thread malloc arenas and V8's pages
@@ -106,8 +106,6 @@ async function idlePglite(dataDir: string): Promise<number> {
   await new Promise((r) => child.once('exit', r));
   return rss;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 console.log(await machineLine());
 execFileSync(process.execPath, [join(root, 'scripts/start.mjs'), '--build'], { cwd: root, stdio: 'inherit' });

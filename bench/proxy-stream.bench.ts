@@ -422,8 +422,7 @@ async function measure(name: string, run: (sample: () => void) => Promise<number
     });
     liveMb = Math.max(liveMb, (peak - baseline) / 1024 / 1024);
   }
-  speeds.sort((a, b) => a - b);
-  const mbPerSecond = speeds[Math.floor(RUNS / 2)]!;
+  const mbPerSecond = median(speeds);
   console.log(
     `${name}: ${(bytes / 1024 / 1024).toFixed(0)} MB x ${RUNS}, median ${mbPerSecond.toFixed(0)} MB/s, ` +
       `worst peak RSS growth ${growthMb.toFixed(1)} MB, live memory growth worst ${liveMb.toFixed(1)} MB`,
